@@ -1,0 +1,31 @@
+"""Exception hierarchy raised at the edges; ``run_document`` turns them into ErrorItems."""
+
+
+class PipelineError(Exception):
+    """Base of every error the pipeline raises on purpose."""
+
+    category = "pipeline_error"
+
+
+class UnreadableDocument(PipelineError):
+    category = "unreadable"
+
+
+class EncryptedPdf(PipelineError):
+    category = "encrypted"
+
+
+class EmptyDocument(PipelineError):
+    category = "empty"
+
+
+class UnsupportedFormat(PipelineError):
+    category = "unsupported_format"
+
+
+class ScannedDocument(PipelineError):
+    category = "no_text_layer"
+
+
+class UnknownTableLayout(PipelineError):
+    category = "unknown_table_layout"
