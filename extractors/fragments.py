@@ -1,0 +1,35 @@
+"""Turn the HTML fragments found inside table cells into plain text with paragraph breaks."""
+
+from __future__ import annotations
+
+import html
+import re
+
+_BREAK = re.compile(r"<\s*(br|/p|/li|/ol|/ul|ol|ul|/div|/h\d)\b[^>]*>", re.I)
+_LI = re.compile(r"<\s*li\b[^>]*>", re.I)
+_SUP = re.compile(r"\s*<\s*sup\b[^>]*>(.*?)<\s*/\s*sup\s*>", re.I | re.S)
+_TAG = re.compile(r"<[^>]+>")
+_MD_BOLD = re.compile(r"\*\*(.+?)\*\*|__(.+?)__")
+_BOLD_START = re.compile(r"^\s*(<\s*(p|i|em|span)\b[^>]*>\s*)*<\s*(b|strong)\b", re.I)
+_SPACES = re.compile(r"[ \t\u00a0]+")
+
+
+def starts_bold(fragment: str) -> bool:
+    """True when a cell opens in bold: ``starts_bold("<p><b>Output 1:</b> x")`` -> True."""
+    return bool(_BOLD_START.match(fragment)) or fragment.lstrip().startswith("**")
+
+
+def fragment_to_text(fragment: str) -> str:
+    """HTML fragment to text, one line per paragraph/line break/list item.
+
+    ``fragment_to_text("<p>5.1 a</p> <p>5.2 b</p>")`` -> ``"5.1 a\\n5.2 b"``;
+    ``fragment_to_text("14 <sup>th</sup> Meeting")`` -> ``"14th Meeting"``.
+    """
+    text = _SUP.sub(lambda m: m.group(1), fragment)
+    text = _LI.sub("\n", text)
+    text = _BREAK.sub("\n", text)
+    text = _TAG.sub("", text)
+    text = _MD_BOLD.sub(lambda m: m.group(1) or m.group(2), text)
+    text = html.unescape(text).replace("**", "")
+    lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
+    return "\n".join(line for line in lines if line)

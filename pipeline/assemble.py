@@ -1,0 +1,516 @@
+"""Assembly: a Document's blocks to WorkItems with hierarchy, section, block and raw lead/timeline/funding."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+
+from extractors.lines import split_marker
+from pipeline.fragments import REF, is_header_row, is_placeholder, join_fragments, remove_running_headers
+from pipeline.labels import classify, in_list, norm, split_label
+from pipeline.model import Block, BlockKind, Document, Provenance, Row
+from pipeline.records import ErrorItem, ItemKind, LeadText, Role, WorkItem
+
+_PERIOD = re.compile(r"\b((?:19|20)\d{2})\s*(?:[-–/]|\s)\s*((?:19|20)\d{2})\b")
+_YEAR = re.compile(r"^\s*((?:19|20)\d{2})(?:\s*[-–]\s*((?:19|20)\d{2}))?\s*$")
+_NUMBERED_TITLE = re.compile(r"^\(?(\d{1,2})[.)]\s+(.{3,200})$", re.S)
+_OUTPUT_REF = re.compile(r"^\s*((?:output|outcome|produit|resultado|priority area)\s*\d+)\s*[:.]?\s*", re.I)
+_DOTTED_REF = re.compile(r"^\s*(\d+(?:\.\d+)+)\.?\s+")
+_PAREN_REF = re.compile(r"^\s*(\d{1,2}\)|[a-z]\))\s+")
+_STRAY_NUMBER = re.compile(r"^\d{1,2}\s+(?=[A-Z])")
+_PRONOUN_START = re.compile(r"^(They|This|These|It|Each|Such|Those)\b")
+_LEAD_ROLES = {"co-lead": Role.CO_LEAD, "lead": Role.LEAD, "member": Role.MEMBER, "chair": Role.CHAIR,
+               "co-chair": Role.CO_CHAIR}
+_WORK_ROLES = ("priority_area", "output", "activity", "deliverable", "milestone")
+_KINDS = {"priority_area": ItemKind.PRIORITY_AREA, "output": ItemKind.OUTPUT, "activity": ItemKind.ACTIVITY,
+          "deliverable": ItemKind.DELIVERABLE, "milestone": ItemKind.MILESTONE}
+
+
+@dataclass
+class Draft:
+    """A work item while assembly is still filling it in."""
+
+    kind: ItemKind
+    text: str
+    provenance: Provenance
+    ref: str | None = None
+    parent: Draft | None = None
+    section: str | None = None
+    block: str | None = None
+    timeline_text: str | None = None
+    timeline_inherited: bool = False
+    funding_text: str | None = None
+    funding_inherited: bool = False
+    leads: list[LeadText] = field(default_factory=list)
+    section_key: int = 0
+
+
+def flat(text: str) -> str:
+    """Cell text on one line: ``flat("GMG Chair\\nGMG agencies")`` -> ``"GMG Chair GMG agencies"``."""
+    return " ".join(text.split())
+
+
+def document_period(blocks: list[Block]) -> str | None:
+    """The plan period printed near the top: "2016-2018", "2010", or None."""
+    head = " ".join(b.text for b in blocks[:8] if b.kind is not BlockKind.TABLE)
+    match = _PERIOD.search(head)
+    if match and match.group(1) < match.group(2):
+        return f"{match.group(1)}-{match.group(2)}"
+    single = re.search(r"\b(?:work\s*plan|workplan|plan de travail|plan de trabajo)\s+((?:19|20)\d{2})\b", head, re.I)
+    return single.group(1) if single else None
+
+
+class Assembler:
+    """Walks blocks in reading order, keeping the context (block, section, parents, mode) items need."""
+
+    def __init__(self, doc: Document, document_id: str) -> None:
+        self.doc = doc
+        self.document_id = document_id
+        self.drafts: list[Draft] = []
+        self.warnings: list[ErrorItem] = []
+        blocks = join_fragments(remove_running_headers(list(doc.blocks)))
+        self.blocks = blocks
+        self.period = document_period(blocks)
+        self.block: str | None = self.period
+        self.section: str | None = None
+        self.section_key = 0
+        self.priority: Draft | None = None
+        self.output: Draft | None = None
+        self.list_parent: Draft | None = None
+        self.last_item: Draft | None = None
+        self.mode: str | None = None
+        self.pending_label: str | None = None
+        self.document_leads: list[LeadText] = []
+        self.group_leads: dict[int, list[LeadText]] = {}
+        self.subtitle: str | None = None
+        self.title_seen = False
+        self.last_roles: dict[int, str] | None = None
+        self.next_kind: BlockKind | None = None
+        self.prev_kind: BlockKind | None = None
+        self.in_run = False
+        self.run_intro = False
+        self.run_first_type: str | None = None
+        self.last_prose = ""
+
+    # -- items -------------------------------------------------------------------------------
+    def new(self, kind: ItemKind, text: str, prov: Provenance, ref: str | None = None,
+            parent: Draft | None = None, section: str | None = None) -> Draft:
+        draft = Draft(kind, flat(text), prov, ref=ref, parent=parent, section=section or self.section,
+                      block=self.block, section_key=self.section_key)
+        self.drafts.append(draft)
+        self.last_item = draft
+        return draft
+
+    def open_section(self, title: str) -> None:
+        self.section = flat(title)
+        self.section_key += 1
+        self.priority = self.output = self.list_parent = None
+
+    def add_lead(self, role_key: str, text: str) -> None:
+        lead = LeadText(flat(text), _LEAD_ROLES[role_key])
+        if self.section is None and not self.drafts:
+            self.document_leads.append(LeadText(lead.text, lead.role, scope="document"))
+        else:
+            self.group_leads.setdefault(self.section_key, []).append(
+                LeadText(lead.text, lead.role, scope="group"))
+
+    # -- text blocks -------------------------------------------------------------------------
+    def on_line(self, kind: BlockKind, text: str, marker: str | None, level: int, bold: bool,
+                prov: Provenance) -> None:
+        text = text.strip()
+        first = text.split("\n")[0].strip()
+        if not first:
+            return
+        self.track_list(kind, first, marker)
+        if kind is BlockKind.HEADING or (bold and marker is None):
+            self.mode = None  # a heading ends any list the previous label opened
+        if self.pending_label:
+            role, self.pending_label = self.pending_label, None
+            self.add_lead(role, text)
+            return
+        label = split_label(first, "lead_labels")
+        if label and label[1]:
+            self.add_lead(label[0], " ".join([label[1], *text.split("\n")[1:]]))
+            return
+        if classify(first, "lead_labels") and marker is None and len(first) < 30:
+            self.pending_label = classify(first, "lead_labels")
+            return
+        if split_label(first, "ignored_labels") or (marker is None and in_list(first, "ignored_labels")):
+            return
+        year = _YEAR.match(first) if marker is None else None
+        if year and (bold or kind is BlockKind.HEADING):
+            self.block = first.replace(" ", "").replace("–", "-")
+            self.mode = None
+            return
+        period = self.period_heading(first)
+        if period:
+            self.block = period
+            self.mode = None
+            return
+        mode = self.mode_label(first, kind)
+        if mode:
+            self.mode = mode
+            if mode == "deliverables":
+                self.open_section(first.rstrip(":"))
+            self.list_parent = None
+            return
+        if marker is None and classify(first, "section_prefixes", prefix=True) and ":" in first:
+            self.open_section(first)
+            ref, _, title = first.partition(":")
+            self.priority = self.new(ItemKind.PRIORITY_AREA, title, prov, ref=ref.strip())
+            self.mode = "items"
+            return
+        numbered = self.numbered_title(first, marker, level)
+        if numbered:
+            ref, title = numbered
+            self.open_section(title.rstrip(":"))
+            self.priority = self.new(ItemKind.PRIORITY_AREA, title.rstrip(":"), prov, ref=ref)
+            self.mode = "milestones" if title.endswith(":") else None
+            return
+        if self.mode == "skip" and marker is None:
+            self.mode = None  # prose after a skipped list ("Objectives:") ends it
+        handler = getattr(self, f"in_{self.mode}", None) if self.mode else None
+        if handler:
+            handler(text, marker, prov)
+        elif self.subtitle is None and not self.drafts and marker is None and len(first) < 150 \
+                and ":" not in first and not _YEAR.match(first):
+            if self.title_seen:
+                self.subtitle = first
+            self.title_seen = True
+
+    def track_list(self, kind: BlockKind, text: str, marker: str | None) -> None:
+        """Remember how the current run of list items began (its first marker type, a "...:" intro)."""
+        if kind is not BlockKind.LIST_ITEM or marker is None:
+            self.in_run = False
+            self.last_prose = text
+            return
+        if not self.in_run:
+            self.in_run = True
+            self.run_intro = self.last_prose.endswith(":")
+            self.run_first_type = marker_type(marker)
+
+    def period_heading(self, text: str) -> str | None:
+        if not classify(text, "period_prefixes", prefix=True):
+            return None
+        match = _PERIOD.search(text)
+        if match and len(text) < 40:
+            return f"{match.group(1)}-{match.group(2)}"
+        return None
+
+    def mode_label(self, text: str, kind: BlockKind) -> str | None:
+        if text.endswith(":") or kind is BlockKind.HEADING:
+            return classify(text, "mode_labels")
+        return "skip" if classify(text, "mode_labels") == "skip" and len(text) < 40 else None
+
+    def numbered_title(self, text: str, marker: str | None, level: int) -> tuple[str, str] | None:
+        if self.mode in ("outputs", "deliverables", "skip") or (marker is not None and level > 0):
+            return None
+        if marker is not None:
+            if not re.fullmatch(r"\(?\d{1,2}[.)]", marker):
+                return None
+            if self.run_intro and self.run_first_type == "number":
+                return None  # an item of a numbered list that a "...:" line introduced
+            ref, title = marker.strip("().").rstrip(")"), text
+        else:
+            match = _NUMBERED_TITLE.match(text)
+            if not match:
+                return None
+            ref, title = match.group(1), match.group(2)
+        if title.endswith(".") or len(title) > 200 or "\n" in title.strip():
+            return None
+        return ref, title
+
+    # modes: a list item or paragraph inside a known kind of list
+    def in_items(self, text: str, marker: str | None, prov: Provenance) -> None:
+        """Bullets under a working group / thematic priority heading; status check-boxes skipped."""
+        lines = [ln.strip() for ln in text.split("\n") if ln.strip()]
+        if marker is None or in_list(lines[0], "status_words"):
+            return
+        timeline = None
+        body = []
+        for line in lines:
+            label = line.partition(":")
+            if label[1] and in_list(label[0], "inline_timeline_labels"):
+                timeline = label[2].strip() or None
+            else:
+                body.append(line)
+        if not body:
+            return
+        item = self.new(ItemKind.ACTIVITY, body[0], prov, parent=self.priority)
+        item.timeline_text = timeline
+
+    def in_outputs(self, text: str, marker: str | None, prov: Provenance) -> None:
+        """Outputs listed under "Key outputs:" or "First semester outputs:" ("1. ...", "a) ..."); prose is description."""
+        if marker is None or not re.fullmatch(r"\(?(\d{1,2}|[a-z])[.)]", marker):
+            return
+        ref = marker if marker.endswith(")") else marker.rstrip(".")
+        self.output = self.new(ItemKind.OUTPUT, text, prov, ref=ref, parent=self.priority)
+
+    def in_deliverables(self, text: str, marker: str | None, prov: Provenance) -> None:
+        if marker is None:
+            return
+        self.new(ItemKind.DELIVERABLE, text, prov, ref=marker.strip("().").rstrip(")"))
+
+    def in_milestones(self, text: str, marker: str | None, prov: Provenance) -> None:
+        """Under a timeline heading: "a) Handbook:" picks the output, bullets are its milestones."""
+        if marker is not None and re.fullmatch(r"[a-z][.)]", marker):
+            self.list_parent = self.match_output(marker, text)
+            return
+        if marker is None:
+            return
+        parent = self.list_parent or self.priority
+        item = self.new(ItemKind.MILESTONE, text, prov, parent=parent)
+        item.timeline_text = milestone_phrase(item.text)
+
+    def in_activities(self, text: str, marker: str | None, prov: Provenance) -> None:
+        """Under "Activities:": sentences and lettered lines are activities; bullets under a ":" line are its children."""
+        text = flat(text)
+        if marker is None:
+            self.list_parent = None
+            if _PRONOUN_START.match(text) or in_list(text, "inline_timeline_labels") or classify(text, "mode_labels"):
+                return  # prose about the activities, or a bare "Timeline" caption
+            item = self.new(ItemKind.ACTIVITY, text, prov, parent=self.priority)
+            heading = len(text) < 120 and not text.endswith((".", ";"))  # "UN System Strengthening"
+            self.list_parent = item if text.endswith(":") or heading else None
+            return
+        text = _STRAY_NUMBER.sub("", text)
+        if re.fullmatch(r"\d{1,2}", text):
+            return
+        ref = marker.rstrip(".") if re.fullmatch(r"[a-z][.)]", marker) else None
+        self.new(ItemKind.ACTIVITY, text, prov, ref=ref, parent=self.list_parent or self.priority)
+
+    def match_output(self, marker: str, heading: str) -> Draft | None:
+        """The output a timeline sub-heading is about: best word overlap among this area's outputs."""
+        outputs = [d for d in self.drafts if d.kind is ItemKind.OUTPUT and d.parent is self.priority]
+        if not outputs:
+            return None
+        words = set(re.findall(r"\w{3,}", heading.lower()))
+
+        def score(d: Draft) -> tuple[float, bool]:
+            own = set(re.findall(r"\w{3,}", d.text.lower()))
+            return (len(words & own) / (len(words | own) or 1), d.ref == marker)
+
+        best = max(outputs, key=score)
+        return best if score(best)[0] > 0 else next((d for d in outputs if d.ref == marker), None)
+
+    # -- tables ------------------------------------------------------------------------------
+    def on_table(self, block: Block) -> None:
+        width = max(len(r.cells) for r in block.rows)
+        filled = [r for r in block.rows if any(c.text for c in r.cells)]
+        if width == 1 or all(sum(1 for c in r.cells if c.text) <= 1 for r in filled) and not any(
+                is_header_row(r) for r in filled):
+            for row in filled:
+                cell = next(c for c in row.cells if c.text)
+                self.cell_lines(cell.text, cell.bold, row.provenance)
+            return
+        roles = self.last_roles if self.last_roles and len(self.last_roles) == width else None
+        warned = False
+        for row in filled:
+            if is_header_row(row):
+                roles = {i: classify(c.text, "column_roles", prefix=True) or "other" for i, c in enumerate(row.cells)}
+                self.last_roles = roles
+                self.mode = None
+                continue
+            texts = [c.text for c in row.cells]
+            nonempty = [i for i, t in enumerate(texts) if t]
+            label = classify(texts[0], "lead_labels") if texts[0] else None
+            if label and len(nonempty) >= 2 and len(texts[0]) < 40:
+                self.add_lead(label, " ".join(texts[i] for i in nonempty[1:]))
+                continue
+            if texts[0] and len(nonempty) >= 2 and in_list(texts[0], "ignored_labels"):
+                continue
+            if roles is None:
+                if nonempty == [nonempty[0]]:
+                    cell = row.cells[nonempty[0]]
+                    self.cell_lines(cell.text, cell.bold, row.provenance)
+                elif not warned:
+                    warned = True
+                    self.warn("assemble", "unknown_table_layout",
+                              f"table with no recognisable header (columns cannot be told): "
+                              f"{flat(' | '.join(texts))[:80]!r}", row.provenance)
+                continue
+            self.on_row(row, roles)
+
+    def cell_lines(self, text: str, bold: bool, prov: Provenance) -> None:
+        for line in text.split("\n"):
+            marker, rest, _ = split_marker(line)
+            kind = BlockKind.LIST_ITEM if marker else (BlockKind.HEADING if bold else BlockKind.PARAGRAPH)
+            self.on_line(kind, rest, marker, 0, bold, prov)
+
+    def on_row(self, row: Row, roles: dict[int, str]) -> None:
+        cells = {role: [] for role in (*_WORK_ROLES, "timeline", "lead", "funding", "other")}
+        for i, cell in enumerate(row.cells):
+            if cell.text:
+                cells[roles.get(i, "other")].append(cell)
+        work = [(r, c) for r in _WORK_ROLES for c in cells[r]]
+        values = {r: flat(" ".join(c.text for c in cells[r])) or None for r in ("timeline", "lead", "funding")}
+        if not work:
+            return
+        if len(work) == 1 and not any(values.values()):
+            cell = work[0][1]
+            lines = cell.text.split("\n")
+            if _YEAR.match(cell.text) or cell.text.endswith(":") or (
+                    len(lines) > 1 and all(split_marker(line)[0] for line in lines)):
+                self.cell_lines(cell.text, cell.bold, row.provenance)  # year row, label, list in a cell
+                return
+            if not REF.match(cell.text) and (cell.bold or len(cell.text) < 100) \
+                    and work[0][0] in ("output", "priority_area"):
+                self.open_section(cell.text)
+                return
+        carriers: list[Draft] = []
+        top: Draft | None = None
+        for role, cell in work:
+            if role in ("output", "priority_area"):
+                top = self.top_item(role, cell.text, row.provenance) or top
+                if top is not None:
+                    carriers = [top]
+            elif role in ("activity", "milestone"):
+                made = self.activities(cell.text, _KINDS[role], row.provenance)
+                if made:
+                    carriers = made
+            elif role == "deliverable":
+                owner = carriers[-1] if carriers else self.output or self.priority
+                text = flat(cell.text.replace("•", " "))
+                if text and not is_placeholder(text):
+                    self.new(ItemKind.DELIVERABLE, text, row.provenance, parent=owner)
+        for index, item in enumerate(carriers):
+            self.fill(item, values, shared=index > 0)
+
+    def top_item(self, role: str, text: str, prov: Provenance) -> Draft | None:
+        text = text.strip()
+        if is_placeholder(text):
+            return None
+        dotted = _DOTTED_REF.match(text)
+        if dotted:  # "1.1 Mapping ..." in a priority-area column is an activity of that area
+            parent = self.output or self.priority
+            return self.new(ItemKind.ACTIVITY, text[dotted.end():], prov, ref=dotted.group(1), parent=parent)
+        ref = None
+        match = _OUTPUT_REF.match(text) or _PAREN_REF.match(text)
+        if match:
+            ref, text = match.group(1).strip(), text[match.end():]
+        kind = _KINDS[role]
+        item = self.new(kind, text, prov, ref=ref)
+        if kind is ItemKind.OUTPUT:
+            self.output = item
+        else:
+            self.priority = item
+            self.output = None
+        return item
+
+    def activities(self, text: str, kind: ItemKind, prov: Provenance) -> list[Draft]:
+        """One cell may hold several activities as separate paragraphs ("5.1 ...", "5.2 ...")."""
+        parts: list[str] = []
+        for line in text.split("\n"):
+            if parts and not _DOTTED_REF.match(line):
+                parts[-1] += " " + line
+            else:
+                parts.append(line)
+        made = []
+        for part in parts:
+            part = part.strip()
+            if not part or is_placeholder(part):
+                continue
+            match = _DOTTED_REF.match(part)
+            ref = match.group(1) if match else None
+            body = part[match.end():] if match else part
+            made.append(self.new(kind, body, prov, ref=ref, parent=self.output or self.priority))
+        return made
+
+    def fill(self, item: Draft, values: dict[str, str | None], shared: bool = False) -> None:
+        """Row values go to the item; an activity's empty cell inherits from the activity above (merged cell).
+
+        ``shared``: the item is a later paragraph of a cell holding several activities, so it takes the
+        row's values as inherited, as if each activity had its own merged row.
+        """
+        previous = None
+        if item.kind in (ItemKind.ACTIVITY, ItemKind.MILESTONE):
+            siblings = [d for d in self.drafts if d.parent is item.parent and d is not item
+                        and d.kind is item.kind and self.drafts.index(d) < self.drafts.index(item)]
+            previous = siblings[-1] if siblings else None
+        for key in ("timeline", "lead", "funding"):
+            value = values[key]
+            inherited = False
+            if value is None and previous is not None:
+                value, inherited = self.value_of(previous, key), True
+            elif value is not None and shared:
+                inherited = True
+            if value is None:
+                continue
+            if key == "timeline":
+                item.timeline_text, item.timeline_inherited = value, inherited
+            elif key == "funding":
+                item.funding_text, item.funding_inherited = value, inherited
+            else:
+                item.leads = [LeadText(value, Role.LEAD, inherited=inherited)]
+
+    @staticmethod
+    def value_of(item: Draft, key: str) -> str | None:
+        if key == "timeline":
+            return item.timeline_text
+        if key == "funding":
+            return item.funding_text
+        return item.leads[0].text if item.leads else None
+
+    def warn(self, stage: str, category: str, message: str, prov: Provenance) -> None:
+        self.warnings.append(ErrorItem(self.doc.source, stage, category, message, prov.page, prov.line_start))
+
+    # -- driver ------------------------------------------------------------------------------
+    def run(self) -> list[WorkItem]:
+        for index, block in enumerate(self.blocks):
+            following = self.blocks[index + 1] if index + 1 < len(self.blocks) else None
+            self.next_kind = following.kind if following else None
+            self.prev_kind = self.blocks[index - 1].kind if index else None
+            if block.kind is BlockKind.TABLE:
+                self.on_table(block)
+            else:
+                self.on_line(block.kind, block.text, block.marker, block.level, block.bold, block.provenance)
+        return self.finish()
+
+    def finish(self) -> list[WorkItem]:
+        ids: dict[int, str] = {}
+        seen: dict[str, int] = {}
+        items = []
+        for draft in self.drafts:
+            if draft.section is None and self.subtitle:
+                draft.section = self.subtitle
+            key = "|".join([self.document_id, draft.block or "", draft.section or "", draft.kind.value,
+                            draft.ref or "", draft.text])
+            n = seen.get(key, 0)
+            seen[key] = n + 1
+            item_id = hashlib.sha1(f"{key}|{n}".encode()).hexdigest()[:16]
+            ids[id(draft)] = item_id
+            leads = [*draft.leads, *self.group_leads.get(draft.section_key, []), *self.document_leads]
+            items.append(WorkItem(
+                item_id=item_id, document_id=self.document_id, kind=draft.kind, text=draft.text,
+                parent_id=ids.get(id(draft.parent)) if draft.parent else None, section=draft.section,
+                block=draft.block, ref=draft.ref, page=draft.provenance.page, locator=draft.provenance.locator,
+                timeline_text=draft.timeline_text, timeline_inherited=draft.timeline_inherited,
+                funding_text=draft.funding_text, funding_inherited=draft.funding_inherited, leads=tuple(leads),
+            ))
+        return items
+
+
+def marker_type(marker: str) -> str:
+    """``"2."`` -> "number", ``"b)"`` -> "letter", ``"•"`` -> "bullet"."""
+    core = marker.strip("().")
+    if core.isdigit():
+        return "number"
+    return "letter" if core.isalpha() else "bullet"
+
+
+def milestone_phrase(text: str) -> str | None:
+    """The timeline phrase of a dated bullet, via the timeline normaliser's phrase finder."""
+    from normalizers import find_timeline_phrase
+
+    return find_timeline_phrase(text)
+
+
+def assemble(doc: Document, document_id: str) -> tuple[list[WorkItem], list[ErrorItem]]:
+    """Work items and item-level warnings of a document.
+
+    ``assemble(text.extract(Path("raw/wg6.txt")), "wg6.txt")[0][0].kind`` -> ``ItemKind.PRIORITY_AREA``.
+    """
+    assembler = Assembler(doc, document_id)
+    items = assembler.run()
+    return items, assembler.warnings

@@ -1,0 +1,63 @@
+"""The assembler's vocabulary: label words per language from normalizers/data/labels.yaml."""
+
+from __future__ import annotations
+
+import functools
+import re
+from pathlib import Path
+
+import yaml
+
+_DATA = Path(__file__).resolve().parent.parent / "normalizers" / "data" / "labels.yaml"
+_EDGE = re.compile(r"^[\s*_:.\-–•]+|[\s*_:.\-–•]+$")
+_SPACE = re.compile(r"\s+")
+
+
+def norm(text: str) -> str:
+    """Lower-case, single-spaced, punctuation trimmed at the ends: ``norm(" Co-leads: ")`` -> ``"co-leads"``."""
+    return _SPACE.sub(" ", _EDGE.sub("", text.replace("\u00a0", " "))).lower()
+
+
+@functools.cache
+def labels() -> dict:
+    """The parsed labels file (loaded once)."""
+    with _DATA.open(encoding="utf-8") as fh:
+        return yaml.safe_load(fh)
+
+
+@functools.cache
+def _lookup(group: str) -> tuple[tuple[str, str], ...]:
+    """(label, key) pairs of a mapping group, longest label first so "co-leads" wins over "lead"."""
+    entries = labels()[group]
+    if isinstance(entries, list):  # a flat list: each label is its own key
+        entries = {word: [word] for word in entries}
+    pairs = [(norm(word), key) for key, words in entries.items() for word in words]
+    return tuple(sorted(pairs, key=lambda p: -len(p[0])))
+
+
+def classify(text: str, group: str, *, prefix: bool = False) -> str | None:
+    """Key of the label a text is (or, with ``prefix``, starts with).
+
+    ``classify("Funding source", "column_roles")`` -> ``"funding"``.
+    """
+    value = norm(text)
+    for word, key in _lookup(group):
+        if value == word or (prefix and value.startswith(word) and not value[len(word):len(word) + 1].isalnum()):
+            return key
+    return None
+
+
+def in_list(text: str, group: str, *, prefix: bool = False) -> bool:
+    """Whether a text is one of a flat label list: ``in_list("TBC", "placeholders")`` -> True."""
+    value = norm(text)
+    words = [norm(w) for w in labels()[group]]
+    return any(value == w or (prefix and value.startswith(w + " ")) for w in words)
+
+
+def split_label(text: str, group: str) -> tuple[str, str] | None:
+    """``"Co-leads: IOM, UNDP"`` -> ``("co-lead", "IOM, UNDP")`` for group ``lead_labels``; None if no label."""
+    head, sep, rest = text.partition(":")
+    if not sep or len(head) > 60:
+        return None
+    key = classify(head, group)
+    return (key, rest.strip()) if key else None
