@@ -133,5 +133,10 @@ class DocumentResult:
     edition_of: str | None = None
     pages: int | None = None
     items: list[WorkItem] = field(default_factory=list)
+    leads: list[dict] = field(default_factory=list)
+    timelines: list[dict] = field(default_factory=list)
+    funding: list[dict] = field(default_factory=list)
     errors: list[ErrorItem] = field(default_factory=list)
     warnings: list[ErrorItem] = field(default_factory=list)
+    unresolved: list[str] = field(default_factory=list)
+    unparsed: list[str] = field(default_factory=list)

@@ -1,0 +1,93 @@
+"""Prefect flow: every workplan in a raw folder to Parquet tables (thin: tasks call pipeline functions)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import sys
+from pathlib import Path
+
+from pipeline.environment import prepare_prefect
+
+prepare_prefect()
+
+from prefect import flow, get_run_logger, task  # noqa: E402
+from prefect.filesystems import LocalFileSystem  # noqa: E402
+from prefect.futures import as_completed  # noqa: E402
+
+from pipeline.catalog import list_documents, source_fingerprint  # noqa: E402
+from pipeline.editions import link_editions  # noqa: E402
+from pipeline.records import DocumentResult  # noqa: E402
+from pipeline.report import RunReport, write_report  # noqa: E402
+from pipeline.run import PIPELINE_VERSION, run_document, sha256_of  # noqa: E402
+from pipeline.store import results_to_tables, write_tables  # noqa: E402
+
+
+def _document_key(context, parameters: dict) -> str:
+    """Cache key: the document's bytes, its place in the raw folder and the pipeline's own code and data."""
+    path = Path(parameters["path"])
+    parts = [parameters["document_id"], sha256_of(path), PIPELINE_VERSION, source_fingerprint()]
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()
+
+
+@task(name="scan-raw-folder", retries=2, retry_delay_seconds=1)
+def scan(raw_dir: str) -> list[str]:
+    """Files to process (I/O: retried)."""
+    return [str(p) for p in list_documents(Path(raw_dir))]
+
+
+@task(name="process-document", cache_key_fn=_document_key, persist_result=True, result_serializer="pickle",
+      task_run_name="process {document_id}")
+def process_document(path: str, raw_dir: str, document_id: str) -> DocumentResult:
+    """Extract, assemble and normalise one document (no retries: parse errors are deterministic)."""
+    return run_document(Path(path), Path(raw_dir))
+
+
+@task(name="write-output", retries=2, retry_delay_seconds=1)
+def write_output(results: list[DocumentResult], out_dir: str, report: RunReport) -> None:
+    from normalizers.agencies import agency_table
+
+    tables = results_to_tables(results, agency_table(), dt.datetime.now(dt.UTC), PIPELINE_VERSION)
+    write_tables(tables, Path(out_dir))
+    write_report(report, Path(out_dir))
+
+
+@flow(name="extract-workplans", log_prints=False)
+def extract_workplans(raw_dir: str = "raw", out_dir: str = "output") -> RunReport:
+    """Process every workplan in ``raw_dir`` (one task each, cached by content) into ``out_dir``."""
+    logger = get_run_logger()
+    started = dt.datetime.now(dt.UTC)
+    paths = scan(raw_dir)
+    cache_dir = (Path(out_dir) / ".cache").resolve()
+    storage = LocalFileSystem(basepath=str(cache_dir))
+    storage.save(f"workplans-cache-{hashlib.sha1(str(cache_dir).encode()).hexdigest()[:12]}", overwrite=True)
+    runner = process_document.with_options(result_storage=storage)
+    futures = {runner.submit(p, raw_dir, Path(p).relative_to(raw_dir).as_posix()): p for p in paths}
+    results: list[DocumentResult] = []
+    parsed: list[str] = []
+    for done, future in enumerate(as_completed(list(futures)), start=1):
+        result = future.result()
+        if not future.state.name == "Cached":
+            parsed.append(result.document_id)
+        results.append(result)
+        logger.info("[%d/%d] %s: %s, %d items", done, len(paths), result.document_id, result.status.value,
+                    len(result.items))
+    link_editions(results)
+    report = RunReport.from_results(results, parsed, started, dt.datetime.now(dt.UTC))
+    write_output(results, out_dir, report)
+    logger.info(report.summary_line())
+    return report
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python flows.py [RAW_DIR] [OUT_DIR]`` runs the flow; ``python flows.py serve`` serves the deployment."""
+    from pipeline.cli import main as cli_main
+
+    args = sys.argv[1:] if argv is None else argv
+    if args[:1] == ["serve"]:
+        return cli_main(["serve", *args[1:]])
+    return cli_main(["extract", *(args or ["raw"])] if not args or args[0] != "extract" else args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,83 @@
+"""Normalisation of assembled items: timeline intervals, lead agencies and funders, as table rows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from normalizers import normalize_timeline, resolve_agencies
+from pipeline.fragments import is_placeholder
+from pipeline.records import ErrorItem, Role, WorkItem
+
+
+@dataclass
+class NormalizedRows:
+    """Rows for the leads, timelines and funding tables, plus item-level warnings."""
+
+    leads: list[dict] = field(default_factory=list)
+    timelines: list[dict] = field(default_factory=list)
+    funding: list[dict] = field(default_factory=list)
+    warnings: list[ErrorItem] = field(default_factory=list)
+    unresolved: set[str] = field(default_factory=set)
+    unparsed: set[str] = field(default_factory=set)
+
+
+def items_to_rows(items: list[WorkItem], source_file: str, lang: str, context_year: int | None) -> NormalizedRows:
+    """Normalise every item's raw timeline, leads and funding.
+
+    ``items_to_rows([item], "wg6.txt", "en", 2019).timelines[0]["start"]`` -> ``date(2019, 12, 16)``
+    for an item whose timeline text is "16/12/2019 Early 2/2020".
+    """
+    out = NormalizedRows()
+    for item in items:
+        if item.timeline_text:
+            timeline_row(item, lang, context_year, source_file, out)
+        for lead in item.leads:
+            lead_rows(item, lead.text, lead.role, lead.inherited, lead.scope, lang, source_file, out)
+        if item.funding_text:
+            funding_row(item, lang, out)
+    return out
+
+
+def timeline_row(item: WorkItem, lang: str, context_year: int | None, source_file: str, out: NormalizedRows) -> None:
+    t = normalize_timeline(item.timeline_text, lang=lang, context_year=context_year)
+    out.timelines.append({
+        "item_id": item.item_id, "document_id": item.document_id, "text": t.text, "start": t.start, "end": t.end,
+        "precision": t.precision.value if t.precision else None, "ongoing": t.ongoing, "tbc": t.tbc,
+        "uncertain": t.uncertain, "qualifier": t.qualifier, "location": t.location, "recurrence": t.recurrence,
+        "edtf": t.edtf, "inherited": item.timeline_inherited, "parsed": t.parsed,
+    })
+    if not t.parsed and not t.tbc and not t.recurrence and not t.ongoing:
+        out.unparsed.add(t.text)
+        out.warnings.append(ErrorItem(source_file, "normalize", "unparsed_timeline",
+                                      f"timeline {t.text!r} of item {item.ref or item.text[:40]!r} gives no dates",
+                                      item.page))
+
+
+def lead_rows(item: WorkItem, text: str, role: Role, inherited: bool, scope: str, lang: str, source_file: str,
+              out: NormalizedRows) -> None:
+    base = {"item_id": item.item_id, "document_id": item.document_id, "inherited": inherited, "scope": scope,
+            "source_text": text}
+    if is_placeholder(text):  # "TBC": the lead is still to be confirmed
+        out.leads.append({**base, "agency_text": text, "agency_id": None, "role": role.value, "is_group": False})
+        return
+    mentions = resolve_agencies(text, lang=lang, default_role=role)
+    if not mentions:
+        out.leads.append({**base, "agency_text": text, "agency_id": None, "role": role.value, "is_group": False})
+    for m in mentions:
+        out.leads.append({**base, "agency_text": m.text, "agency_id": m.agency_id,
+                          "role": (m.role or role).value, "is_group": m.is_group})
+        if m.agency_id is None and not m.is_group and m.text not in out.unresolved:
+            out.unresolved.add(m.text)
+            out.warnings.append(ErrorItem(source_file, "normalize", "unresolved_organisation",
+                                          f"organisation {m.text!r} is not in normalizers/data/agencies.csv",
+                                          item.page))
+
+
+def funding_row(item: WorkItem, lang: str, out: NormalizedRows) -> None:
+    text = item.funding_text or ""
+    mentions = [] if is_placeholder(text) else resolve_agencies(text, lang=lang, default_role=Role.FUNDER)
+    ids = list(dict.fromkeys(m.agency_id for m in mentions if m.agency_id))
+    out.funding.append({
+        "item_id": item.item_id, "document_id": item.document_id, "text": text, "funder_ids": ids,
+        "funder_texts": [m.text for m in mentions], "inherited": item.funding_inherited,
+    })

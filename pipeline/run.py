@@ -1,0 +1,101 @@
+"""Processing one document end to end; the one place that turns exceptions into error rows."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from pathlib import Path
+
+import extractors
+from pipeline.assemble import assemble
+from pipeline.errors import PipelineError
+from pipeline.language import detect_language
+from pipeline.model import BlockKind, Document
+from pipeline.normalize import items_to_rows
+from pipeline.records import DocumentResult, ErrorItem, Status, WorkItem
+
+log = logging.getLogger(__name__)
+PIPELINE_VERSION = "0.1.0"
+_PERIOD = re.compile(r"^((?:19|20)\d{2})(?:-((?:19|20)\d{2}))?$")
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def document_id_of(path: Path, raw_dir: Path) -> str:
+    """Stable id: the file's path relative to the raw folder, e.g. ``"gmg_workplan_2010.txt"``."""
+    try:
+        return path.resolve().relative_to(raw_dir.resolve()).as_posix()
+    except ValueError:
+        return path.name
+
+
+def run_document(path: Path, raw_dir: Path) -> DocumentResult:
+    """Extract, assemble and normalise one file; any failure becomes an ErrorItem, never an exception.
+
+    ``run_document(Path("raw/wg6.txt"), Path("raw")).status`` -> ``Status.SUCCESS``.
+    """
+    source = document_id_of(path, raw_dir)
+    result = DocumentResult(document_id=source, source_file=source, sha256="", format=path.suffix.lstrip(".").lower())
+    stage = "read"
+    try:
+        result.sha256 = sha256_of(path)
+        stage = "extract"
+        result.format = extractors.format_of(path).value
+        doc = extractors.extract(path)
+        result.pages, result.title = doc.pages, doc.title
+        result.warnings += [ErrorItem(source, "extract", "extract_warning", w) for w in doc.warnings]
+        result.language = detect_language(" ".join(b.text for b in doc.blocks[:400]) + " " + _table_text(doc))
+        stage = "assemble"
+        items, warnings = assemble(doc, source)
+        result.items, result.warnings = items, result.warnings + warnings
+        result.period_start, result.period_end = _period(items, doc)
+        stage = "normalize"
+        context = result.period_start.year if result.period_start else None
+        rows = items_to_rows(items, source, result.language, context)
+        result.leads, result.timelines, result.funding = rows.leads, rows.timelines, rows.funding
+        result.warnings += rows.warnings
+        result.unresolved, result.unparsed = sorted(rows.unresolved), sorted(rows.unparsed)
+        if result.period_start is None:  # no printed period: the span of the dated items
+            starts = [t["start"] for t in rows.timelines if t["start"]]
+            ends = [t["end"] for t in rows.timelines if t["end"]]
+            result.period_start, result.period_end = min(starts, default=None), max(ends, default=None)
+        if not items:
+            result.warnings.append(ErrorItem(source, "assemble", "no_items", "no work items were recognised"))
+    except PipelineError as e:
+        result.errors.append(ErrorItem(source, stage, e.category, str(e)))
+    except Exception as e:  # noqa: BLE001 - the one place that catches: a bug must not stop the run
+        log.debug("unexpected error on %s", source, exc_info=True)
+        result.errors.append(ErrorItem(source, stage, "internal_error", f"{type(e).__name__}: {e}"))
+    if result.errors:
+        result.status = Status.PARTIAL if result.items else Status.FAILURE
+    return result
+
+
+def _table_text(doc: Document) -> str:
+    cells = [c.text for b in doc.blocks if b.kind is BlockKind.TABLE for r in b.rows[:50] for c in r.cells]
+    return " ".join(cells)[:20000]
+
+
+def _period(items: list[WorkItem], doc: Document):
+    """The plan period: the block all items share ("2021-2022"), else the one printed at the top."""
+    import datetime as dt
+
+    from pipeline.assemble import document_period
+
+    blocks = {i.block for i in items if i.block}
+    candidates = [next(iter(blocks))] if len(blocks) == 1 else []
+    printed = document_period(list(doc.blocks))
+    candidates.append(printed or "")
+    for value in candidates:
+        match = _PERIOD.match(value or "")
+        if match:
+            first, last = int(match.group(1)), int(match.group(2) or match.group(1))
+            return dt.date(first, 1, 1), dt.date(last, 12, 31)
+    return None, None

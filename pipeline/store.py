@@ -1,0 +1,106 @@
+"""Parquet output: one dataset folder per table, typed schemas, written atomically."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import uuid
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from pipeline.records import DocumentResult
+
+_S, _D, _B, _I = pa.string(), pa.date32(), pa.bool_(), pa.int32()
+
+SCHEMAS: dict[str, pa.Schema] = {
+    "documents": pa.schema([
+        ("document_id", _S), ("source_file", _S), ("sha256", _S), ("format", _S), ("language", _S), ("title", _S),
+        ("period_start", _D), ("period_end", _D), ("edition_of", _S), ("pages", _I), ("items", _I), ("status", _S),
+        ("extracted_at", pa.timestamp("us", tz="UTC")), ("pipeline_version", _S),
+    ]),
+    "work_items": pa.schema([
+        ("item_id", _S), ("document_id", _S), ("parent_id", _S), ("kind", _S), ("section", _S), ("block", _S),
+        ("ref", _S), ("text", _S), ("status", _S), ("page", _I), ("locator", _S), ("timeline_text", _S),
+        ("funding_text", _S), ("lead_text", _S), ("position", _I),
+    ]),
+    "leads": pa.schema([
+        ("item_id", _S), ("document_id", _S), ("agency_text", _S), ("agency_id", _S), ("role", _S),
+        ("inherited", _B), ("is_group", _B), ("scope", _S), ("source_text", _S),
+    ]),
+    "timelines": pa.schema([
+        ("item_id", _S), ("document_id", _S), ("text", _S), ("start", _D), ("end", _D), ("precision", _S),
+        ("ongoing", _B), ("tbc", _B), ("uncertain", _B), ("qualifier", _S), ("location", _S), ("recurrence", _S),
+        ("edtf", _S), ("inherited", _B), ("parsed", _B),
+    ]),
+    "funding": pa.schema([
+        ("item_id", _S), ("document_id", _S), ("text", _S), ("funder_ids", pa.list_(_S)),
+        ("funder_texts", pa.list_(_S)), ("inherited", _B),
+    ]),
+    "agencies": pa.schema([
+        ("agency_id", _S), ("acronym", _S), ("name_en", _S), ("kind", _S), ("iati_id", _S),
+        ("name_ar", _S), ("name_zh", _S), ("name_fr", _S), ("name_ru", _S), ("name_es", _S),
+        ("acronym_ar", _S), ("acronym_zh", _S), ("acronym_fr", _S), ("acronym_ru", _S), ("acronym_es", _S),
+    ]),
+    "errors": pa.schema([
+        ("source_file", _S), ("document_id", _S), ("severity", _S), ("stage", _S), ("error_type", _S),
+        ("message", _S), ("page", _I), ("line", _I),
+    ]),
+}
+
+
+def results_to_tables(results: list[DocumentResult], agencies: list[dict], extracted_at: dt.datetime,
+                      version: str) -> dict[str, pa.Table]:
+    """All results as typed Arrow tables, rows in a stable order (documents by id, items in reading order)."""
+    rows: dict[str, list[dict]] = {name: [] for name in SCHEMAS}
+    for r in sorted(results, key=lambda r: r.document_id):
+        rows["documents"].append({
+            "document_id": r.document_id, "source_file": r.source_file, "sha256": r.sha256, "format": r.format,
+            "language": r.language, "title": r.title, "period_start": r.period_start, "period_end": r.period_end,
+            "edition_of": r.edition_of, "pages": r.pages, "items": len(r.items), "status": r.status.value,
+            "extracted_at": extracted_at, "pipeline_version": version,
+        })
+        for position, item in enumerate(r.items):
+            lead = next((lt.text for lt in item.leads if lt.scope == "cell"), None)
+            rows["work_items"].append({
+                "item_id": item.item_id, "document_id": item.document_id, "parent_id": item.parent_id,
+                "kind": item.kind.value, "section": item.section, "block": item.block, "ref": item.ref,
+                "text": item.text, "status": item.status, "page": item.page, "locator": item.locator,
+                "timeline_text": item.timeline_text, "funding_text": item.funding_text, "lead_text": lead,
+                "position": position,
+            })
+        rows["leads"] += r.leads
+        rows["timelines"] += r.timelines
+        rows["funding"] += r.funding
+        for severity, errors in (("error", r.errors), ("warning", r.warnings)):
+            rows["errors"] += [{
+                "source_file": e.source_file, "document_id": r.document_id, "severity": severity, "stage": e.stage,
+                "error_type": e.error_type, "message": e.message, "page": e.page, "line": e.line,
+            } for e in errors]
+    rows["agencies"] = agencies
+    return {name: pa.Table.from_pylist(rows[name], schema=schema) for name, schema in SCHEMAS.items()}
+
+
+def write_tables(tables: dict[str, pa.Table], out_dir: Path) -> None:
+    """Write each table as ``out_dir/<table>/part-0.parquet``: built in a temporary folder, then swapped in,
+    so a failed run never leaves a half-written table and readers see either the old or the new one."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for name, table in tables.items():
+        final = out_dir / name
+        staging = out_dir / f".{name}.{uuid.uuid4().hex}.tmp"
+        staging.mkdir()
+        pq.write_table(table, staging / "part-0.parquet", compression="zstd")
+        old = None
+        if final.exists():
+            old = out_dir / f".{name}.{uuid.uuid4().hex}.old"
+            os.replace(final, old)
+        os.replace(staging, final)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def read_table(out_dir: Path, name: str) -> pa.Table:
+    """Read one dataset back: ``read_table(Path("output"), "work_items").num_rows`` -> 534."""
+    return pq.read_table(out_dir / name, schema=SCHEMAS.get(name))
