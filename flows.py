@@ -17,6 +17,7 @@ from prefect.futures import as_completed  # noqa: E402
 
 from pipeline.catalog import list_documents, source_fingerprint  # noqa: E402
 from pipeline.editions import link_editions  # noqa: E402
+from pipeline.progress import advance  # noqa: E402
 from pipeline.records import DocumentResult  # noqa: E402
 from pipeline.report import RunReport, write_report  # noqa: E402
 from pipeline.run import PIPELINE_VERSION, run_document, sha256_of  # noqa: E402
@@ -58,6 +59,7 @@ def extract_workplans(raw_dir: str = "raw", out_dir: str = "output") -> RunRepor
     logger = get_run_logger()
     started = dt.datetime.now(dt.UTC)
     paths = scan(raw_dir)
+    advance(0, len(paths), "")
     cache_dir = (Path(out_dir) / ".cache").resolve()
     storage = LocalFileSystem(basepath=str(cache_dir))
     storage.save(f"workplans-cache-{hashlib.sha1(str(cache_dir).encode()).hexdigest()[:12]}", overwrite=True)
@@ -70,6 +72,7 @@ def extract_workplans(raw_dir: str = "raw", out_dir: str = "output") -> RunRepor
         if not future.state.name == "Cached":
             parsed.append(result.document_id)
         results.append(result)
+        advance(done, len(paths), result.document_id)
         logger.info("[%d/%d] %s: %s, %d items", done, len(paths), result.document_id, result.status.value,
                     len(result.items))
     link_editions(results)
@@ -80,13 +83,14 @@ def extract_workplans(raw_dir: str = "raw", out_dir: str = "output") -> RunRepor
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python flows.py [RAW_DIR] [OUT_DIR]`` runs the flow; ``python flows.py serve`` serves the deployment."""
+    """``python flows.py [RAW_DIR [OUT_DIR]]`` runs the flow; ``python flows.py serve ...`` serves it."""
     from pipeline.cli import main as cli_main
 
     args = sys.argv[1:] if argv is None else argv
-    if args[:1] == ["serve"]:
-        return cli_main(["serve", *args[1:]])
-    return cli_main(["extract", *(args or ["raw"])] if not args or args[0] != "extract" else args)
+    if args[:1] in (["serve"], ["extract"]) or any(a.startswith("-") for a in args[:1]):
+        return cli_main(args)
+    raw, out = (args + ["raw", "output"][len(args):])[:2]
+    return cli_main(["extract", raw, "--out", out])
 
 
 if __name__ == "__main__":

@@ -47,9 +47,9 @@ def read_lines(path: Path) -> list[str]:
     try:
         text = data.decode(encoding)
     except UnicodeDecodeError as e:
+        name = "UTF-16" if encoding == "utf-16" else "UTF-8"
         raise UnreadableDocument(
-            f"{path.name} is not valid {encoding.upper()} text (byte {e.start}: {data[e.start:e.start + 1]!r}); "
-            "save it as UTF-8"
+            f"{path.name} is not valid {name} text (byte {e.start}: {data[e.start:e.start + 1]!r}); save it as UTF-8"
         ) from e
     if "\x00" in text:
         raise UnreadableDocument(f"{path.name} holds binary data (NUL bytes), not text")

@@ -6,27 +6,19 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 
-from extractors.lines import split_marker
-from pipeline.fragments import REF, is_header_row, is_placeholder, join_fragments, remove_running_headers
-from pipeline.labels import classify, in_list, norm, split_label
-from pipeline.model import Block, BlockKind, Document, Provenance, Row
+from pipeline.fragments import join_fragments, remove_running_headers
+from pipeline.labels import classify, in_list, split_label
+from pipeline.model import Block, BlockKind, Document, Provenance
 from pipeline.records import ErrorItem, ItemKind, LeadText, Role, WorkItem
+from pipeline.table_items import TableAssembly, flat
 
 _PERIOD = re.compile(r"\b((?:19|20)\d{2})\s*(?:[-–/]|\s)\s*((?:19|20)\d{2})\b")
 _YEAR = re.compile(r"^\s*((?:19|20)\d{2})(?:\s*[-–]\s*((?:19|20)\d{2}))?\s*$")
 _NUMBERED_TITLE = re.compile(r"^\(?(\d{1,2})[.)]\s+(.{3,200})$", re.S)
-_OUTPUT_REF = re.compile(r"^\s*((?:output|outcome|produit|resultado|priority area)\s*\d+)\s*[:.]?\s*", re.I)
-_DOTTED_REF = re.compile(r"^\s*(\d+(?:\.\d+)+)\.?\s+")
-_PAREN_REF = re.compile(r"^\s*(\d{1,2}\)|[a-z]\))\s+")
 _STRAY_NUMBER = re.compile(r"^\d{1,2}\s+(?=[A-Z])")
 _PRONOUN_START = re.compile(r"^(They|This|These|It|Each|Such|Those)\b")
 _LEAD_ROLES = {"co-lead": Role.CO_LEAD, "lead": Role.LEAD, "member": Role.MEMBER, "chair": Role.CHAIR,
                "co-chair": Role.CO_CHAIR}
-_WORK_ROLES = ("priority_area", "output", "activity", "deliverable", "milestone")
-_KINDS = {"priority_area": ItemKind.PRIORITY_AREA, "output": ItemKind.OUTPUT, "activity": ItemKind.ACTIVITY,
-          "deliverable": ItemKind.DELIVERABLE, "milestone": ItemKind.MILESTONE}
-
-
 @dataclass
 class Draft:
     """A work item while assembly is still filling it in."""
@@ -46,11 +38,6 @@ class Draft:
     section_key: int = 0
 
 
-def flat(text: str) -> str:
-    """Cell text on one line: ``flat("GMG Chair\\nGMG agencies")`` -> ``"GMG Chair GMG agencies"``."""
-    return " ".join(text.split())
-
-
 def document_period(blocks: list[Block]) -> str | None:
     """The plan period printed near the top: "2016-2018", "2010", or None."""
     head = " ".join(b.text for b in blocks[:8] if b.kind is not BlockKind.TABLE)
@@ -61,7 +48,7 @@ def document_period(blocks: list[Block]) -> str | None:
     return single.group(1) if single else None
 
 
-class Assembler:
+class Assembler(TableAssembly):
     """Walks blocks in reading order, keeping the context (block, section, parents, mode) items need."""
 
     def __init__(self, doc: Document, document_id: str) -> None:
@@ -293,164 +280,6 @@ class Assembler:
 
         best = max(outputs, key=score)
         return best if score(best)[0] > 0 else next((d for d in outputs if d.ref == marker), None)
-
-    # -- tables ------------------------------------------------------------------------------
-    def on_table(self, block: Block) -> None:
-        width = max(len(r.cells) for r in block.rows)
-        filled = [r for r in block.rows if any(c.text for c in r.cells)]
-        if width == 1 or all(sum(1 for c in r.cells if c.text) <= 1 for r in filled) and not any(
-                is_header_row(r) for r in filled):
-            for row in filled:
-                cell = next(c for c in row.cells if c.text)
-                self.cell_lines(cell.text, cell.bold, row.provenance)
-            return
-        roles = self.last_roles if self.last_roles and len(self.last_roles) == width else None
-        warned = False
-        for row in filled:
-            if is_header_row(row):
-                roles = {i: classify(c.text, "column_roles", prefix=True) or "other" for i, c in enumerate(row.cells)}
-                self.last_roles = roles
-                self.mode = None
-                continue
-            texts = [c.text for c in row.cells]
-            nonempty = [i for i, t in enumerate(texts) if t]
-            label = classify(texts[0], "lead_labels") if texts[0] else None
-            if label and len(nonempty) >= 2 and len(texts[0]) < 40:
-                self.add_lead(label, " ".join(texts[i] for i in nonempty[1:]))
-                continue
-            if texts[0] and len(nonempty) >= 2 and in_list(texts[0], "ignored_labels"):
-                continue
-            if roles is None:
-                if nonempty == [nonempty[0]]:
-                    cell = row.cells[nonempty[0]]
-                    self.cell_lines(cell.text, cell.bold, row.provenance)
-                elif not warned:
-                    warned = True
-                    self.warn("assemble", "unknown_table_layout",
-                              f"table with no recognisable header (columns cannot be told): "
-                              f"{flat(' | '.join(texts))[:80]!r}", row.provenance)
-                continue
-            self.on_row(row, roles)
-
-    def cell_lines(self, text: str, bold: bool, prov: Provenance) -> None:
-        for line in text.split("\n"):
-            marker, rest, _ = split_marker(line)
-            kind = BlockKind.LIST_ITEM if marker else (BlockKind.HEADING if bold else BlockKind.PARAGRAPH)
-            self.on_line(kind, rest, marker, 0, bold, prov)
-
-    def on_row(self, row: Row, roles: dict[int, str]) -> None:
-        cells = {role: [] for role in (*_WORK_ROLES, "timeline", "lead", "funding", "other")}
-        for i, cell in enumerate(row.cells):
-            if cell.text:
-                cells[roles.get(i, "other")].append(cell)
-        work = [(r, c) for r in _WORK_ROLES for c in cells[r]]
-        values = {r: flat(" ".join(c.text for c in cells[r])) or None for r in ("timeline", "lead", "funding")}
-        if not work:
-            return
-        if len(work) == 1 and not any(values.values()):
-            cell = work[0][1]
-            lines = cell.text.split("\n")
-            if _YEAR.match(cell.text) or cell.text.endswith(":") or (
-                    len(lines) > 1 and all(split_marker(line)[0] for line in lines)):
-                self.cell_lines(cell.text, cell.bold, row.provenance)  # year row, label, list in a cell
-                return
-            if not REF.match(cell.text) and (cell.bold or len(cell.text) < 100) \
-                    and work[0][0] in ("output", "priority_area"):
-                self.open_section(cell.text)
-                return
-        carriers: list[Draft] = []
-        top: Draft | None = None
-        for role, cell in work:
-            if role in ("output", "priority_area"):
-                top = self.top_item(role, cell.text, row.provenance) or top
-                if top is not None:
-                    carriers = [top]
-            elif role in ("activity", "milestone"):
-                made = self.activities(cell.text, _KINDS[role], row.provenance)
-                if made:
-                    carriers = made
-            elif role == "deliverable":
-                owner = carriers[-1] if carriers else self.output or self.priority
-                text = flat(cell.text.replace("•", " "))
-                if text and not is_placeholder(text):
-                    self.new(ItemKind.DELIVERABLE, text, row.provenance, parent=owner)
-        for index, item in enumerate(carriers):
-            self.fill(item, values, shared=index > 0)
-
-    def top_item(self, role: str, text: str, prov: Provenance) -> Draft | None:
-        text = text.strip()
-        if is_placeholder(text):
-            return None
-        dotted = _DOTTED_REF.match(text)
-        if dotted:  # "1.1 Mapping ..." in a priority-area column is an activity of that area
-            parent = self.output or self.priority
-            return self.new(ItemKind.ACTIVITY, text[dotted.end():], prov, ref=dotted.group(1), parent=parent)
-        ref = None
-        match = _OUTPUT_REF.match(text) or _PAREN_REF.match(text)
-        if match:
-            ref, text = match.group(1).strip(), text[match.end():]
-        kind = _KINDS[role]
-        item = self.new(kind, text, prov, ref=ref)
-        if kind is ItemKind.OUTPUT:
-            self.output = item
-        else:
-            self.priority = item
-            self.output = None
-        return item
-
-    def activities(self, text: str, kind: ItemKind, prov: Provenance) -> list[Draft]:
-        """One cell may hold several activities as separate paragraphs ("5.1 ...", "5.2 ...")."""
-        parts: list[str] = []
-        for line in text.split("\n"):
-            if parts and not _DOTTED_REF.match(line):
-                parts[-1] += " " + line
-            else:
-                parts.append(line)
-        made = []
-        for part in parts:
-            part = part.strip()
-            if not part or is_placeholder(part):
-                continue
-            match = _DOTTED_REF.match(part)
-            ref = match.group(1) if match else None
-            body = part[match.end():] if match else part
-            made.append(self.new(kind, body, prov, ref=ref, parent=self.output or self.priority))
-        return made
-
-    def fill(self, item: Draft, values: dict[str, str | None], shared: bool = False) -> None:
-        """Row values go to the item; an activity's empty cell inherits from the activity above (merged cell).
-
-        ``shared``: the item is a later paragraph of a cell holding several activities, so it takes the
-        row's values as inherited, as if each activity had its own merged row.
-        """
-        previous = None
-        if item.kind in (ItemKind.ACTIVITY, ItemKind.MILESTONE):
-            siblings = [d for d in self.drafts if d.parent is item.parent and d is not item
-                        and d.kind is item.kind and self.drafts.index(d) < self.drafts.index(item)]
-            previous = siblings[-1] if siblings else None
-        for key in ("timeline", "lead", "funding"):
-            value = values[key]
-            inherited = False
-            if value is None and previous is not None:
-                value, inherited = self.value_of(previous, key), True
-            elif value is not None and shared:
-                inherited = True
-            if value is None:
-                continue
-            if key == "timeline":
-                item.timeline_text, item.timeline_inherited = value, inherited
-            elif key == "funding":
-                item.funding_text, item.funding_inherited = value, inherited
-            else:
-                item.leads = [LeadText(value, Role.LEAD, inherited=inherited)]
-
-    @staticmethod
-    def value_of(item: Draft, key: str) -> str | None:
-        if key == "timeline":
-            return item.timeline_text
-        if key == "funding":
-            return item.funding_text
-        return item.leads[0].text if item.leads else None
 
     def warn(self, stage: str, category: str, message: str, prov: Provenance) -> None:
         self.warnings.append(ErrorItem(self.doc.source, stage, category, message, prov.page, prov.line_start))

@@ -1,38 +1,94 @@
-"""Command line: ``workplans extract RAW_DIR --out OUT_DIR`` and ``workplans serve``."""
+"""Command line: ``workplans extract RAW_DIR --out OUT_DIR`` and ``workplans serve RAW_DIR --out OUT_DIR``."""
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import logging
+import os
 import sys
 
 from pipeline.environment import prepare_prefect
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="workplans", description=__doc__)
+    parser = argparse.ArgumentParser(prog="workplans", description="Workplans to typed Parquet records.")
     sub = parser.add_subparsers(dest="command", required=True)
     ext = sub.add_parser("extract", help="extract every workplan in RAW_DIR into Parquet tables in OUT_DIR")
-    ext.add_argument("raw_dir", nargs="?", default="raw")
-    ext.add_argument("--out", default="output", help="output folder (default: output)")
+    srv = sub.add_parser("serve", help="serve a deployment: re-extract on a schedule and when RAW_DIR changes")
+    for p in (ext, srv):
+        p.add_argument("raw_dir", nargs="?", default="raw", help="folder of workplans (default: raw)")
+        p.add_argument("--out", default="output", help="output folder (default: output)")
+        p.add_argument("-v", "--verbose", action="store_true", help="show Prefect's log lines")
+    ext.add_argument("--runner", choices=("default", "dask"), default="default",
+                     help="dask: documents in parallel on a Dask cluster (prefect-dask)")
+    ext.add_argument("--address", help="address of a running Dask scheduler (default: start a local cluster)")
+    ext.add_argument("--workers", type=int, default=2, help="workers of the local Dask cluster (default: 2)")
+    ext.add_argument("--no-progress", action="store_true", help="no progress bar")
+    srv.add_argument("--cron", default="0 6 * * *", help="schedule, cron syntax (default: daily 06:00)")
+    srv.add_argument("--no-watch", action="store_true", help="only the schedule, no folder watcher")
+    srv.add_argument("--debounce", type=float, default=2.0, help="seconds of quiet before a change starts a run")
     return parser
+
+
+def _extract(args: argparse.Namespace) -> int:
+    from flows import extract_workplans
+    from pipeline.orchestration import dask_task_runner, local_api_server
+    from pipeline.progress import LISTENER
+
+    flow = extract_workplans
+    server = contextlib.nullcontext()
+    if args.runner == "dask":
+        flow = extract_workplans.with_options(task_runner=dask_task_runner(args.address, args.workers))
+        server = local_api_server()
+    with server, _progress(not args.no_progress and sys.stderr.isatty()) as listener:
+        token = LISTENER.set(listener)
+        try:
+            report = flow(raw_dir=args.raw_dir, out_dir=args.out)
+        finally:
+            LISTENER.reset(token)
+    print(report.summary_line())
+    if report.failed:
+        for doc, reason in report.failed.items():
+            print(f"  {doc}: {reason}")
+    print(f"Parquet tables and run_report.md written to {args.out}/")
+    return 0
+
+
+@contextlib.contextmanager
+def _progress(enabled: bool):
+    """A rich progress bar (documents done / total, current document), or nothing."""
+    if not enabled:
+        yield None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  TextColumn("{task.fields[current]}"), transient=False) as bar:
+        task = bar.add_task("documents", total=None, current="")
+
+        def listener(done: int, total: int, document_id: str) -> None:
+            bar.update(task, completed=done, total=total, current=document_id)
+
+        yield listener
 
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``workplans`` console script; returns the process exit code."""
     args = _parser().parse_args(argv)
+    if not args.verbose:
+        os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
     prepare_prefect()
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(message)s")
+    if not os.path.isdir(args.raw_dir):
+        print(f"workplans: raw folder {args.raw_dir!r} does not exist", file=sys.stderr)
+        return 2
     if args.command == "extract":
-        from flows import extract_workplans
+        return _extract(args)
+    from pipeline.orchestration import serve
 
-        try:
-            report = extract_workplans(raw_dir=args.raw_dir, out_dir=args.out)
-        except FileNotFoundError as e:
-            print(f"workplans: {e}", file=sys.stderr)
-            return 2
-        print(report.summary_line())
-        print(f"Parquet tables and run_report.md written to {args.out}/")
-        return 0
-    return 2
+    serve(args.raw_dir, args.out, cron=args.cron, watch=not args.no_watch, debounce_ms=int(args.debounce * 1000))
+    return 0
 
 
 if __name__ == "__main__":

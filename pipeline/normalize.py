@@ -56,7 +56,7 @@ def timeline_row(item: WorkItem, lang: str, context_year: int | None, source_fil
 def lead_rows(item: WorkItem, text: str, role: Role, inherited: bool, scope: str, lang: str, source_file: str,
               out: NormalizedRows) -> None:
     base = {"item_id": item.item_id, "document_id": item.document_id, "inherited": inherited, "scope": scope,
-            "source_text": text}
+            "source_text": text, "source_role": role.value}
     if is_placeholder(text):  # "TBC": the lead is still to be confirmed
         out.leads.append({**base, "agency_text": text, "agency_id": None, "role": role.value, "is_group": False})
         return

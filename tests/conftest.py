@@ -1,0 +1,45 @@
+"""Shared fixtures: one real Prefect flow run over the seed workplans, read back from Parquet."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+
+from pipeline.environment import prepare_prefect
+
+prepare_prefect()
+
+ROOT = Path(__file__).resolve().parent.parent
+RAW = ROOT / "raw"
+FIXTURES = ROOT / "tests" / "fixtures"
+
+
+@pytest.fixture(scope="session")
+def prefect_harness():
+    """One temporary Prefect server (own database) for the whole session."""
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=120):
+        yield
+
+
+@pytest.fixture(scope="session")
+def seed_run(prefect_harness, tmp_path_factory) -> Path:
+    """The flow run on a copy of raw/, returning the output folder."""
+    from flows import extract_workplans
+
+    base = tmp_path_factory.mktemp("seed_run")
+    raw, out = base / "raw", base / "output"
+    shutil.copytree(RAW, raw)
+    extract_workplans(raw_dir=str(raw), out_dir=str(out))
+    return out
+
+
+@pytest.fixture(scope="session")
+def tables(seed_run) -> dict[str, list[dict]]:
+    """Every output table as a list of row dicts, read back with pyarrow."""
+    names = ("documents", "work_items", "leads", "timelines", "funding", "agencies", "errors")
+    return {name: pq.read_table(seed_run / name).to_pylist() for name in names}

@@ -1,0 +1,65 @@
+"""Bad input gives a clear per-document error row while the other documents complete."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+
+from pipeline.records import Status
+from pipeline.run import run_document
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture()
+def bad_raw(tmp_path) -> Path:
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    shutil.copy(ROOT / "raw" / "wg6_services_access_draft_2019.txt", raw)
+    (raw / "empty.txt").write_text("  \n\n", encoding="utf-8")
+    (raw / "latin1.txt").write_bytes("Calendrier : février 2021\tOIM\n".encode("latin-1"))
+    (raw / "binary.md").write_bytes(b"\x00\x01\x02PK\x03\x04" * 10)
+    (raw / "notes.docx").write_bytes(b"PK\x03\x04")
+    (raw / "broken.pdf").write_bytes((ROOT / "tests" / "fixtures" / "wg6_services_access_draft_2019.pdf").read_bytes()[:3000])
+    (raw / "headerless.txt").write_text("alpha\tbeta\tgamma\none\ttwo\tthree\n", encoding="utf-8")
+    return raw
+
+
+@pytest.mark.parametrize(("name", "stage", "category", "phrase"), [
+    ("empty.txt", "extract", "empty", "has no text"),
+    ("latin1.txt", "extract", "unreadable", "is not valid UTF-8 text"),
+    ("binary.md", "extract", "unreadable", "binary data"),
+    ("notes.docx", "extract", "unsupported_format", "unsupported file type '.docx'"),
+    ("broken.pdf", "extract", "unreadable", "broken.pdf"),
+])
+def test_bad_file_gives_one_clear_error(bad_raw, name, stage, category, phrase):
+    result = run_document(bad_raw / name, bad_raw)
+    assert result.status is Status.FAILURE and result.items == []
+    (error,) = result.errors
+    assert (error.stage, error.error_type) == (stage, category)
+    assert phrase in error.message and "Traceback" not in error.message
+
+
+def test_table_with_no_header_is_reported_not_guessed(bad_raw):
+    result = run_document(bad_raw / "headerless.txt", bad_raw)
+    assert result.items == []
+    assert [w.error_type for w in result.warnings] == ["unknown_table_layout", "no_items"]
+    assert result.warnings[0].line == 1
+
+
+def test_flow_completes_other_documents_and_lists_errors(prefect_harness, bad_raw, tmp_path):
+    from flows import extract_workplans
+
+    out = tmp_path / "out"
+    report = extract_workplans(raw_dir=str(bad_raw), out_dir=str(out))
+    docs = {d["document_id"]: d["status"] for d in pq.read_table(out / "documents").to_pylist()}
+    assert docs["wg6_services_access_draft_2019.txt"] == "success"
+    assert {k for k, v in docs.items() if v == "failure"} == {"empty.txt", "latin1.txt", "binary.md", "notes.docx",
+                                                              "broken.pdf"}
+    errors = [e for e in pq.read_table(out / "errors").to_pylist() if e["severity"] == "error"]
+    assert sorted(e["source_file"] for e in errors) == sorted(report.failed)
+    assert len(pq.read_table(out / "work_items")) == 23
+    assert "## Failed documents" in (out / "run_report.md").read_text(encoding="utf-8")
