@@ -16,8 +16,14 @@ EXTRACTORS: dict[Format, str] = {
     Format.HTML: "extractors.html",
 }
 SUFFIXES: dict[str, Format] = {
-    ".pdf": Format.PDF, ".md": Format.MARKDOWN, ".markdown": Format.MARKDOWN, ".txt": Format.TEXT,
-    ".text": Format.TEXT, ".tsv": Format.TEXT, ".html": Format.HTML, ".htm": Format.HTML,
+    ".pdf": Format.PDF,
+    ".md": Format.MARKDOWN,
+    ".markdown": Format.MARKDOWN,
+    ".txt": Format.TEXT,
+    ".text": Format.TEXT,
+    ".tsv": Format.TEXT,
+    ".html": Format.HTML,
+    ".htm": Format.HTML,
 }
 
 
@@ -27,7 +33,9 @@ def format_of(path: Path) -> Format:
         return SUFFIXES[path.suffix.lower()]
     except KeyError:
         known = ", ".join(sorted(SUFFIXES))
-        raise UnsupportedFormat(f"{path.name}: unsupported file type {path.suffix or '(none)'!r} (known: {known})") from None
+        raise UnsupportedFormat(
+            f"{path.name}: unsupported file type {path.suffix or '(none)'!r} (known: {known})"
+        ) from None
 
 
 def extract(path: Path) -> Document:

@@ -17,8 +17,15 @@ _YEAR = re.compile(r"^\s*((?:19|20)\d{2})(?:\s*[-–]\s*((?:19|20)\d{2}))?\s*$")
 _NUMBERED_TITLE = re.compile(r"^\(?(\d{1,2})[.)]\s+(.{3,200})$", re.S)
 _STRAY_NUMBER = re.compile(r"^\d{1,2}\s+(?=[A-Z])")
 _PRONOUN_START = re.compile(r"^(They|This|These|It|Each|Such|Those)\b")
-_LEAD_ROLES = {"co-lead": Role.CO_LEAD, "lead": Role.LEAD, "member": Role.MEMBER, "chair": Role.CHAIR,
-               "co-chair": Role.CO_CHAIR}
+_LEAD_ROLES = {
+    "co-lead": Role.CO_LEAD,
+    "lead": Role.LEAD,
+    "member": Role.MEMBER,
+    "chair": Role.CHAIR,
+    "co-chair": Role.CO_CHAIR,
+}
+
+
 @dataclass
 class Draft:
     """A work item while assembly is still filling it in."""
@@ -81,10 +88,25 @@ class Assembler(TableAssembly):
         self.last_prose = ""
 
     # -- items -------------------------------------------------------------------------------
-    def new(self, kind: ItemKind, text: str, prov: Provenance, ref: str | None = None,
-            parent: Draft | None = None, section: str | None = None) -> Draft:
-        draft = Draft(kind, flat(text), prov, ref=ref, parent=parent, section=section or self.section,
-                      block=self.block, section_key=self.section_key)
+    def new(
+        self,
+        kind: ItemKind,
+        text: str,
+        prov: Provenance,
+        ref: str | None = None,
+        parent: Draft | None = None,
+        section: str | None = None,
+    ) -> Draft:
+        draft = Draft(
+            kind,
+            flat(text),
+            prov,
+            ref=ref,
+            parent=parent,
+            section=section or self.section,
+            block=self.block,
+            section_key=self.section_key,
+        )
         self.drafts.append(draft)
         self.last_item = draft
         return draft
@@ -99,12 +121,10 @@ class Assembler(TableAssembly):
         if self.section is None and not self.drafts:
             self.document_leads.append(LeadText(lead.text, lead.role, scope="document"))
         else:
-            self.group_leads.setdefault(self.section_key, []).append(
-                LeadText(lead.text, lead.role, scope="group"))
+            self.group_leads.setdefault(self.section_key, []).append(LeadText(lead.text, lead.role, scope="group"))
 
     # -- text blocks -------------------------------------------------------------------------
-    def on_line(self, kind: BlockKind, text: str, marker: str | None, level: int, bold: bool,
-                prov: Provenance) -> None:
+    def on_line(self, kind: BlockKind, text: str, marker: str | None, level: int, bold: bool, prov: Provenance) -> None:
         text = text.strip()
         first = text.split("\n")[0].strip()
         if not first:
@@ -160,8 +180,14 @@ class Assembler(TableAssembly):
         handler = getattr(self, f"in_{self.mode}", None) if self.mode else None
         if handler:
             handler(text, marker, prov)
-        elif self.subtitle is None and not self.drafts and marker is None and len(first) < 150 \
-                and ":" not in first and not _YEAR.match(first):
+        elif (
+            self.subtitle is None
+            and not self.drafts
+            and marker is None
+            and len(first) < 150
+            and ":" not in first
+            and not _YEAR.match(first)
+        ):
             if self.title_seen:
                 self.subtitle = first
             self.title_seen = True
@@ -228,7 +254,7 @@ class Assembler(TableAssembly):
         item.timeline_text = timeline
 
     def in_outputs(self, text: str, marker: str | None, prov: Provenance) -> None:
-        """Outputs listed under "Key outputs:" or "First semester outputs:" ("1. ...", "a) ..."); prose is description."""
+        """Outputs under "Key outputs:" or "First semester outputs:" ("1. ...", "a) ..."); prose is description."""
         if marker is None or not re.fullmatch(r"\(?(\d{1,2}|[a-z])[.)]", marker):
             return
         ref = marker if marker.endswith(")") else marker.rstrip(".")
@@ -251,7 +277,7 @@ class Assembler(TableAssembly):
         item.timeline_text = milestone_phrase(item.text)
 
     def in_activities(self, text: str, marker: str | None, prov: Provenance) -> None:
-        """Under "Activities:": sentences and lettered lines are activities; bullets under a ":" line are its children."""
+        """Under "Activities:": sentences and lettered lines are activities; bullets under a ":" line are children."""
         text = flat(text)
         if marker is None:
             self.list_parent = None
@@ -303,20 +329,40 @@ class Assembler(TableAssembly):
         for draft in self.drafts:
             if draft.section is None and self.subtitle:
                 draft.section = self.subtitle
-            key = "|".join([self.document_id, draft.block or "", draft.section or "", draft.kind.value,
-                            draft.ref or "", draft.text])
+            key = "|".join(
+                [
+                    self.document_id,
+                    draft.block or "",
+                    draft.section or "",
+                    draft.kind.value,
+                    draft.ref or "",
+                    draft.text,
+                ]
+            )
             n = seen.get(key, 0)
             seen[key] = n + 1
             item_id = hashlib.sha1(f"{key}|{n}".encode()).hexdigest()[:16]
             ids[id(draft)] = item_id
             leads = [*draft.leads, *self.group_leads.get(draft.section_key, []), *self.document_leads]
-            items.append(WorkItem(
-                item_id=item_id, document_id=self.document_id, kind=draft.kind, text=draft.text,
-                parent_id=ids.get(id(draft.parent)) if draft.parent else None, section=draft.section,
-                block=draft.block, ref=draft.ref, page=draft.provenance.page, locator=draft.provenance.locator,
-                timeline_text=draft.timeline_text, timeline_inherited=draft.timeline_inherited,
-                funding_text=draft.funding_text, funding_inherited=draft.funding_inherited, leads=tuple(leads),
-            ))
+            items.append(
+                WorkItem(
+                    item_id=item_id,
+                    document_id=self.document_id,
+                    kind=draft.kind,
+                    text=draft.text,
+                    parent_id=ids.get(id(draft.parent)) if draft.parent else None,
+                    section=draft.section,
+                    block=draft.block,
+                    ref=draft.ref,
+                    page=draft.provenance.page,
+                    locator=draft.provenance.locator,
+                    timeline_text=draft.timeline_text,
+                    timeline_inherited=draft.timeline_inherited,
+                    funding_text=draft.funding_text,
+                    funding_inherited=draft.funding_inherited,
+                    leads=tuple(leads),
+                )
+            )
         return items
 
 

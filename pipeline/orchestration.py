@@ -33,8 +33,17 @@ def local_api_server() -> Iterator[str | None]:
         with temporary_settings({PREFECT_API_URL: server.api_url}):
             yield server.api_url
     finally:
+        _drain_to_api()  # send pending logs and events while the server still listens
         os.environ.pop("PREFECT_API_URL", None)
         server.stop()
+
+
+def _drain_to_api() -> None:
+    from prefect.events.worker import EventsWorker
+    from prefect.logging.handlers import APILogWorker
+
+    APILogWorker.drain_all(timeout=10)
+    EventsWorker.drain_all(timeout=10)
 
 
 def dask_task_runner(address: str | None = None, workers: int = 2):

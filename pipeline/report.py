@@ -30,53 +30,97 @@ class RunReport:
     per_document: list[dict] = field(default_factory=list)
 
     @classmethod
-    def from_results(cls, results: list[DocumentResult], parsed: list[str], started: dt.datetime,
-                     finished: dt.datetime) -> RunReport:
+    def from_results(
+        cls, results: list[DocumentResult], parsed: list[str], started: dt.datetime, finished: dt.datetime
+    ) -> RunReport:
         items = [i for r in results for i in r.items]
         timelines = [t for r in results for t in r.timelines]
         leads = [lead for r in results for lead in r.leads]
         resolved_items = {lead["item_id"] for lead in leads if lead["agency_id"]}
         parsed_items = {t["item_id"] for t in timelines if t["parsed"]}
-        failed = {r.document_id: "; ".join(f"{e.stage}: {e.message}" for e in r.errors)
-                  for r in results if r.status in (Status.FAILURE, Status.PARTIAL)}
+        failed = {
+            r.document_id: "; ".join(f"{e.stage}: {e.message}" for e in r.errors)
+            for r in results
+            if r.status in (Status.FAILURE, Status.PARTIAL)
+        }
         return cls(
-            started=started.isoformat(timespec="seconds"), finished=finished.isoformat(timespec="seconds"),
-            seconds=round((finished - started).total_seconds(), 2), documents=len(results),
-            parsed=sorted(parsed), unchanged=sorted(r.document_id for r in results if r.document_id not in parsed),
-            failed=failed, items=len(items), timelines=len(timelines), leads=len(leads),
+            started=started.isoformat(timespec="seconds"),
+            finished=finished.isoformat(timespec="seconds"),
+            seconds=round((finished - started).total_seconds(), 2),
+            documents=len(results),
+            parsed=sorted(parsed),
+            unchanged=sorted(r.document_id for r in results if r.document_id not in parsed),
+            failed=failed,
+            items=len(items),
+            timelines=len(timelines),
+            leads=len(leads),
             items_with_parsed_timeline=round(len(parsed_items) / len(items), 4) if items else 0.0,
             items_with_resolved_lead=round(len(resolved_items) / len(items), 4) if items else 0.0,
             unresolved_organisations=sorted({o for r in results for o in r.unresolved}),
             unparsed_timelines=sorted({t for r in results for t in r.unparsed}),
-            warnings=[f"{w.source_file}: {w.error_type}: {w.message}" for r in results for w in r.warnings
-                      if w.error_type not in ("unresolved_organisation", "unparsed_timeline")],
-            per_document=[{"document_id": r.document_id, "status": r.status.value, "language": r.language,
-                           "items": len(r.items), "edition_of": r.edition_of} for r in sorted(results, key=lambda r: r.document_id)],
+            warnings=[
+                f"{w.source_file}: {w.error_type}: {w.message}"
+                for r in results
+                for w in r.warnings
+                if w.error_type not in ("unresolved_organisation", "unparsed_timeline")
+            ],
+            per_document=[
+                {
+                    "document_id": r.document_id,
+                    "status": r.status.value,
+                    "language": r.language,
+                    "items": len(r.items),
+                    "edition_of": r.edition_of,
+                }
+                for r in sorted(results, key=lambda r: r.document_id)
+            ],
         )
 
     def summary_line(self) -> str:
-        return (f"{self.documents} documents ({len(self.parsed)} parsed, {len(self.unchanged)} unchanged, "
-                f"{len(self.failed)} with errors): {self.items} items, {self.timelines} timelines, {self.leads} leads")
+        return (
+            f"{self.documents} documents ({len(self.parsed)} parsed, {len(self.unchanged)} unchanged, "
+            f"{len(self.failed)} with errors): {self.items} items, {self.timelines} timelines, {self.leads} leads"
+        )
 
     def to_markdown(self) -> str:
         pct = lambda x: f"{100 * x:.1f}%"  # noqa: E731
         lines = [
-            "# Run report", "",
+            "# Run report",
+            "",
             f"- Run: {self.started} to {self.finished} ({self.seconds} s)",
             f"- Documents: {self.documents} ({len(self.parsed)} parsed, {len(self.unchanged)} skipped as unchanged,"
             f" {len(self.failed)} with errors)",
             f"- Items: {self.items}; timelines: {self.timelines}; leads: {self.leads}",
             f"- Items with a parsed timeline: {pct(self.items_with_parsed_timeline)}; "
-            f"with a resolved lead: {pct(self.items_with_resolved_lead)}", "",
-            "## Documents", "", "| document | status | language | items | edition of |", "|---|---|---|---|---|",
-            *[f"| {d['document_id']} | {d['status']} | {d['language']} | {d['items']} | {d['edition_of'] or ''} |"
-              for d in self.per_document], "",
-            "## Failed documents", "", *([f"- {k}: {v}" for k, v in self.failed.items()] or ["None."]), "",
-            "## Unresolved organisations", "",
-            "Add them to `normalizers/data/agencies.csv` to give them an id.", "",
-            *([f"- {o}" for o in self.unresolved_organisations] or ["None."]), "",
-            "## Unparsed timeline phrases", "", *([f"- {t}" for t in self.unparsed_timelines] or ["None."]), "",
-            "## Warnings", "", *([f"- {w}" for w in self.warnings] or ["None."]), "",
+            f"with a resolved lead: {pct(self.items_with_resolved_lead)}",
+            "",
+            "## Documents",
+            "",
+            "| document | status | language | items | edition of |",
+            "|---|---|---|---|---|",
+            *[
+                f"| {d['document_id']} | {d['status']} | {d['language']} | {d['items']} | {d['edition_of'] or ''} |"
+                for d in self.per_document
+            ],
+            "",
+            "## Failed documents",
+            "",
+            *([f"- {k}: {v}" for k, v in self.failed.items()] or ["None."]),
+            "",
+            "## Unresolved organisations",
+            "",
+            "Add them to `normalizers/data/agencies.csv` to give them an id.",
+            "",
+            *([f"- {o}" for o in self.unresolved_organisations] or ["None."]),
+            "",
+            "## Unparsed timeline phrases",
+            "",
+            *([f"- {t}" for t in self.unparsed_timelines] or ["None."]),
+            "",
+            "## Warnings",
+            "",
+            *([f"- {w}" for w in self.warnings] or ["None."]),
+            "",
         ]
         return "\n".join(lines)
 
@@ -84,8 +128,10 @@ class RunReport:
 def write_report(report: RunReport, out_dir: Path) -> None:
     """``out_dir/run_report.md`` and ``run_report.json``, each written to a temporary name then renamed."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    for name, body in (("run_report.json", json.dumps(asdict(report), indent=2, ensure_ascii=False)),
-                       ("run_report.md", report.to_markdown())):
+    for name, body in (
+        ("run_report.json", json.dumps(asdict(report), indent=2, ensure_ascii=False)),
+        ("run_report.md", report.to_markdown()),
+    ):
         tmp = out_dir / f".{name}.tmp"
         tmp.write_text(body, encoding="utf-8")
         tmp.replace(out_dir / name)

@@ -23,18 +23,23 @@ def bad_raw(tmp_path) -> Path:
     (raw / "latin1.txt").write_bytes("Calendrier : février 2021\tOIM\n".encode("latin-1"))
     (raw / "binary.md").write_bytes(b"\x00\x01\x02PK\x03\x04" * 10)
     (raw / "notes.docx").write_bytes(b"PK\x03\x04")
-    (raw / "broken.pdf").write_bytes((ROOT / "tests" / "fixtures" / "wg6_services_access_draft_2019.pdf").read_bytes()[:3000])
+    (raw / "broken.pdf").write_bytes(
+        (ROOT / "tests" / "fixtures" / "wg6_services_access_draft_2019.pdf").read_bytes()[:3000]
+    )
     (raw / "headerless.txt").write_text("alpha\tbeta\tgamma\none\ttwo\tthree\n", encoding="utf-8")
     return raw
 
 
-@pytest.mark.parametrize(("name", "stage", "category", "phrase"), [
-    ("empty.txt", "extract", "empty", "has no text"),
-    ("latin1.txt", "extract", "unreadable", "is not valid UTF-8 text"),
-    ("binary.md", "extract", "unreadable", "binary data"),
-    ("notes.docx", "extract", "unsupported_format", "unsupported file type '.docx'"),
-    ("broken.pdf", "extract", "unreadable", "broken.pdf"),
-])
+@pytest.mark.parametrize(
+    ("name", "stage", "category", "phrase"),
+    [
+        ("empty.txt", "extract", "empty", "has no text"),
+        ("latin1.txt", "extract", "unreadable", "is not valid UTF-8 text"),
+        ("binary.md", "extract", "unreadable", "binary data"),
+        ("notes.docx", "extract", "unsupported_format", "unsupported file type '.docx'"),
+        ("broken.pdf", "extract", "unreadable", "broken.pdf"),
+    ],
+)
 def test_bad_file_gives_one_clear_error(bad_raw, name, stage, category, phrase):
     result = run_document(bad_raw / name, bad_raw)
     assert result.status is Status.FAILURE and result.items == []
@@ -57,8 +62,13 @@ def test_flow_completes_other_documents_and_lists_errors(prefect_harness, bad_ra
     report = extract_workplans(raw_dir=str(bad_raw), out_dir=str(out))
     docs = {d["document_id"]: d["status"] for d in pq.read_table(out / "documents").to_pylist()}
     assert docs["wg6_services_access_draft_2019.txt"] == "success"
-    assert {k for k, v in docs.items() if v == "failure"} == {"empty.txt", "latin1.txt", "binary.md", "notes.docx",
-                                                              "broken.pdf"}
+    assert {k for k, v in docs.items() if v == "failure"} == {
+        "empty.txt",
+        "latin1.txt",
+        "binary.md",
+        "notes.docx",
+        "broken.pdf",
+    }
     errors = [e for e in pq.read_table(out / "errors").to_pylist() if e["severity"] == "error"]
     assert sorted(e["source_file"] for e in errors) == sorted(report.failed)
     assert len(pq.read_table(out / "work_items")) == 23

@@ -31,14 +31,21 @@ def records_of(tables: dict, document_id: str) -> list[dict]:
     out = []
     for item in items:
         t, f = timelines.get(item["item_id"]), funding.get(item["item_id"])
-        out.append({**item, "timeline_inherited": bool(t and t["inherited"]),
-                    "funding_inherited": bool(f and f["inherited"]), "leads": leads.get(item["item_id"], [])})
+        out.append(
+            {
+                **item,
+                "timeline_inherited": bool(t and t["inherited"]),
+                "funding_inherited": bool(f and f["inherited"]),
+                "leads": leads.get(item["item_id"], []),
+            }
+        )
     return items_to_records(out)
 
 
 def find(tables: dict, document_id: str, **where) -> dict:
-    rows = [i for i in tables["work_items"] if i["document_id"] == document_id
-            and all(i[k] == v for k, v in where.items())]
+    rows = [
+        i for i in tables["work_items"] if i["document_id"] == document_id and all(i[k] == v for k, v in where.items())
+    ]
     assert len(rows) == 1, f"{len(rows)} items match {where}"
     return rows[0]
 
@@ -57,8 +64,10 @@ def test_documents_table_lists_the_seeds_with_periods(tables):
     docs = {d["document_id"]: d for d in tables["documents"]}
     assert sorted(docs) == sorted(SEEDS)
     assert all(d["status"] == "success" and d["language"] == "en" and len(d["sha256"]) == 64 for d in docs.values())
-    assert (docs["gmg_multi_annual_workplan_2016_2018.md"]["period_start"],
-            docs["gmg_multi_annual_workplan_2016_2018.md"]["period_end"]) == (dt.date(2016, 1, 1), dt.date(2018, 12, 31))
+    assert (
+        docs["gmg_multi_annual_workplan_2016_2018.md"]["period_start"],
+        docs["gmg_multi_annual_workplan_2016_2018.md"]["period_end"],
+    ) == (dt.date(2016, 1, 1), dt.date(2018, 12, 31))
     assert docs["un_network_workplan_2021_2022_webpage.txt"]["period_start"] == dt.date(2021, 1, 1)
     assert docs["gmg_workplan_2010.txt"]["period_end"] == dt.date(2010, 12, 31)
     assert docs["wg6_services_access_draft_2019.txt"]["items"] == 23
@@ -70,7 +79,11 @@ def test_gmg_2016_activity_1_1(tables):
     assert item["kind"] == "activity" and item["lead_text"] == "GMG Chair (UN Women)"
     assert item["timeline_text"] == "25-26 February 2016" and item["funding_text"] == "GMG Chair"
     (timeline,) = by_item(tables, "timelines", item["item_id"])
-    assert (timeline["start"], timeline["end"], timeline["precision"]) == (dt.date(2016, 2, 25), dt.date(2016, 2, 26), "day")
+    assert (timeline["start"], timeline["end"], timeline["precision"]) == (
+        dt.date(2016, 2, 25),
+        dt.date(2016, 2, 26),
+        "day",
+    )
     leads = by_item(tables, "leads", item["item_id"])
     assert [(lead["agency_id"], lead["role"]) for lead in leads] == [("UN-Women", "chair")]
     parent = next(i for i in tables["work_items"] if i["item_id"] == item["parent_id"])
@@ -89,7 +102,10 @@ def test_gmg_2016_decent_work_output_2_merged_cells_inherit(tables):
         item = acts[ref]
         assert item["timeline_text"] == "2016-2018"
         (timeline,) = by_item(tables, "timelines", item["item_id"])
-        assert timeline["inherited"] and (timeline["start"], timeline["end"]) == (dt.date(2016, 1, 1), dt.date(2018, 12, 31))
+        assert timeline["inherited"] and (timeline["start"], timeline["end"]) == (
+            dt.date(2016, 1, 1),
+            dt.date(2018, 12, 31),
+        )
         leads = by_item(tables, "leads", item["item_id"])
         assert [(lead["agency_id"], lead["inherited"]) for lead in leads] == [("IOM", True)]
         (funding,) = by_item(tables, "funding", item["item_id"])
@@ -98,8 +114,9 @@ def test_gmg_2016_decent_work_output_2_merged_cells_inherit(tables):
 
 def test_gmg_2016_data_output_4_joined_across_page_break(tables):
     item = find(tables, SEEDS[0], block="2016", section="Data and Research", ref="Output 4")
-    assert item["text"] == ("Guidelines for sex-disaggregated data collection on trafficking in persons "
-                            "(see expected results GMG Handbook)")
+    assert item["text"] == (
+        "Guidelines for sex-disaggregated data collection on trafficking in persons (see expected results GMG Handbook)"
+    )
 
 
 def test_un_network_2021_co_leads_and_timelines(tables):
@@ -110,8 +127,11 @@ def test_un_network_2021_co_leads_and_timelines(tables):
     assert co_leads == ["IOM", "UNDP"]
     members = [lead["agency_id"] for lead in by_item(tables, "leads", rollout["item_id"]) if lead["role"] == "member"]
     assert members[:4] == ["ILO", "OHCHR", "UNHCR", "UNITAR"] and None not in members
-    events = [i for i in tables["work_items"] if i["document_id"] == doc
-              and i["text"].startswith("Hold an Anti- discrimination Events Series")]
+    events = [
+        i
+        for i in tables["work_items"]
+        if i["document_id"] == doc and i["text"].startswith("Hold an Anti- discrimination Events Series")
+    ]
     assert len(events) == 1 and events[0]["timeline_text"] == "Q2 and Q3 2021 and ongoing"
     (timeline,) = by_item(tables, "timelines", events[0]["item_id"])
     assert (timeline["start"], timeline["end"], timeline["ongoing"]) == (dt.date(2021, 4, 1), None, True)
@@ -125,17 +145,25 @@ def test_wg6_activity_1_4(tables):
     assert (timeline["start"], timeline["end"]) == (dt.date(2019, 12, 16), dt.date(2020, 2, 29))
     (deliverable,) = [i for i in tables["work_items"] if i["parent_id"] == item["item_id"]]
     assert deliverable["kind"] == "deliverable"
-    assert deliverable["text"] == "Common platform for online contribution developed, Inputs on Best practices available"
-    leads = [(lead["agency_id"], lead["role"]) for lead in by_item(tables, "leads", item["item_id"])
-             if lead["source_role"] == "lead"]
+    assert (
+        deliverable["text"] == "Common platform for online contribution developed, Inputs on Best practices available"
+    )
+    leads = [
+        (lead["agency_id"], lead["role"])
+        for lead in by_item(tables, "leads", item["item_id"])
+        if lead["source_role"] == "lead"
+    ]
     assert leads == [("WHO", "lead"), ("UN-Habitat", "proposed")]
 
 
 def test_gmg_2010_symposium_milestone(tables):
     output = find(tables, SEEDS[1], ref="b)", kind="output", text="GMG Practitioners Symposium")
     milestones = [i["text"] for i in tables["work_items"] if i["parent_id"] == output["item_id"]]
-    assert milestones == ["Circulate concept note with detailed timeline in early January",
-                          "Proposed date: 27-28 May or 30 May-1 June 2010", "Venue: Geneva"]
+    assert milestones == [
+        "Circulate concept note with detailed timeline in early January",
+        "Proposed date: 27-28 May or 30 May-1 June 2010",
+        "Venue: Geneva",
+    ]
     item = find(tables, SEEDS[1], text="Proposed date: 27-28 May or 30 May-1 June 2010")
     (timeline,) = by_item(tables, "timelines", item["item_id"])
     assert (timeline["start"], timeline["end"]) == (dt.date(2010, 5, 27), dt.date(2010, 6, 1))
@@ -147,16 +175,23 @@ def test_duckdb_reads_every_table_and_ids_join(seed_run):
         con.sql(f"create view {name} as select * from read_parquet('{seed_run / name}/*.parquet')")
     orphans = con.sql("select count(*) from leads l left join work_items w using (item_id) where w.item_id is null")
     assert orphans.fetchall()[0][0] == 0
-    unknown = con.sql("select count(*) from leads l left join agencies a using (agency_id) "
-                      "where l.agency_id is not null and a.agency_id is null")
+    unknown = con.sql(
+        "select count(*) from leads l left join agencies a using (agency_id) "
+        "where l.agency_id is not null and a.agency_id is null"
+    )
     assert unknown.fetchall()[0][0] == 0
-    parents = con.sql("select count(*) from work_items c left join work_items p on c.parent_id = p.item_id "
-                      "where c.parent_id is not null and p.item_id is null")
+    parents = con.sql(
+        "select count(*) from work_items c left join work_items p on c.parent_id = p.item_id "
+        "where c.parent_id is not null and p.item_id is null"
+    )
     assert parents.fetchall()[0][0] == 0
     assert con.sql("select count(distinct item_id) = count(*) from work_items").fetchall()[0][0]
 
 
 def test_no_named_organisation_lead_or_member_left_without_id(tables):
-    unresolved = {(lead["agency_text"], lead["source_text"]) for lead in tables["leads"]
-                  if lead["agency_id"] is None and not lead["is_group"] and lead["agency_text"] != "TBC"}
+    unresolved = {
+        (lead["agency_text"], lead["source_text"])
+        for lead in tables["leads"]
+        if lead["agency_id"] is None and not lead["is_group"] and lead["agency_text"] != "TBC"
+    }
     assert unresolved == set()

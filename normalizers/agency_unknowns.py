@@ -1,0 +1,147 @@
+"""Organisation-looking words of a cell that no known name covers: kept as mentions without an id."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from normalizers.agency_lexicon import fold_phrase
+from normalizers.agency_steps import CellText, Hit, close_parenthesis
+
+# Hard separators between list items or sentences.
+_SEPARATORS = re.compile(r"[,;/\n\t()\[\]:،؛、，；（）]|(?<=\w)\.(?=\s|$)|\s[–—-]\s")
+_ACRONYM = re.compile(r"(?<![\w-])[A-ZА-ЯЁ][A-ZА-ЯЁ0-9&]*[A-ZА-ЯЁ](?:-[A-ZА-ЯЁ0-9]+)*s?(?![\w-])")
+_ROMAN = re.compile(r"^[IVXLC]+$")
+_WORD = re.compile(r"\S+")
+_TRIM = ".,:;'’\"-–*"  # stray punctuation around a word
+_MAX_NAME_WORDS = 8
+
+
+def add_unknown(hits: list[Hit], cell: CellText) -> list[Hit]:
+    """Organisation-looking leftovers (capitalised list items, "... Foundation", acronyms) as unknown.
+
+    >>> from normalizers.agency_steps import make_cell, match_known
+    >>> cell = make_cell("IOM, Acme Foundation and XYZO", "en", None)
+    >>> [(cell.text[h.start:h.end], h.agency_id) for h in add_unknown(match_known(cell), cell)]
+    [('IOM', 'IOM'), ('Acme Foundation', None), ('XYZO', None)]
+    """
+    out = list(hits)
+    edges = [cell.body_start] + [x for h in hits for x in (h.start, h.end)] + [len(cell.text)]
+    for g0, g1 in zip(edges[::2], edges[1::2], strict=True):
+        if g1 <= g0:
+            continue
+        for c0, c1 in _chunks(cell.text, g0, g1):
+            if not any(h.start <= c0 and c1 <= h.end for h in out):
+                out = _resolve_chunk(out, cell, c0, c1)
+    return out
+
+
+def _chunks(text: str, g0: int, g1: int) -> list[tuple[int, int]]:
+    out, pos = [], g0
+    for m in _SEPARATORS.finditer(text, g0, g1):
+        out.append((pos, m.start()))
+        pos = m.end()
+    out.append((pos, g1))
+    return out
+
+
+def _strip_chunk(cell: CellText, c0: int, c1: int) -> tuple[int, int]:
+    """Drop blanks, stray punctuation, a leading "and"/"e.g." and trailing lower-case connectors from a chunk.
+
+    A chunk still opening with a lower-case word ("the Peer Review Process") is prose, not a list item.
+    """
+    words = [(m.start() + c0, m.end() + c0) for m in _WORD.finditer(cell.text[c0:c1])]
+    leading = cell.lex.conjunctions | cell.lex.edge_words
+    trailing = cell.lex.conjunctions | cell.lex.edge_words | cell.lex.name_connectors
+
+    def bare(w: tuple[int, int]) -> str:
+        return cell.text[w[0]:w[1]].strip(_TRIM)
+
+    def drops(w: tuple[int, int], words_: frozenset[str]) -> bool:
+        word = bare(w)
+        return not word or (word.islower() and fold_phrase(word) in words_)
+
+    while words and drops(words[0], leading):
+        words.pop(0)
+    while words and drops(words[-1], trailing):
+        words.pop()
+    if not words:
+        return c0, c0
+    return words[0][0], words[-1][1]
+
+
+def _is_name(cell: CellText, words: list[str]) -> bool:
+    """A short run of capitalised words (with lower-case connectors inside) that is not a known non-name."""
+    if not words or len(words) > _MAX_NAME_WORDS or not words[0][:1].isupper():
+        return False
+    if any(ch.isdigit() for w in words for ch in w):
+        return False
+    if fold_phrase(" ".join(words)).rstrip(".") in cell.lex.not_organisations:
+        return False
+    return all(w[:1].isupper() or fold_phrase(w) in cell.lex.name_connectors for w in words)
+
+
+def _resolve_chunk(hits: list[Hit], cell: CellText, c0: int, c1: int) -> list[Hit]:
+    s0, s1 = _strip_chunk(cell, c0, c1)
+    if s1 <= s0:
+        return hits
+    printed = cell.text[s0:s1]
+    if _is_name(cell, printed.split()):
+        before = max((h for h in hits if h.end <= s0 and h.agency_id), key=lambda h: h.end, default=None)
+        if before is not None and _continues(cell, cell.text[before.end:s0]):
+            return [replace(h, end=s1) if h is before else h for h in hits]  # "ITC-ILO Learning Centre"
+        after = min((h for h in hits if h.start >= s1 and h.agency_id), key=lambda h: h.start, default=None)
+        if after is not None and re.fullmatch(r"\s*[(（]\s*", cell.text[s1:after.start]):
+            grown = close_parenthesis(replace(after, start=s0), cell.text)  # "Acme Employers (IOE)"
+            return [grown if h is after else h for h in hits]
+        pieces, pos = [], s0
+        for m in _WORD.finditer(cell.text, s0, s1):  # "Acme Foundation and Bar Institute": two names
+            if m.group(0) in cell.lex.conjunctions:
+                pieces.append((pos, m.start()))
+                pos = m.end()
+        pieces.append((pos, s1))
+        pieces = [(a + len(cell.text[a:b]) - len(cell.text[a:b].lstrip()), a + len(cell.text[a:b].rstrip()))
+                  for a, b in pieces]
+        names = [Hit(a, b) for a, b in pieces if _is_name(cell, cell.text[a:b].split())]
+        acronym = re.match(r"\s*[(（]\s*[A-ZА-ЯЁ][\w&.\-]*\s*[)）]", cell.text[s1:])
+        if names and acronym:  # "Acme Foundation (AF)": the acronym belongs to the name
+            names[-1] = replace(names[-1], end=s1 + acronym.end())
+        return hits + names
+    return hits + _names_in_prose(cell, s0, s1)
+
+
+def _continues(cell: CellText, between: str) -> bool:
+    """Only blanks and "of"/"for"-like words (not "and") between a name and capitalised words after it."""
+    if "\n" in between:
+        return False
+    words = between.split()
+    return all(w.islower() and fold_phrase(w) in cell.lex.name_connectors - cell.lex.conjunctions for w in words)
+
+
+def _names_in_prose(cell: CellText, s0: int, s1: int) -> list[Hit]:
+    """In a sentence, only "Acme Foundation"-like names and unknown acronyms count as organisations."""
+    found: list[Hit] = []
+    words = [(m.start() + s0, m.end() + s0, m.group(0).strip(_TRIM)) for m in _WORD.finditer(cell.text[s0:s1])]
+    i = 0
+    while i < len(words):
+        j = i
+        while j < len(words) and (words[j][2][:1].isupper() or (j > i and fold_phrase(words[j][2])
+                                                               in cell.lex.name_connectors)):
+            j += 1
+        while j > i and not words[j - 1][2][:1].isupper():
+            j -= 1
+        run = words[i:j]
+        heads = cell.lex.organisation_heads
+        if len(run) >= 2 and (fold_phrase(run[0][2]) in heads or fold_phrase(run[-1][2]) in heads):
+            last_start, last_end, last = run[-1]
+            found.append(Hit(run[0][0], last_start + cell.text.index(last, last_start, last_end) - last_start
+                             + len(last)))
+        i = max(j, i + 1)
+    for m in _ACRONYM.finditer(cell.text, s0, s1):
+        word = fold_phrase(m.group(0))
+        if word in cell.lex.not_organisations or word.rstrip("s") in cell.lex.not_organisations:
+            continue
+        if _ROMAN.match(m.group(0)) or any(f.start <= m.start() < f.end for f in found):
+            continue
+        found.append(Hit(m.start(), m.end()))
+    return found
