@@ -1,0 +1,116 @@
+"""PDF extractor (pdfplumber): positioned lines and ruled tables of every page become one Document."""
+
+from __future__ import annotations
+
+import logging
+import struct
+import zlib
+from pathlib import Path
+from typing import Any
+
+import pdfplumber
+from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+from pdfminer.pdfparser import PDFSyntaxError
+from pdfminer.pdftypes import PDFException
+from pdfminer.psexceptions import PSException
+from pdfplumber.utils.exceptions import PdfminerException
+
+from extractors.pdf_blocks import build_blocks
+from extractors.pdf_layout import PageItems, measure, running_lines
+from extractors.pdf_lines import Line, chars_to_lines
+from extractors.pdf_tables import TABLE_SETTINGS, RawTable, bucket_chars, make_cell_lines, raw_tables, to_fragment
+from pipeline.errors import EmptyDocument, EncryptedPdf, ScannedDocument, UnreadableDocument
+from pipeline.model import BlockKind, Document, Format
+
+log = logging.getLogger(__name__)
+
+# what pdfminer raises on a damaged file, besides its own exception classes
+_DAMAGE = (PdfminerException, PDFException, PSException, PDFSyntaxError, ValueError, KeyError, TypeError,
+           IndexError, struct.error, zlib.error)
+
+
+def _open(path: Path) -> Any:
+    try:
+        return pdfplumber.open(path)
+    except PdfminerException as e:
+        cause = e.args[0] if e.args else e
+        if isinstance(cause, (PDFPasswordIncorrect, PDFEncryptionError)):
+            raise EncryptedPdf(f"{path.name}: the PDF is encrypted and cannot be opened without its password") from e
+        raise UnreadableDocument(f"{path.name}: not a readable PDF ({cause!r})") from e
+    except OSError as e:
+        raise UnreadableDocument(f"{path.name}: cannot read the file ({e})") from e
+
+
+class _PageReader:
+    """One pass over the pages: chars, tables (found once per page) and lines; pages are closed after use."""
+
+    def __init__(self) -> None:
+        self.lines: list[list[Line]] = []
+        self.tables: list[list[RawTable]] = []
+        self.warnings: list[str] = []
+        self.glyph_spaces = False
+        self.text_pages = 0
+
+    def read(self, page: Any, number: int, name: str) -> None:
+        try:
+            # everything pdfminer parses happens here; a damaged page fails in these calls
+            chars = page.chars
+            has_text = any(not c["text"].isspace() for c in chars)
+            found = page.find_tables(TABLE_SETTINGS) if has_text else []
+            images = bool(page.images) if not has_text else False
+        except _DAMAGE as e:
+            raise UnreadableDocument(f"{name}: damaged PDF, page {number} cannot be read ({e!r})") from e
+        tables = raw_tables(found, number)
+        if not has_text:
+            if images:
+                self.warnings.append(f"page {number} has no text layer (image only)")
+            self.lines.append([])
+            self.tables.append([])
+            return
+        self.text_pages += 1
+        self.glyph_spaces = self.glyph_spaces or any(c["text"] == " " for c in chars)
+        self.lines.append(chars_to_lines(bucket_chars(chars, tables), number))
+        for table in tables:
+            make_cell_lines(table)
+        self.tables.append(tables)
+
+
+def extract(path: Path) -> Document:
+    """Read a PDF into blocks in reading order, running headers and repeated table headers left out.
+
+    ``extract(Path("wg6_services_access_draft_2019.pdf")).blocks[2].kind`` -> ``BlockKind.TABLE`` (page 1's
+    ruled table, after the two title lines). Raises EncryptedPdf, UnreadableDocument, EmptyDocument or
+    ScannedDocument; a page without a text layer in an otherwise readable PDF is only a warning.
+    """
+    path = Path(path)
+    reader = _PageReader()
+    with _open(path) as pdf:
+        try:
+            pdf_pages = pdf.pages
+        except _DAMAGE as e:
+            raise UnreadableDocument(f"{path.name}: damaged PDF, its page tree cannot be read ({e!r})") from e
+        page_count = len(pdf_pages)
+        for number, page in enumerate(pdf_pages, start=1):
+            reader.read(page, number, path.name)
+            page.close()
+    if page_count == 0:
+        raise EmptyDocument(f"{path.name}: the PDF has no pages")
+    if reader.text_pages == 0:
+        if reader.warnings:
+            raise ScannedDocument(f"{path.name}: no page has a text layer (scanned images only); OCR it first")
+        raise EmptyDocument(f"{path.name}: no page has any text")
+
+    cells = (cell.lines or [] for tables in reader.tables for t in tables for row in t.grid for cell in row if cell)
+    body = [line for lines in reader.lines for line in lines]
+    stats = measure([*reader.lines, *cells], body, reader.glyph_spaces)
+    pages = []
+    for number, (lines, tables) in enumerate(zip(reader.lines, reader.tables, strict=True), start=1):
+        fragments = [to_fragment(t, stats.is_gap, stats.glyph_spaces) for t in tables]
+        items = sorted([*lines, *fragments], key=lambda item: item.top if isinstance(item, Line) else item.bbox[1])
+        pages.append(PageItems(number, items))
+    blocks = build_blocks(pages, running_lines(pages, stats), stats)
+    title = next((b.text for b in blocks if b.kind is BlockKind.HEADING), None)
+    for warning in reader.warnings:
+        log.warning("%s: %s", path.name, warning)
+    warnings = tuple(reader.warnings)
+    return Document(path.name, Format.PDF, tuple(blocks), pages=page_count, title=title, warnings=warnings)

@@ -1,0 +1,213 @@
+"""Text lines from pdfplumber chars: clustering, spacing, font style and line-join rules."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from extractors.lines import split_marker as split_text_marker
+
+Char = dict[str, Any]
+
+# Bullets the text extractors' marker rule does not know: other glyphs, Symbol-font private-use bullets.
+EXTRA_BULLET_RE = re.compile(r"^([○■‣∙—\uf0b7\uf0a7\uf076\uf0d8\uf0fc])\s+(?=\S)")
+# A cell line opening an activity ("5.2 ...", "3.3. ...") starts a new paragraph inside the cell.
+ACTIVITY_RE = re.compile(r"^\d{1,2}(?:\.\d{1,2})+\.?\s")
+NUMBER_PIECE_RE = re.compile(r"^\d+[/.\-][\d/.\-]*$")
+# short words that may well open a wrapped line, so are no stub of a cut word (English, French)
+SHORT_WORDS = frozenset(
+    "a an and are as at be by for in is it of on or per the to via was who "
+    "au aux de des du en et la le les ou par un une".split()
+)
+# "1. 1. Key messages": a list label printed before the same number typed in the text
+DOUBLED_LABEL_RE = re.compile(r"^(\d{1,2}|[a-z])([.)]) \1\2 ")
+
+
+@dataclass
+class Line:
+    """One visual line: its text, box and the font facts the block builder needs."""
+
+    page: int
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float
+    bold: bool
+    first_bold: bool
+    trailing_space: bool
+    first_word_width: float
+    space_width: float
+
+    @property
+    def single_word(self) -> bool:
+        return " " not in self.text
+
+
+def _is_bold(char: Char) -> bool:
+    return "bold" in char["fontname"].lower()
+
+
+def _cluster(chars: Sequence[Char]) -> list[list[Char]]:
+    """Group chars into lines by vertical overlap, so raised superscripts stay on their line."""
+    clusters: list[list[Char]] = []
+    top = bottom = 0.0
+    for char in sorted(chars, key=lambda c: (c["top"], c["x0"])):
+        height = char["bottom"] - char["top"]
+        if clusters:
+            overlap = min(char["bottom"], bottom) - max(char["top"], top)
+            if overlap >= 0.5 * min(height, bottom - top):
+                clusters[-1].append(char)
+                bottom = max(bottom, char["bottom"])
+                continue
+        clusters.append([char])
+        top, bottom = char["top"], char["bottom"]
+    return clusters
+
+
+def _make_line(chars: list[Char], page: int) -> Line | None:
+    chars.sort(key=lambda c: c["x0"])
+    visible = [c for c in chars if not c["text"].isspace()]
+    if not visible:
+        return None
+    sizes: dict[float, int] = {}
+    for c in visible:
+        size = round(c["size"] * 2) / 2
+        sizes[size] = sizes.get(size, 0) + 1
+    size = max(sizes, key=sizes.__getitem__)
+    main = [c for c in visible if c["size"] >= 0.8 * size] or visible
+    baseline = max(c["bottom"] for c in main)
+    parts: list[str] = []
+    pending_space = False
+    prev: Char | None = None
+    first_word_end = None
+    for c in chars:
+        if c["text"].isspace():
+            pending_space = prev is not None
+            continue
+        # a raised small char closes up to the word before it: "14 th" -> "14th", as the text twins do
+        raised = c["size"] < 0.85 * size and c["bottom"] < baseline - 0.15 * size
+        if prev is not None and not raised and (pending_space or c["x0"] - prev["x1"] > 0.15 * size):
+            parts.append(" ")
+            if first_word_end is None:
+                first_word_end = prev["x1"]
+        parts.append(c["text"])
+        pending_space = False
+        prev = c
+    last_visible = visible[-1]
+    trailing = any(c["text"].isspace() and c["x0"] >= last_visible["x1"] - 0.5 for c in chars)
+    spaces = [c["x1"] - c["x0"] for c in chars if c["text"] == " " and c["x1"] > c["x0"]]
+    return Line(
+        page=page,
+        text=DOUBLED_LABEL_RE.sub(r"\1\2 ", "".join(parts)),
+        x0=visible[0]["x0"],
+        x1=last_visible["x1"],
+        top=min(c["top"] for c in main),
+        bottom=max(c["bottom"] for c in main),
+        size=size,
+        bold=all(_is_bold(c) for c in visible),
+        first_bold=_is_bold(visible[0]),
+        trailing_space=trailing,
+        first_word_width=(first_word_end or last_visible["x1"]) - visible[0]["x0"],
+        space_width=min(spaces) if spaces else 0.26 * size,
+    )
+
+
+def chars_to_lines(chars: Iterable[Char], page: int) -> list[Line]:
+    """Lines in top-to-bottom order from the chars of one region (a page body or one table cell).
+
+    >>> [l.text for l in chars_to_lines([], 1)]
+    []
+    """
+    lines = (_make_line(cluster, page) for cluster in _cluster(list(chars)))
+    return [line for line in lines if line is not None]
+
+
+def is_soft_break(prev: Line, nxt: Line, right: float, glyph_spaces: bool) -> bool:
+    """True when ``nxt``'s first word could not have fitted on ``prev``: the break is a wrap.
+
+    A line that stops short although the next word would have fitted was broken on purpose
+    (a new paragraph, a ``<br>``, a new list item). When the producer draws spaces
+    (``glyph_spaces``), a wrap keeps its space at the line end wherever that space fits, so a
+    line ending without one, with room to spare, was broken on purpose too.
+    """
+    if _cut_word(prev, nxt, right):
+        return True
+    hyphenated = prev.text.endswith(("-", "/", "–", "—"))
+    # only between lines starting at the same x: centred lines may drop their trailing space
+    aligned = abs(prev.x0 - nxt.x0) < 1.0
+    room = prev.x1 + prev.space_width < right - 1.0
+    if glyph_spaces and aligned and room and not prev.trailing_space and not hyphenated:
+        return False
+    needed = nxt.first_word_width if hyphenated else nxt.first_word_width + prev.space_width
+    # a little slack: padding and justification make the measured room slightly too generous
+    return prev.x1 + needed > right - max(1.0, 0.25 * nxt.size)
+
+
+def join_lines(prev_text: str, prev: Line, nxt: Line, right: float) -> str:
+    """Join two wrapped lines: "co-" + "Chairs" -> "co-Chairs", "IOM/" + "UNDP" -> "IOM/UNDP".
+
+    A trailing space glyph means the break fell on a space in the source, so the words stay apart
+    ("2021- " + "2022" -> "2021- 2022").
+    """
+    if prev.trailing_space:
+        return f"{prev_text} {nxt.text}"
+    if re.search(r"\w[-/–—]$", prev_text):
+        return prev_text + nxt.text
+    if _cut_word(prev, nxt, right):
+        return prev_text + nxt.text
+    return f"{prev_text} {nxt.text}"
+
+
+def _cut_word(prev: Line, nxt: Line, right: float) -> bool:
+    """A word too wide for a narrow cell, cut where the line was full: "03/20" + "20", "Ongoin" + "g".
+
+    A full one-word line is usually an ordinary wrap whose trailing space was dropped because it
+    did not fit ("Throughout" + "2016"), so only a number cut before a digit or a word cut before
+    a short lower-case stub that is no common word counts.
+    """
+    if not prev.single_word or prev.trailing_space:
+        return False
+    stub = nxt.text.split(" ", 1)[0]
+    if NUMBER_PIECE_RE.match(prev.text):
+        return stub[:1].isdigit() and prev.x1 + 0.5 * nxt.size > right - 0.5
+    return prev.text[-1:].isalpha() and stub.isalpha() and stub.islower() and len(stub) <= 3 and stub not in SHORT_WORDS
+
+
+def starts_item(prev: Line, line: Line, right: float, glyph_spaces: bool) -> bool:
+    """True when ``line`` opens a new list item or activity rather than continuing ``prev``.
+
+    It must begin with a marker and either follow a deliberate break or sit at another indent
+    (hanging indents put "3." left of the previous item's wrapped text).
+    """
+    if split_marker(line.text)[0] is None and not ACTIVITY_RE.match(line.text):
+        return False
+    return abs(line.x0 - prev.x0) > 2 or not is_soft_break(prev, line, right, glyph_spaces)
+
+
+def follows_marker(previous: str | None, marker: str | None) -> bool:
+    """True when ``marker`` is the next in sequence after ``previous``: "2." -> "3.", "a)" -> "b)"."""
+    if not previous or not marker or previous[-1:] != marker[-1:]:
+        return False
+    a, b = previous.strip("().").rstrip(")"), marker.strip("().").rstrip(")")
+    if a.isdigit() and b.isdigit():
+        return int(b) == int(a) + 1
+    return len(a) == len(b) == 1 and a.isalpha() and ord(b) == ord(a) + 1
+
+
+def split_marker(text: str) -> tuple[str | None, str]:
+    """Split a list marker off a line, as the text extractors do: ``"• (1) Data"`` -> ``("(1)", "Data")``."""
+    marker, rest, _ = split_text_marker(text)
+    if marker is None:
+        match = EXTRA_BULLET_RE.match(text)
+        if match:
+            return match.group(1), text[match.end():].strip()
+    return marker, rest
+
+
+def normalise_key(text: str) -> str:
+    """Key for recurring lines, case, spacing and digits ignored: "September 18, 2016" -> "september ##, ####"."""
+    return re.sub(r"\d", "#", " ".join(text.lower().split()))

@@ -1,0 +1,198 @@
+"""Ruled tables of a PDF page: chars bucketed into cells in one pass, cell lines, model rows."""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from extractors.pdf_lines import Char, Line, chars_to_lines, is_soft_break, join_lines, starts_item
+from pipeline.model import Cell, Provenance, Row
+
+# The workplans are ruled tables (LibreOffice, Word): the drawn lines give the cells exactly,
+# including the thin empty header rows and the spanning section rows. Text strategies split
+# multi-line cells into rows, so they are not used.
+TABLE_SETTINGS: dict[str, Any] = {
+    "vertical_strategy": "lines",
+    "horizontal_strategy": "lines",
+    "snap_tolerance": 3,
+    "join_tolerance": 3,
+    "intersection_tolerance": 3,
+}
+
+BBox = tuple[float, float, float, float]
+GapTest = Callable[[Line, Line], bool]
+
+
+@dataclass
+class RawCell:
+    """A cell box of the grid and the lines that fell into it (filled by ``bucket_chars``)."""
+
+    bbox: BBox
+    chars: list[Char]
+    lines: list[Line] | None = None
+
+
+@dataclass
+class RawTable:
+    """One table as found on one page: a grid of cells (``None`` where a spanning cell covers the slot)."""
+
+    page: int
+    bbox: BBox
+    grid: list[list[RawCell | None]]
+    row_boxes: list[BBox]
+
+
+@dataclass
+class Fragment:
+    """A table fragment ready for the document: model rows plus the header used to spot repeats."""
+
+    page: int
+    bbox: BBox
+    rows: list[Row]
+    header: tuple[str, ...] | None
+
+
+def _bounds(cells: Sequence[Any]) -> list[float]:
+    return sorted({round(v) for cell in cells if cell is not None for v in (cell[0], cell[2])})
+
+
+def _same(a: list[float], b: list[float]) -> bool:
+    return len(a) == len(b) and all(abs(x - y) <= 2 for x, y in zip(a, b, strict=True))
+
+
+def _within(a: list[float], b: list[float]) -> bool:
+    return all(any(abs(x - y) <= 2 for y in b) for x in a)
+
+
+def _segments(rows: Sequence[Any]) -> list[list[Any]]:
+    """Split tables drawn back to back (one grid to pdfplumber) where the column lines change.
+
+    Rows of one table share column lines. A full-width row (a section title) or a single row
+    merging some columns belongs to the table around it; a run of rows with other column
+    lines, or with new ones, is another table.
+    """
+    runs: list[list[Any]] = []
+    for row in rows:
+        if runs and _same(_bounds(runs[-1][-1].cells), _bounds(row.cells)):
+            runs[-1].append(row)
+        else:
+            runs.append([row])
+    segments: list[list[Any]] = []
+    for run in runs:
+        if segments and _belongs(run, segments[-1]):
+            segments[-1].extend(run)
+        else:
+            segments.append(run)
+    return segments
+
+
+def _belongs(run: list[Any], segment: list[Any]) -> bool:
+    mine, theirs = _bounds(run[0].cells), _bounds(segment[-1].cells)
+    if len(theirs) == 2 and _within(theirs, mine):
+        return True  # rows under a full-width title row
+    return (len(mine) == 2 or len(run) == 1) and _within(mine, theirs)
+
+
+def raw_tables(found: Sequence[Any], page_number: int) -> list[RawTable]:
+    """The tables pdfplumber found on a page (``page.find_tables(TABLE_SETTINGS)``), top to bottom,
+    with empty cell buckets; stacked tables it saw as one grid are split apart."""
+    tables = []
+    for table in found:
+        for rows in _segments(table.rows):
+            used = [any(row.cells[c] is not None for row in rows) for c in range(len(rows[0].cells))]
+            grid = [
+                [RawCell(tuple(cell), []) if cell else None for cell, keep in zip(row.cells, used, strict=True) if keep]
+                for row in rows
+            ]
+            boxes: list[BBox] = [tuple(row.bbox) for row in rows]
+            bbox = (min(b[0] for b in boxes), boxes[0][1], max(b[2] for b in boxes), max(b[3] for b in boxes))
+            tables.append(RawTable(page_number, bbox, grid, boxes))
+    tables.sort(key=lambda t: t.bbox[1])
+    return tables
+
+
+def _cell_at(table: RawTable, row_tops: Sequence[float], x: float, y: float) -> RawCell | None:
+    index = bisect.bisect_right(row_tops, y) - 1
+    # a cell spanning rows lives in its top row only, so look upwards when the slot is empty
+    for r in range(index, -1, -1):
+        for cell in table.grid[r]:
+            if cell is not None and cell.bbox[0] <= x <= cell.bbox[2] and cell.bbox[1] <= y <= cell.bbox[3]:
+                return cell
+    return None
+
+
+def bucket_chars(chars: Sequence[Char], tables: Sequence[RawTable]) -> list[Char]:
+    """Put each char into the cell holding its centre; return the chars outside every table."""
+    if not tables:
+        return list(chars)
+    tops = [[box[1] for box in t.row_boxes] for t in tables]
+    outside = []
+    for char in chars:
+        x = (char["x0"] + char["x1"]) / 2
+        y = (char["top"] + char["bottom"]) / 2
+        for table, row_tops in zip(tables, tops, strict=True):
+            x0, top, x1, bottom = table.bbox
+            if x0 <= x <= x1 and top <= y <= bottom:
+                cell = _cell_at(table, row_tops, x, y)
+                if cell is not None:
+                    cell.chars.append(char)
+                break
+        else:
+            outside.append(char)
+    return outside
+
+
+def make_cell_lines(table: RawTable) -> None:
+    """Turn each cell's chars into lines (and drop the chars, which are no longer needed)."""
+    for row in table.grid:
+        for cell in row:
+            if cell is not None:
+                cell.lines = chars_to_lines(cell.chars, table.page)
+                cell.chars = []
+
+
+def cell_text(cell: RawCell, is_gap: GapTest, glyph_spaces: bool) -> Cell:
+    """Lines of a cell joined by spaces; a visible gap, a hard break or an activity number gives "\\n".
+
+    A cell printing "1.1 Mapping of current" / "activities" / "1.2 Develop ..." becomes
+    ``Cell("1.1 Mapping of current activities\\n1.2 Develop ...")``.
+    """
+    lines = cell.lines or []
+    if not lines:
+        return Cell("")
+    pad = min(max(0.0, min(line.x0 for line in lines) - cell.bbox[0]), 6.0)
+    right = cell.bbox[2] - pad
+    text = lines[0].text
+    for prev, line in zip(lines, lines[1:], strict=False):
+        hard = (
+            is_gap(prev, line)
+            or starts_item(prev, line, right, glyph_spaces)
+            or not is_soft_break(prev, line, right, glyph_spaces)
+        )
+        text = f"{text}\n{line.text}" if hard else join_lines(text, prev, line, right)
+    return Cell(text, bold=lines[0].first_bold)
+
+
+def _columns(table: RawTable) -> list[list[RawCell | None]]:
+    """The grid, with needless column slots removed when every row has the same number of real cells.
+
+    A table whose lower rows draw one more vertical line than the upper ones (a sub-column
+    artifact) otherwise gets an extra column; true spanning cells keep their ``""`` padding.
+    """
+    counts = {sum(cell is not None for cell in row) for row in table.grid}
+    if len(counts) == 1 and counts.pop() < len(table.grid[0]):
+        return [[cell for cell in row if cell is not None] for row in table.grid]
+    return table.grid
+
+
+def to_fragment(table: RawTable, is_gap: GapTest, glyph_spaces: bool) -> Fragment:
+    """Model rows of one page's table; rows with no text at all (thin header rows) are dropped."""
+    rows = []
+    for grid_row, box in zip(_columns(table), table.row_boxes, strict=True):
+        cells = tuple(Cell("") if c is None else cell_text(c, is_gap, glyph_spaces) for c in grid_row)
+        if any(cell.text for cell in cells):
+            rows.append(Row(cells=cells, provenance=Provenance(page=table.page, bbox=box)))
+    header = tuple(rows[0].texts) if rows else None
+    return Fragment(table.page, table.bbox, rows, header)

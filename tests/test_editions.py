@@ -1,0 +1,70 @@
+"""A translated edition: its language told, its records parsed with the French vocabulary, linked to its original."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from pipeline.editions import link_editions, similarity
+from pipeline.language import detect_language
+from pipeline.run import run_document
+
+ROOT = Path(__file__).resolve().parent.parent
+FRENCH = "un_network_workplan_2021_2022_fr.txt"
+ENGLISH = "un_network_workplan_2021_2022_webpage.txt"
+
+
+@pytest.fixture(scope="module")
+def results(tmp_path_factory):
+    raw = tmp_path_factory.mktemp("editions")
+    shutil.copy(ROOT / "tests" / "fixtures" / FRENCH, raw)
+    for name in (ENGLISH, "un_network_workplan_2022_2024_pdftext.txt", "gmg_workplan_2010.txt"):
+        shutil.copy(ROOT / "raw" / name, raw)
+    out = {p.name: run_document(p, raw) for p in sorted(raw.iterdir())}
+    link_editions(list(out.values()))
+    return out
+
+
+def test_language_of_each_edition(results):
+    assert {name: r.language for name, r in results.items()} == {
+        FRENCH: "fr", ENGLISH: "en", "un_network_workplan_2022_2024_pdftext.txt": "en", "gmg_workplan_2010.txt": "en"}
+
+
+def test_french_edition_is_linked_to_its_english_original(results):
+    assert results[FRENCH].edition_of == ENGLISH
+    assert all(r.edition_of is None for name, r in results.items() if name != FRENCH)
+    assert similarity(results[FRENCH], results[ENGLISH]) > 0.9
+    assert similarity(results[FRENCH], results["gmg_workplan_2010.txt"]) < 0.1
+
+
+def test_french_items_mirror_the_english_ones(results):
+    fr, en = results[FRENCH], results[ENGLISH]
+    assert [(i.kind, i.block) for i in fr.items] == [(i.kind, i.block) for i in en.items]
+    first = fr.items[0]
+    assert (first.ref, first.section) == (
+        "Groupe de travail principal 2.1",
+        "Groupe de travail principal 2.1 : Renforcer le système des Nations Unies pour la mise en œuvre du Pacte "
+        "mondial sur les migrations")
+    dates = lambda r: [(t["start"], t["end"], t["ongoing"]) for t in r.timelines]  # noqa: E731
+    assert dates(fr) == dates(en)
+    co_leads = lambda r: [(lead["item_id"] == r.items[1].item_id, lead["agency_id"]) for lead in r.leads  # noqa: E731
+                          if lead["role"] == "co-lead"][:2]
+    assert co_leads(fr) == co_leads(en) == [(False, "IOM"), (False, "UNDP")]
+    activity = fr.items[1]
+    assert activity.timeline_text == "T2 2021"
+    assert [lead["agency_id"] for lead in fr.leads if lead["item_id"] == activity.item_id
+            and lead["role"] == "co-lead"] == ["IOM", "UNDP"]
+
+
+@pytest.mark.parametrize(("text", "lang"), [
+    ("Plan de travail du Réseau des Nations Unies sur les migrations et les objectifs", "fr"),
+    ("Plan de trabajo de la Red de las Naciones Unidas sobre la Migración para los migrantes", "es"),
+    ("План работы Сети Организации Объединенных Наций по миграции", "ru"),
+    ("خطة عمل شبكة الأمم المتحدة المعنية بالهجرة", "ar"),
+    ("联合国移民问题网络工作计划", "zh"),
+    ("Workplan of the United Nations Network on Migration for the period", "en"),
+])
+def test_detect_language(text, lang):
+    assert detect_language(text) == lang

@@ -1,0 +1,67 @@
+"""A PDF and its text twin give the same records: item texts, intervals, agency ids (issue 5)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from pipeline.records import DocumentResult
+from pipeline.run import run_document
+
+ROOT = Path(__file__).resolve().parent.parent
+TWINS = {
+    "gmg_multi_annual_workplan_2016_2018.pdf": "gmg_multi_annual_workplan_2016_2018.md",
+    "gmg_workplan_2010.pdf": "gmg_workplan_2010.txt",
+    "un_network_workplan_2021_2022_webpage.pdf": "un_network_workplan_2021_2022_webpage.txt",
+    "un_network_workplan_2022_2024_pdftext.pdf": "un_network_workplan_2022_2024_pdftext.txt",
+    "wg6_services_access_draft_2019.pdf": "wg6_services_access_draft_2019.txt",
+}
+
+
+def signature(result: DocumentResult) -> list[tuple]:
+    """Per item, what a user compares: identity, text, raw texts, interval, agency and funder ids."""
+    timelines = {t["item_id"]: (t["start"], t["end"], t["ongoing"], t["tbc"]) for t in result.timelines}
+    funding = {f["item_id"]: tuple(f["funder_ids"]) for f in result.funding}
+    leads: dict[str, list] = {}
+    for lead in result.leads:
+        leads.setdefault(lead["item_id"], []).append((lead["agency_id"], lead["role"], lead["inherited"]))
+    return [(i.kind.value, i.block, i.section, i.ref, i.text, i.timeline_text, i.funding_text,
+             timelines.get(i.item_id), tuple(sorted(leads.get(i.item_id, []), key=repr)), funding.get(i.item_id))
+            for i in result.items]
+
+
+@pytest.fixture(scope="module")
+def pairs() -> dict[str, tuple[DocumentResult, DocumentResult]]:
+    return {pdf: (run_document(ROOT / "tests" / "fixtures" / pdf, ROOT / "tests" / "fixtures"),
+                  run_document(ROOT / "raw" / text, ROOT / "raw")) for pdf, text in TWINS.items()}
+
+
+@pytest.mark.parametrize("pdf", TWINS)
+def test_pdf_gives_the_records_of_its_text_twin(pairs, pdf):
+    from_pdf, from_text = pairs[pdf]
+    assert from_pdf.errors == [] and from_pdf.format == "pdf"
+    got, want = signature(from_pdf), signature(from_text)
+    missing = [w for w in want if w not in got]
+    extra = [g for g in got if g not in want]
+    share = 1 - len(missing) / len(want)
+    detail = "\n".join([f"only in text: {m[:5]}" for m in missing] + [f"only in PDF: {e[:5]}" for e in extra])
+    assert share >= 0.98 and len(got) == len(want), f"{pdf}: {share:.1%} of {len(want)} items identical\n{detail}"
+
+
+def test_every_pdf_item_cites_its_page_and_box(pairs):
+    for pdf, (from_pdf, _) in pairs.items():
+        assert all(i.page is not None and i.locator.startswith(f"p{i.page} bbox ") for i in from_pdf.items), pdf
+        assert from_pdf.pages == max(i.page for i in from_pdf.items) or from_pdf.pages > 0
+
+
+def test_gmg_pdf_activity_1_1_page_and_interval(pairs):
+    from_pdf, _ = pairs["gmg_multi_annual_workplan_2016_2018.pdf"]
+    (item,) = [i for i in from_pdf.items if i.block == "2016" and i.section == "GMG coordination and visibility"
+               and i.ref == "1.1"]
+    assert item.text == "GMG statement at the 14th Coordination Meeting on International Migration"
+    assert item.page == 9
+    (timeline,) = [t for t in from_pdf.timelines if t["item_id"] == item.item_id]
+    assert (timeline["start"], timeline["end"]) == (dt.date(2016, 2, 25), dt.date(2016, 2, 26))
+    assert from_pdf.pages == 35
