@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 from normalizers import normalize_timeline, resolve_agencies
@@ -60,7 +61,7 @@ def lead_rows(item: WorkItem, text: str, role: Role, inherited: bool, scope: str
     if is_placeholder(text):  # "TBC": the lead is still to be confirmed
         out.leads.append({**base, "agency_text": text, "agency_id": None, "role": role.value, "is_group": False})
         return
-    mentions = resolve_agencies(text, lang=lang, default_role=role)
+    mentions = _mentions(text, lang, role)
     if not mentions:
         out.leads.append({**base, "agency_text": text, "agency_id": None, "role": role.value, "is_group": False})
     for m in mentions:
@@ -75,9 +76,15 @@ def lead_rows(item: WorkItem, text: str, role: Role, inherited: bool, scope: str
 
 def funding_row(item: WorkItem, lang: str, out: NormalizedRows) -> None:
     text = item.funding_text or ""
-    mentions = [] if is_placeholder(text) else resolve_agencies(text, lang=lang, default_role=Role.FUNDER)
+    mentions = () if is_placeholder(text) else _mentions(text, lang, Role.FUNDER)
     ids = list(dict.fromkeys(m.agency_id for m in mentions if m.agency_id))
     out.funding.append({
         "item_id": item.item_id, "document_id": item.document_id, "text": text, "funder_ids": ids,
         "funder_texts": [m.text for m in mentions], "inherited": item.funding_inherited,
     })
+
+
+@functools.lru_cache(maxsize=4096)
+def _mentions(text: str, lang: str, role: Role) -> tuple:
+    """resolve_agencies, memoised: the same lead cell ("GMG Chair (UN Women)") recurs on dozens of rows."""
+    return tuple(resolve_agencies(text, lang=lang, default_role=role))
