@@ -9,18 +9,19 @@ from pathlib import Path
 
 from pipeline.environment import prepare_prefect
 
-prepare_prefect()
+prepare_prefect(quiet=__name__ == "__main__" and not {"-v", "--verbose"} & set(sys.argv))
 
 from prefect import flow, get_run_logger, task  # noqa: E402
 from prefect.filesystems import LocalFileSystem  # noqa: E402
 from prefect.futures import as_completed  # noqa: E402
+from prefect.utilities.annotations import quote  # noqa: E402
 
 from pipeline.catalog import list_documents, source_fingerprint  # noqa: E402
 from pipeline.editions import link_editions  # noqa: E402
 from pipeline.progress import advance  # noqa: E402
 from pipeline.records import DocumentResult  # noqa: E402
 from pipeline.report import RunReport, write_report  # noqa: E402
-from pipeline.run import PIPELINE_VERSION, run_document, sha256_of  # noqa: E402
+from pipeline.run import PIPELINE_VERSION, page_ranges, read_page_range, run_document, sha256_of  # noqa: E402
 from pipeline.store import results_to_tables, write_tables  # noqa: E402
 
 
@@ -31,6 +32,12 @@ def _document_key(context, parameters: dict) -> str:
     return hashlib.sha256("|".join(parts).encode()).hexdigest()
 
 
+def _pages_key(context, parameters: dict) -> str:
+    """Cache key of a page range: the document's key plus the range."""
+    return hashlib.sha256(f"{_document_key(context, parameters)}|p{parameters['first']}-{parameters['last']}"
+                          .encode()).hexdigest()
+
+
 @task(name="scan-raw-folder", retries=2, retry_delay_seconds=1)
 def scan(raw_dir: str) -> list[str]:
     """Files to process (I/O: retried)."""
@@ -39,9 +46,16 @@ def scan(raw_dir: str) -> list[str]:
 
 @task(name="process-document", cache_key_fn=_document_key, persist_result=True, result_serializer="pickle",
       task_run_name="process {document_id}")
-def process_document(path: str, raw_dir: str, document_id: str) -> DocumentResult:
+def process_document(path: str, raw_dir: str, document_id: str, pdf_batches: list | None = None) -> DocumentResult:
     """Extract, assemble and normalise one document (no retries: parse errors are deterministic)."""
-    return run_document(Path(path), Path(raw_dir))
+    return run_document(Path(path), Path(raw_dir), pdf_batches)
+
+
+@task(name="read-pdf-pages", cache_key_fn=_pages_key, persist_result=True, result_serializer="pickle",
+      task_run_name="read {document_id} pages {first}-{last}")
+def read_pdf_pages(path: str, document_id: str, first: int, last: int):
+    """One range of a long PDF's pages, read in parallel with the others."""
+    return read_page_range(Path(path), first, last)
 
 
 @task(name="write-output", retries=2, retry_delay_seconds=1)
@@ -54,8 +68,12 @@ def write_output(results: list[DocumentResult], out_dir: str, report: RunReport)
 
 
 @flow(name="extract-workplans", log_prints=False)
-def extract_workplans(raw_dir: str = "raw", out_dir: str = "output") -> RunReport:
-    """Process every workplan in ``raw_dir`` (one task each, cached by content) into ``out_dir``."""
+def extract_workplans(raw_dir: str = "raw", out_dir: str = "output", pages_per_task: int = 0) -> RunReport:
+    """Process every workplan in ``raw_dir`` (one task each, cached by content) into ``out_dir``.
+
+    ``pages_per_task`` > 0 also splits a longer PDF into page ranges read as parallel tasks (for a
+    parallel task runner such as Dask; pointless on the default thread runner).
+    """
     logger = get_run_logger()
     started = dt.datetime.now(dt.UTC)
     paths = scan(raw_dir)
@@ -64,7 +82,14 @@ def extract_workplans(raw_dir: str = "raw", out_dir: str = "output") -> RunRepor
     storage = LocalFileSystem(basepath=str(cache_dir))
     storage.save(f"workplans-cache-{hashlib.sha1(str(cache_dir).encode()).hexdigest()[:12]}", overwrite=True)
     runner = process_document.with_options(result_storage=storage)
-    futures = {runner.submit(p, raw_dir, Path(p).relative_to(raw_dir).as_posix()): p for p in paths}
+    pages_runner = read_pdf_pages.with_options(result_storage=storage)
+    futures = {}
+    # largest files first, so that a big PDF does not start last on a parallel runner
+    for path in sorted(paths, key=lambda p: -Path(p).stat().st_size):
+        document_id = Path(path).relative_to(raw_dir).as_posix()
+        ranges = page_ranges(Path(path), pages_per_task)
+        batches = [pages_runner.submit(path, document_id, first, last) for first, last in ranges] or None
+        futures[runner.submit(path, raw_dir, document_id, batches)] = path
     results: list[DocumentResult] = []
     parsed: list[str] = []
     for done, future in enumerate(as_completed(list(futures)), start=1):
@@ -77,7 +102,7 @@ def extract_workplans(raw_dir: str = "raw", out_dir: str = "output") -> RunRepor
                     len(result.items))
     link_editions(results)
     report = RunReport.from_results(results, parsed, started, dt.datetime.now(dt.UTC))
-    write_output(results, out_dir, report)
+    write_output(quote(results), out_dir, quote(report))  # quote: Prefect need not walk thousands of items
     logger.info(report.summary_line())
     return report
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import struct
 import zlib
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -41,15 +42,24 @@ def _open(path: Path) -> Any:
         raise UnreadableDocument(f"{path.name}: cannot read the file ({e})") from e
 
 
-class _PageReader:
-    """One pass over the pages: chars, tables (found once per page) and lines; pages are closed after use."""
+@dataclass
+class PageBatch:
+    """What one pass over a range of pages found: per page its lines and tables (plain, picklable data).
 
-    def __init__(self) -> None:
-        self.lines: list[list[Line]] = []
-        self.tables: list[list[RawTable]] = []
-        self.warnings: list[str] = []
-        self.glyph_spaces = False
-        self.text_pages = 0
+    A long PDF can be read as several batches in parallel (``read_pages`` on page ranges) and put together
+    by ``extract(path, batches)``: the result equals one pass over the whole file.
+    """
+
+    page_count: int = 0
+    lines: list[list[Line]] = field(default_factory=list)
+    tables: list[list[RawTable]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    glyph_spaces: bool = False
+    text_pages: int = 0
+
+
+class _PageReader(PageBatch):
+    """One pass over the pages: chars, tables (found once per page) and lines; pages are closed after use."""
 
     def read(self, page: Any, number: int, name: str) -> None:
         try:
@@ -75,7 +85,7 @@ class _PageReader:
         self.tables.append(tables)
 
 
-def extract(path: Path) -> Document:
+def extract(path: Path, batches: list[PageBatch] | None = None) -> Document:
     """Read a PDF into blocks in reading order, running headers and repeated table headers left out.
 
     ``extract(Path("wg6_services_access_draft_2019.pdf")).blocks[2].kind`` -> ``BlockKind.TABLE`` (page 1's
@@ -83,17 +93,8 @@ def extract(path: Path) -> Document:
     ScannedDocument; a page without a text layer in an otherwise readable PDF is only a warning.
     """
     path = Path(path)
-    reader = _PageReader()
-    with _open(path) as pdf:
-        try:
-            pdf_pages = pdf.pages
-        except _DAMAGE as e:
-            raise UnreadableDocument(f"{path.name}: damaged PDF, its page tree cannot be read ({e!r})") from e
-        page_count = len(pdf_pages)
-        for number, page in enumerate(pdf_pages, start=1):
-            reader.read(page, number, path.name)
-            page.close()
-    if page_count == 0:
+    reader = _merge(batches if batches is not None else [read_pages(path)])
+    if reader.page_count == 0:
         raise EmptyDocument(f"{path.name}: the PDF has no pages")
     if reader.text_pages == 0:
         if reader.warnings:
@@ -113,4 +114,46 @@ def extract(path: Path) -> Document:
     for warning in reader.warnings:
         log.warning("%s: %s", path.name, warning)
     warnings = tuple(reader.warnings)
-    return Document(path.name, Format.PDF, tuple(blocks), pages=page_count, title=title, warnings=warnings)
+    return Document(path.name, Format.PDF, tuple(blocks), pages=reader.page_count, title=title, warnings=warnings)
+
+
+def count_pages(path: Path) -> int:
+    """Number of pages (opens the page tree only): ``count_pages(Path("gmg_workplan_2010.pdf"))`` -> 5."""
+    with _open(Path(path)) as pdf:
+        try:
+            return len(pdf.pages)
+        except _DAMAGE as e:
+            raise UnreadableDocument(f"{Path(path).name}: damaged PDF, its page tree cannot be read ({e!r})") from e
+
+
+def read_pages(path: Path, first: int = 1, last: int | None = None) -> PageBatch:
+    """Read pages ``first``..``last`` (1-based, inclusive; all by default) into a PageBatch.
+
+    ``read_pages(Path("gmg.pdf"), 1, 12).lines[0][0].text`` -> ``"Global Migration Group –Multi-Annual Work Plan"``.
+    """
+    path = Path(path)
+    reader = _PageReader()
+    with _open(path) as pdf:
+        try:
+            pdf_pages = pdf.pages
+        except _DAMAGE as e:
+            raise UnreadableDocument(f"{path.name}: damaged PDF, its page tree cannot be read ({e!r})") from e
+        reader.page_count = len(pdf_pages)
+        stop = reader.page_count if last is None else min(last, reader.page_count)
+        for number in range(first, stop + 1):
+            page = pdf_pages[number - 1]
+            reader.read(page, number, path.name)
+            page.close()
+    return reader
+
+
+def _merge(batches: list[PageBatch]) -> PageBatch:
+    """Batches of consecutive page ranges, in order, as one."""
+    merged = PageBatch(page_count=max((b.page_count for b in batches), default=0))
+    for batch in batches:
+        merged.lines += batch.lines
+        merged.tables += batch.tables
+        merged.warnings += batch.warnings
+        merged.glyph_spaces = merged.glyph_spaces or batch.glyph_spaces
+        merged.text_pages += batch.text_pages
+    return merged

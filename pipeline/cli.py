@@ -24,6 +24,8 @@ def _parser() -> argparse.ArgumentParser:
                      help="dask: documents in parallel on a Dask cluster (prefect-dask)")
     ext.add_argument("--address", help="address of a running Dask scheduler (default: start a local cluster)")
     ext.add_argument("--workers", type=int, default=2, help="workers of the local Dask cluster (default: 2)")
+    ext.add_argument("--pages-per-task", type=int, default=0,
+                     help="with --runner dask: read longer PDFs as page ranges of this size in parallel (0: off)")
     ext.add_argument("--no-progress", action="store_true", help="no progress bar")
     srv.add_argument("--cron", default="0 6 * * *", help="schedule, cron syntax (default: daily 06:00)")
     srv.add_argument("--no-watch", action="store_true", help="only the schedule, no folder watcher")
@@ -38,13 +40,15 @@ def _extract(args: argparse.Namespace) -> int:
 
     flow = extract_workplans
     server = contextlib.nullcontext()
+    pages_per_task = 0
     if args.runner == "dask":
         flow = extract_workplans.with_options(task_runner=dask_task_runner(args.address, args.workers))
         server = local_api_server()
+        pages_per_task = args.pages_per_task
     with server, _progress(not args.no_progress and sys.stderr.isatty()) as listener:
         token = LISTENER.set(listener)
         try:
-            report = flow(raw_dir=args.raw_dir, out_dir=args.out)
+            report = flow(raw_dir=args.raw_dir, out_dir=args.out, pages_per_task=pages_per_task)
         finally:
             LISTENER.reset(token)
     print(report.summary_line())
@@ -76,9 +80,7 @@ def _progress(enabled: bool):
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``workplans`` console script; returns the process exit code."""
     args = _parser().parse_args(argv)
-    if not args.verbose:
-        os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
-    prepare_prefect()
+    prepare_prefect(quiet=not args.verbose)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(message)s")
     if not os.path.isdir(args.raw_dir):
         print(f"workplans: raw folder {args.raw_dir!r} does not exist", file=sys.stderr)

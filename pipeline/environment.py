@@ -20,9 +20,12 @@ def _writable(path: Path) -> bool:
         return False
 
 
-def prepare_prefect() -> None:
+def prepare_prefect(quiet: bool = False) -> None:
     """Point Prefect at a writable home (``~/.prefect``, else ``<project>/.prefect``, else a temp dir) and keep
-    the embedded server quiet. Settings the user already exported win."""
+    the embedded server quiet; ``quiet`` also hides Prefect's INFO lines (the CLI shows a progress bar).
+    Settings the user already exported win. Call it before Prefect is imported."""
+    if quiet:
+        os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
     if "PREFECT_HOME" not in os.environ:
         for candidate in (Path.home() / ".prefect", PROJECT_ROOT / ".prefect",
                           Path(tempfile.gettempdir()) / "workplans-prefect"):

@@ -39,6 +39,7 @@ def local_api_server() -> Iterator[str | None]:
 
 
 def _drain_to_api() -> None:
+    """Wait until this process has sent its pending logs and events to the API."""
     from prefect.events.worker import EventsWorker
     from prefect.logging.handlers import APILogWorker
 

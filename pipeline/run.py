@@ -36,10 +36,37 @@ def document_id_of(path: Path, raw_dir: Path) -> str:
         return path.name
 
 
-def run_document(path: Path, raw_dir: Path) -> DocumentResult:
+def page_ranges(path: Path, pages_per_task: int) -> list[tuple[int, int]]:
+    """Page ranges to read in parallel for a long PDF: ``page_ranges(Path("gmg.pdf"), 12)`` ->
+    ``[(1, 12), (13, 24), (25, 35)]``; ``[]`` for other formats, short or unreadable PDFs."""
+    if pages_per_task <= 0 or path.suffix.lower() != ".pdf":
+        return []
+    from extractors.pdf import count_pages
+
+    try:
+        count = count_pages(path)
+    except PipelineError:
+        return []  # run_document reports it
+    if count <= pages_per_task:
+        return []
+    return [(first, min(first + pages_per_task - 1, count)) for first in range(1, count + 1, pages_per_task)]
+
+
+def read_page_range(path: Path, first: int, last: int):
+    """One range of a PDF's pages as a PageBatch, or the PipelineError met (reported by run_document)."""
+    from extractors.pdf import read_pages
+
+    try:
+        return read_pages(path, first, last)
+    except PipelineError as e:
+        return e
+
+
+def run_document(path: Path, raw_dir: Path, pdf_batches: list | None = None) -> DocumentResult:
     """Extract, assemble and normalise one file; any failure becomes an ErrorItem, never an exception.
 
-    ``run_document(Path("raw/wg6.txt"), Path("raw")).status`` -> ``Status.SUCCESS``.
+    ``run_document(Path("raw/wg6.txt"), Path("raw")).status`` -> ``Status.SUCCESS``. ``pdf_batches``:
+    the pages of a PDF already read in parallel by ``read_page_range``.
     """
     source = document_id_of(path, raw_dir)
     result = DocumentResult(document_id=source, source_file=source, sha256="", format=path.suffix.lstrip(".").lower())
@@ -48,7 +75,7 @@ def run_document(path: Path, raw_dir: Path) -> DocumentResult:
         result.sha256 = sha256_of(path)
         stage = "extract"
         result.format = extractors.format_of(path).value
-        doc = extractors.extract(path)
+        doc = extractors.extract(path) if pdf_batches is None else _from_batches(path, pdf_batches)
         result.pages, result.title = doc.pages, doc.title
         result.warnings += [ErrorItem(source, "extract", "extract_warning", w) for w in doc.warnings]
         result.language = detect_language(" ".join(b.text for b in doc.blocks[:400]) + " " + _table_text(doc))
@@ -76,6 +103,15 @@ def run_document(path: Path, raw_dir: Path) -> DocumentResult:
     if result.errors:
         result.status = Status.PARTIAL if result.items else Status.FAILURE
     return result
+
+
+def _from_batches(path: Path, batches: list) -> Document:
+    from extractors.pdf import extract
+
+    for batch in batches:
+        if isinstance(batch, PipelineError):
+            raise batch
+    return extract(path, batches)
 
 
 def _table_text(doc: Document) -> str:

@@ -65,3 +65,27 @@ def test_gmg_pdf_activity_1_1_page_and_interval(pairs):
     (timeline,) = [t for t in from_pdf.timelines if t["item_id"] == item.item_id]
     assert (timeline["start"], timeline["end"]) == (dt.date(2016, 2, 25), dt.date(2016, 2, 26))
     assert from_pdf.pages == 35
+
+
+def test_page_ranges_read_apart_give_the_same_records(pairs):
+    from pipeline.run import page_ranges, read_page_range
+
+    path = ROOT / "tests" / "fixtures" / "gmg_multi_annual_workplan_2016_2018.pdf"
+    ranges = page_ranges(path, 12)
+    assert ranges == [(1, 12), (13, 24), (25, 35)]
+    assert page_ranges(ROOT / "raw" / "gmg_workplan_2010.txt", 12) == []
+    assert page_ranges(ROOT / "tests" / "fixtures" / "gmg_workplan_2010.pdf", 12) == []  # 5 pages: one task
+    split = run_document(path, path.parent, [read_page_range(path, a, b) for a, b in ranges])
+    whole, _ = pairs["gmg_multi_annual_workplan_2016_2018.pdf"]
+    assert signature(split) == signature(whole)
+    assert [i.locator for i in split.items] == [i.locator for i in whole.items]
+
+
+def test_a_damaged_page_range_is_reported_as_the_document_error(tmp_path):
+    from pipeline.run import read_page_range
+
+    broken = tmp_path / "broken.pdf"
+    broken.write_bytes(b"%PDF-1.4 not really")
+    batch = read_page_range(broken, 1, 12)
+    result = run_document(broken, tmp_path, [batch])
+    assert [e.error_type for e in result.errors] == ["unreadable"]
