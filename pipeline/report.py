@@ -24,6 +24,8 @@ class RunReport:
     leads: int
     items_with_parsed_timeline: float
     items_with_resolved_lead: float
+    timelines_parsed: float
+    leads_resolved: float
     unresolved_organisations: list[str] = field(default_factory=list)
     unparsed_timelines: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
@@ -38,6 +40,7 @@ class RunReport:
         leads = [lead for r in results for lead in r.leads]
         resolved_items = {lead["item_id"] for lead in leads if lead["agency_id"]}
         parsed_items = {t["item_id"] for t in timelines if t["parsed"]}
+        named = [lead for lead in leads if not lead["is_group"] and lead["agency_text"] != "TBC"]
         failed = {
             r.document_id: "; ".join(f"{e.stage}: {e.message}" for e in r.errors)
             for r in results
@@ -56,6 +59,8 @@ class RunReport:
             leads=len(leads),
             items_with_parsed_timeline=round(len(parsed_items) / len(items), 4) if items else 0.0,
             items_with_resolved_lead=round(len(resolved_items) / len(items), 4) if items else 0.0,
+            timelines_parsed=round(sum(1 for t in timelines if t["parsed"]) / len(timelines), 4) if timelines else 0.0,
+            leads_resolved=round(sum(1 for lead in named if lead["agency_id"]) / len(named), 4) if named else 0.0,
             unresolved_organisations=sorted({o for r in results for o in r.unresolved}),
             unparsed_timelines=sorted({t for r in results for t in r.unparsed}),
             warnings=[
@@ -93,6 +98,8 @@ class RunReport:
             f"- Items: {self.items}; timelines: {self.timelines}; leads: {self.leads}",
             f"- Items with a parsed timeline: {pct(self.items_with_parsed_timeline)}; "
             f"with a resolved lead: {pct(self.items_with_resolved_lead)}",
+            f"- Timeline phrases parsed to dates: {pct(self.timelines_parsed)}; organisation mentions (not groups) "
+            f"resolved to an id: {pct(self.leads_resolved)}",
             "",
             "## Documents",
             "",

@@ -195,3 +195,13 @@ def test_no_named_organisation_lead_or_member_left_without_id(tables):
         if lead["agency_id"] is None and not lead["is_group"] and lead["agency_text"] != "TBC"
     }
     assert unresolved == set()
+
+
+def test_run_report_of_the_seeds(seed_run):
+    import json
+
+    report = json.loads((seed_run / "run_report.json").read_text(encoding="utf-8"))
+    assert (report["documents"], report["items"], report["failed"]) == (5, 534, {})
+    assert report["unresolved_organisations"] == [] and report["unparsed_timelines"] == []
+    assert report["leads_resolved"] == 1.0
+    assert "## Unresolved organisations" in (seed_run / "run_report.md").read_text(encoding="utf-8")
