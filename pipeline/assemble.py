@@ -72,7 +72,6 @@ class Assembler(TableAssembly):
         self.priority: Draft | None = None
         self.output: Draft | None = None
         self.list_parent: Draft | None = None
-        self.last_item: Draft | None = None
         self.mode: str | None = None
         self.pending_label: str | None = None
         self.document_leads: list[LeadText] = []
@@ -80,8 +79,6 @@ class Assembler(TableAssembly):
         self.subtitle: str | None = None
         self.title_seen = False
         self.last_roles: dict[int, str] | None = None
-        self.next_kind: BlockKind | None = None
-        self.prev_kind: BlockKind | None = None
         self.in_run = False
         self.run_intro = False
         self.run_first_type: str | None = None
@@ -108,7 +105,6 @@ class Assembler(TableAssembly):
             section_key=self.section_key,
         )
         self.drafts.append(draft)
-        self.last_item = draft
         return draft
 
     def open_section(self, title: str) -> None:
@@ -312,10 +308,7 @@ class Assembler(TableAssembly):
 
     # -- driver ------------------------------------------------------------------------------
     def run(self) -> list[WorkItem]:
-        for index, block in enumerate(self.blocks):
-            following = self.blocks[index + 1] if index + 1 < len(self.blocks) else None
-            self.next_kind = following.kind if following else None
-            self.prev_kind = self.blocks[index - 1].kind if index else None
+        for block in self.blocks:
             if block.kind is BlockKind.TABLE:
                 self.on_table(block)
             else:
