@@ -10,10 +10,9 @@ from pipeline.fragments import join_fragments, remove_running_headers
 from pipeline.labels import classify, in_list, split_label
 from pipeline.model import Block, BlockKind, Document, Provenance
 from pipeline.records import ErrorItem, ItemKind, LeadText, Role, WorkItem
-from pipeline.table_items import TableAssembly, flat
+from pipeline.table_items import YEAR, TableAssembly, flat
 
 _PERIOD = re.compile(r"\b((?:19|20)\d{2})\s*(?:[-–/]|\s)\s*((?:19|20)\d{2})\b")
-_YEAR = re.compile(r"^\s*((?:19|20)\d{2})(?:\s*[-–]\s*((?:19|20)\d{2}))?\s*$")
 _NUMBERED_TITLE = re.compile(r"^\(?(\d{1,2})[.)]\s+(.{3,200})$", re.S)
 _STRAY_NUMBER = re.compile(r"^\d{1,2}\s+(?=[A-Z])")
 _PRONOUN_START = re.compile(r"^(They|This|These|It|Each|Such|Those)\b")
@@ -141,7 +140,7 @@ class Assembler(TableAssembly):
             return
         if split_label(first, "ignored_labels") or (marker is None and in_list(first, "ignored_labels")):
             return
-        year = _YEAR.match(first) if marker is None else None
+        year = YEAR.match(first) if marker is None else None
         if year and (bold or kind is BlockKind.HEADING):
             self.block = first.replace(" ", "").replace("–", "-")
             self.mode = None
@@ -182,7 +181,7 @@ class Assembler(TableAssembly):
             and marker is None
             and len(first) < 150
             and ":" not in first
-            and not _YEAR.match(first)
+            and not YEAR.match(first)
         ):
             if self.title_seen:
                 self.subtitle = first

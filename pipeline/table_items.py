@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 _WORK_ROLES = ("priority_area", "output", "activity", "deliverable", "milestone")
 _KINDS = {"priority_area": ItemKind.PRIORITY_AREA, "output": ItemKind.OUTPUT, "activity": ItemKind.ACTIVITY,
           "deliverable": ItemKind.DELIVERABLE, "milestone": ItemKind.MILESTONE}
-_YEAR = re.compile(r"^\s*((?:19|20)\d{2})(?:\s*[-–]\s*((?:19|20)\d{2}))?\s*$")
+YEAR = re.compile(r"^\s*((?:19|20)\d{2})(?:\s*[-–]\s*((?:19|20)\d{2}))?\s*$")
 _OUTPUT_REF = re.compile(r"^\s*((?:output|outcome|produit|resultado|priority area)\s*\d+)\s*[:.]?\s*", re.I)
 _DOTTED_REF = re.compile(r"^\s*(\d+(?:\.\d+)+)\.?\s+")
 _PAREN_REF = re.compile(r"^\s*(\d{1,2}\)|[a-z]\))\s+")
@@ -87,7 +87,7 @@ class TableAssembly:
         if len(work) == 1 and not any(values.values()):
             cell = work[0][1]
             lines = cell.text.split("\n")
-            if _YEAR.match(cell.text) or cell.text.endswith(":") or (
+            if YEAR.match(cell.text) or cell.text.endswith(":") or (
                     len(lines) > 1 and all(split_marker(line)[0] for line in lines)):
                 self.cell_lines(cell.text, cell.bold, row.provenance)  # year row, label, list in a cell
                 return
@@ -162,9 +162,14 @@ class TableAssembly:
         """
         previous = None
         if item.kind in (ItemKind.ACTIVITY, ItemKind.MILESTONE):
-            siblings = [d for d in self.drafts if d.parent is item.parent and d is not item
-                        and d.kind is item.kind and self.drafts.index(d) < self.drafts.index(item)]
-            previous = siblings[-1] if siblings else None
+            # the nearest earlier sibling: scan back from the item (just drafted, so near the end)
+            seen = False
+            for draft in reversed(self.drafts):
+                if draft is item:
+                    seen = True
+                elif seen and draft.parent is item.parent and draft.kind is item.kind:
+                    previous = draft
+                    break
         for key in ("timeline", "lead", "funding"):
             value = values[key]
             inherited = False
