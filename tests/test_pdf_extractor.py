@@ -258,3 +258,17 @@ def test_running_header_and_page_numbers_at_fixed_places_removed():
         (BlockKind.PARAGRAPH, "Activity 2: convene the working group and report to the Network.", 2),
         (BlockKind.PARAGRAPH, "Activity 3: convene the working group and report to the Network.", 3),
     ]
+
+
+@pytest.mark.parametrize("stem", ["gmg_workplan_2010", "wg6_services_access_draft_2019"])
+def test_lean_chars_equal_pdfplumbers_own_on_every_key_they_keep(stem):
+    from extractors.pdf_chars import CHAR_KEYS, lean_chars
+
+    with pdfplumber.open(FIXTURES / f"{stem}.pdf") as full_pdf, pdfplumber.open(FIXTURES / f"{stem}.pdf") as pdf:
+        for full_page, page in zip(full_pdf.pages, pdf.pages, strict=True):
+            lean_chars(page)
+            full = [{k: c[k] for k in CHAR_KEYS} for c in full_page.chars]
+            assert page.chars == full and len(full) > 100
+            assert "non_stroking_color" not in page.chars[0] and "non_stroking_color" in full_page.chars[0]
+            assert page.rects == full_page.rects and page.lines == full_page.lines  # other objects: untouched
+            assert page.extract_text() == full_page.extract_text()
