@@ -64,7 +64,7 @@ def flow_dask(paths: list[Path], workers: int) -> tuple[int, float]:
     from dask.distributed import LocalCluster
 
     from flows import extract_workplans
-    from pipeline.orchestration import dask_task_runner, local_api_server
+    from pipeline.orchestration import dask_task_runner, local_api_server, one_shot_settings
 
     with tempfile.TemporaryDirectory() as tmp:
         raw = paths[0].parent
@@ -72,7 +72,7 @@ def flow_dask(paths: list[Path], workers: int) -> tuple[int, float]:
         with cluster.get_client() as client:
             client.run(_warm)  # a kept cluster has its workers' imports and matchers loaded already
         try:
-            with local_api_server():
+            with one_shot_settings(), local_api_server():  # as `workplans extract --runner dask` runs
                 runner = dask_task_runner(address=cluster.scheduler_address)
                 flow = extract_workplans.with_options(task_runner=runner)
                 started = time.perf_counter()

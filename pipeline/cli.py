@@ -35,7 +35,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def _extract(args: argparse.Namespace) -> int:
     from flows import extract_workplans
-    from pipeline.orchestration import dask_task_runner, local_api_server
+    from pipeline.orchestration import dask_task_runner, local_api_server, one_shot_settings
     from pipeline.progress import LISTENER
 
     flow = extract_workplans
@@ -45,7 +45,7 @@ def _extract(args: argparse.Namespace) -> int:
         flow = extract_workplans.with_options(task_runner=dask_task_runner(args.address, args.workers))
         server = local_api_server()
         pages_per_task = args.pages_per_task
-    with server, _progress(not args.no_progress and sys.stderr.isatty()) as listener:
+    with one_shot_settings(), server, _progress(not args.no_progress and sys.stderr.isatty()) as listener:
         token = LISTENER.set(listener)
         try:
             report = flow(raw_dir=args.raw_dir, out_dir=args.out, pages_per_task=pages_per_task)

@@ -38,6 +38,25 @@ def local_api_server() -> Iterator[str | None]:
         server.stop()
 
 
+@contextlib.contextmanager
+def one_shot_settings() -> Iterator[None]:
+    """Settings for a run that lives and dies with this command: no flow-run heartbeats.
+
+    Prefect's heartbeat thread (it lets a long-lived server spot crashed runs) sleeps in one-second steps
+    and is joined when the flow run ends, which costs up to a second per run; with an API server that
+    stops with the command nobody reads the heartbeats. Kept as Prefect sets them when the user exported
+    ``PREFECT_FLOWS_HEARTBEAT_FREQUENCY`` or points ``PREFECT_API_URL`` at a server of their own. Enter it
+    before ``local_api_server`` (which exports the URL of the server it starts).
+    """
+    if os.environ.get("PREFECT_API_URL") or os.environ.get("PREFECT_FLOWS_HEARTBEAT_FREQUENCY"):
+        yield
+        return
+    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+
+    with temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
+        yield
+
+
 def _drain_to_api() -> None:
     """Wait until this process has sent its pending logs and events to the API."""
     from prefect.events.worker import EventsWorker

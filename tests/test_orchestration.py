@@ -115,3 +115,19 @@ def test_cli_says_one_line_for_a_missing_folder(argv, capsys):
     assert main(argv) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert err == ["workplans: raw folder 'does-not-exist' does not exist"]
+
+
+def test_one_shot_runs_send_no_heartbeats_unless_the_user_asked(monkeypatch):
+    from prefect.settings import get_current_settings
+
+    from pipeline.orchestration import one_shot_settings
+
+    default = get_current_settings().flows.heartbeat_frequency
+    monkeypatch.delenv("PREFECT_API_URL", raising=False)
+    monkeypatch.delenv("PREFECT_FLOWS_HEARTBEAT_FREQUENCY", raising=False)
+    with one_shot_settings():
+        assert get_current_settings().flows.heartbeat_frequency is None
+    assert get_current_settings().flows.heartbeat_frequency == default == 180
+    monkeypatch.setenv("PREFECT_API_URL", "http://127.0.0.1:4200/api")  # a server of the user's own
+    with one_shot_settings():
+        assert get_current_settings().flows.heartbeat_frequency == 180
