@@ -67,6 +67,21 @@ def write_output(results: list[DocumentResult], out_dir: str, report: RunReport)
     write_report(report, Path(out_dir))
 
 
+def _cache_storage(cache_dir: Path) -> LocalFileSystem:
+    """The results store under ``OUT_DIR/.cache`` as a saved block (Dask workers load it by reference);
+    saved once per folder and API, loaded after that (one API call instead of four)."""
+    name = f"workplans-cache-{hashlib.sha1(str(cache_dir).encode()).hexdigest()[:12]}"
+    try:
+        storage = LocalFileSystem.load(name)
+        if storage.basepath == str(cache_dir):
+            return storage
+    except ValueError:  # no block of that name yet
+        pass
+    storage = LocalFileSystem(basepath=str(cache_dir))
+    storage.save(name, overwrite=True)
+    return storage
+
+
 @flow(name="extract-workplans", log_prints=False)
 def extract_workplans(raw_dir: str = "raw", out_dir: str = "output", pages_per_task: int = 0) -> RunReport:
     """Process every workplan in ``raw_dir`` (one task each, cached by content) into ``out_dir``.
@@ -78,9 +93,7 @@ def extract_workplans(raw_dir: str = "raw", out_dir: str = "output", pages_per_t
     started = dt.datetime.now(dt.UTC)
     paths = scan(raw_dir)
     advance(0, len(paths), "")
-    cache_dir = (Path(out_dir) / ".cache").resolve()
-    storage = LocalFileSystem(basepath=str(cache_dir))
-    storage.save(f"workplans-cache-{hashlib.sha1(str(cache_dir).encode()).hexdigest()[:12]}", overwrite=True)
+    storage = _cache_storage((Path(out_dir) / ".cache").resolve())
     runner = process_document.with_options(result_storage=storage)
     pages_runner = read_pdf_pages.with_options(result_storage=storage)
     futures = {}
