@@ -1,10 +1,10 @@
-"""Normalisers: pure functions from printed text to typed values (timelines, agencies)."""
+"""Normalisers: pure functions from printed text to typed values (timelines, agencies, funders)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["normalize_timeline", "find_timeline_phrase", "resolve_agencies"]
+__all__ = ["normalize_timeline", "find_timeline_phrase", "resolve_agencies", "split_funders"]
 
 
 def __getattr__(name: str) -> Any:
@@ -17,4 +17,8 @@ def __getattr__(name: str) -> Any:
         from normalizers import agencies
 
         return agencies.resolve_agencies
+    if name == "split_funders":
+        from normalizers import funding
+
+        return funding.split_funders
     raise AttributeError(name)

@@ -48,7 +48,7 @@ def resolve_agencies(text: str, lang: str = "en", default_role: Role | None = No
         hits = sorted(step(hits, cell), key=lambda h: (h.start, h.end))
     return [
         AgencyMention(text=cell.text[h.start:h.end], agency_id=h.agency_id,
-                      role=h.role or cell.role, is_group=h.is_group)
+                      role=h.role or cell.role, is_group=h.is_group, start=h.start, end=h.end)
         for h in hits
         if not h.silent
     ]

@@ -78,6 +78,8 @@ def _is_name(cell: CellText, words: list[str]) -> bool:
         return False
     if fold_phrase(" ".join(words)).rstrip(".") in cell.lex.not_organisations:
         return False
+    if all(fold_phrase(w) in cell.lex.name_connectors for w in words):  # "Les", "The" before a group name
+        return False
     return all(w[:1].isupper() or fold_phrase(w) in cell.lex.name_connectors for w in words)
 
 
@@ -86,7 +88,10 @@ def _resolve_chunk(hits: list[Hit], cell: CellText, c0: int, c1: int) -> list[Hi
     if s1 <= s0:
         return hits
     printed = cell.text[s0:s1]
-    if _is_name(cell, printed.split()):
+    # "Funded by UNDP", "Financé par le PNUD": a chunk that ran into a preposition before a name is prose
+    into_name = any(fold_phrase(w.strip(_TRIM)) in cell.lex.edge_words - cell.lex.conjunctions
+                    for w in cell.text[s1:c1].split())
+    if not into_name and _is_name(cell, printed.split()):
         before = max((h for h in hits if h.end <= s0 and h.agency_id), key=lambda h: h.end, default=None)
         if before is not None and _continues(cell, cell.text[before.end:s0]):
             return [replace(h, end=s1) if h is before else h for h in hits]  # "ITC-ILO Learning Centre"

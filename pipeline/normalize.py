@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass, field
 
-from normalizers import normalize_timeline, resolve_agencies
+from normalizers import normalize_timeline, resolve_agencies, split_funders
 from pipeline.fragments import is_placeholder
 from pipeline.records import ErrorItem, Role, WorkItem
 
@@ -75,12 +75,17 @@ def lead_rows(item: WorkItem, text: str, role: Role, inherited: bool, scope: str
 
 
 def funding_row(item: WorkItem, lang: str, out: NormalizedRows) -> None:
+    """The funding row: funders (who provides the resources) apart from organisations only named
+    ("IOM in consultation with ... e.g. WHO, ILO": IOM funds, WHO and ILO are named)."""
     text = item.funding_text or ""
     mentions = () if is_placeholder(text) else _mentions(text, lang, Role.FUNDER)
-    ids = list(dict.fromkeys(m.agency_id for m in mentions if m.agency_id))
+    funders, named = split_funders(text, mentions, lang)
     out.funding.append({
-        "item_id": item.item_id, "document_id": item.document_id, "text": text, "funder_ids": ids,
-        "funder_texts": [m.text for m in mentions], "inherited": item.funding_inherited,
+        "item_id": item.item_id, "document_id": item.document_id, "text": text,
+        "funder_ids": list(dict.fromkeys(m.agency_id for m in funders if m.agency_id)),
+        "funder_texts": [m.text for m in funders],
+        "named_ids": list(dict.fromkeys(m.agency_id for m in named if m.agency_id)),
+        "named_texts": [m.text for m in named], "inherited": item.funding_inherited,
     })
 
 

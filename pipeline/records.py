@@ -65,12 +65,15 @@ class Timeline:
 
 @dataclass(frozen=True)
 class AgencyMention:
-    """One organisation or group named in a lead, members or funding cell."""
+    """One organisation or group named in a lead, members or funding cell (``start``/``end``: its place in
+    the cell's text; not part of equality)."""
 
     text: str
     agency_id: str | None = None
     role: Role | None = None
     is_group: bool = False
+    start: int | None = field(default=None, compare=False)
+    end: int | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)

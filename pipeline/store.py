@@ -37,7 +37,8 @@ SCHEMAS: dict[str, pa.Schema] = {
     ]),
     "funding": pa.schema([
         ("item_id", _S), ("document_id", _S), ("text", _S), ("funder_ids", pa.list_(_S)),
-        ("funder_texts", pa.list_(_S)), ("inherited", _B),
+        ("funder_texts", pa.list_(_S)), ("named_ids", pa.list_(_S)), ("named_texts", pa.list_(_S)),
+        ("inherited", _B),
     ]),
     "agencies": pa.schema([
         ("agency_id", _S), ("acronym", _S), ("name_en", _S), ("kind", _S), ("iati_id", _S),

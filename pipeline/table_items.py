@@ -28,6 +28,12 @@ def flat(text: str) -> str:
     return " ".join(text.split())
 
 
+def paragraphs(text: str) -> str:
+    """Cell text with each paragraph on one line: funding prose keeps its paragraph breaks, which end a
+    clause (``paragraphs("at their own cost\\nILO in collaboration")`` keeps the ``\\n``)."""
+    return "\n".join(flat(line) for line in text.split("\n") if line.strip())
+
+
 class TableAssembly:
     """Table handling of the Assembler (a mixin: it uses the Assembler's state and ``new``/``open_section``)."""
 
@@ -81,7 +87,8 @@ class TableAssembly:
             if cell.text:
                 cells[roles.get(i, "other")].append(cell)
         work = [(r, c) for r in _WORK_ROLES for c in cells[r]]
-        values = {r: flat(" ".join(c.text for c in cells[r])) or None for r in ("timeline", "lead", "funding")}
+        values = {r: flat(" ".join(c.text for c in cells[r])) or None for r in ("timeline", "lead")}
+        values["funding"] = paragraphs("\n".join(c.text for c in cells["funding"])) or None
         if not work:
             return
         if len(work) == 1 and not any(values.values()):

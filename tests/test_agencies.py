@@ -628,3 +628,14 @@ def test_resolve_never_raises_and_keeps_printed_text(text: str, lang: str, role:
        sep=st.sampled_from([", ", "; ", " and ", "/", "\n"]))
 def test_lists_yield_one_mention_per_item(parts: list[str], sep: str) -> None:
     assert len(resolve_agencies(sep.join(parts), "en", Role.MEMBER)) == len(parts)
+
+
+@pytest.mark.parametrize(("text", "lang", "expected"), [
+    ("Funded by UNDP", "en", [("UNDP", "UNDP")]),
+    ("Financé par le PNUD", "fr", [("PNUD", "UNDP")]),
+    ("Les membres participent", "fr", [("membres", None)]),
+    ("Acme Foundation and IOM", "en", [("Acme Foundation", None), ("IOM", "IOM")]),
+])
+def test_prose_words_before_a_name_are_not_organisations(text, lang, expected):
+    """A capitalised verb running into "by"/"par" before a name, or an article before a group, is prose."""
+    assert [(m.text, m.agency_id) for m in resolve_agencies(text, lang, Role.FUNDER)] == expected

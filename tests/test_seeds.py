@@ -98,6 +98,9 @@ def test_gmg_2016_decent_work_output_2_merged_cells_inherit(tables):
     funding_21 = by_item(tables, "funding", acts["2.1"]["item_id"])[0]
     assert funding_21["text"].startswith("IOM in consultation with Task Force agencies e.g. WHO, ILO, UNHCR, OHCHR, WB")
     assert not funding_21["inherited"]
+    # IOM provides the resources; the agencies it consults are only named
+    assert funding_21["funder_ids"] == ["IOM"] and funding_21["funder_texts"] == ["IOM"]
+    assert funding_21["named_ids"] == ["WHO", "ILO", "UNHCR", "OHCHR", "World-Bank"]
     for ref in ("2.2", "2.3", "2.4"):
         item = acts[ref]
         assert item["timeline_text"] == "2016-2018"
@@ -205,3 +208,17 @@ def test_run_report_of_the_seeds(seed_run):
     assert report["unresolved_organisations"] == [] and report["unparsed_timelines"] == []
     assert report["leads_resolved"] == 1.0
     assert "## Unresolved organisations" in (seed_run / "run_report.md").read_text(encoding="utf-8")
+
+
+def test_gmg_2016_gfmd_funding_cell_two_paragraphs_two_clauses(tables):
+    """"... participate in the GFMD ... at their own cost<br><br>ILO in collaboration with ...": the GFMD is
+    a meeting the agencies attend, ILO opens the second paragraph and pays."""
+    activity = find(tables, SEEDS[0], block="2016", section="Migration and Decent Work",
+                    text="GFMD support and engagement")
+    (funding,) = by_item(tables, "funding", activity["item_id"])
+    assert funding["text"] == ("Task Force member agencies contribute and participate in the GFMD preparatory and "
+                               "thematic meetings and Summit at their own cost\n"
+                               "ILO in collaboration with other interested Task Force agencies")
+    assert funding["funder_ids"] == ["ILO"]
+    assert funding["funder_texts"] == ["Task Force member agencies", "ILO"]
+    assert funding["named_ids"] == ["GFMD"] and funding["named_texts"] == ["GFMD", "Task Force agencies"]
