@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import importlib
+import os
 from pathlib import Path
 
-from pipeline.errors import UnsupportedFormat
+from pipeline.errors import TooLarge, UnsupportedFormat
 from pipeline.model import Document, Format
 
 # Format -> module exposing extract(path); imported on first use so a text-only run never loads pdfplumber.
@@ -38,7 +39,22 @@ def format_of(path: Path) -> Format:
         ) from None
 
 
+MAX_FILE_MB_ENV = "WORKPLANS_MAX_FILE_MB"
+DEFAULT_MAX_FILE_MB = 250.0
+
+
+def check_size(path: Path) -> None:
+    """Refuse a file larger than ``WORKPLANS_MAX_FILE_MB`` (default 250 MB) before reading it: a text or HTML
+    file is read whole, and a workplan that large is far more likely a wrong file than a plan."""
+    limit = float(os.environ.get(MAX_FILE_MB_ENV) or DEFAULT_MAX_FILE_MB)
+    size = path.stat().st_size
+    if size > limit * 1024 * 1024:
+        raise TooLarge(f"{path.name}: {size / 1024 / 1024:.1f} MB is over the {limit:g} MB limit "
+                       f"(set {MAX_FILE_MB_ENV} to raise it)")
+
+
 def extract(path: Path) -> Document:
-    """Parse any supported file into the document model."""
+    """Parse any supported file into the document model (TooLarge over the size limit)."""
     module = importlib.import_module(EXTRACTORS[format_of(path)])
+    check_size(path)
     return module.extract(path)

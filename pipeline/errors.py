@@ -29,3 +29,7 @@ class ScannedDocument(PipelineError):
 
 class UnknownTableLayout(PipelineError):
     category = "unknown_table_layout"
+
+
+class TooLarge(PipelineError):
+    category = "too_large"

@@ -44,6 +44,7 @@ def page_ranges(path: Path, pages_per_task: int) -> list[tuple[int, int]]:
     from extractors.pdf import count_pages
 
     try:
+        extractors.check_size(path)
         count = count_pages(path)
     except PipelineError:
         return []  # run_document reports it

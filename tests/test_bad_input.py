@@ -48,6 +48,19 @@ def test_bad_file_gives_one_clear_error(bad_raw, name, stage, category, phrase):
     assert phrase in error.message and "Traceback" not in error.message
 
 
+def test_file_over_the_size_limit_is_refused_before_reading(bad_raw, monkeypatch):
+    monkeypatch.setenv("WORKPLANS_MAX_FILE_MB", "0.001")  # 1 kB: the real seed file is 6 kB
+    for name in ("wg6_services_access_draft_2019.txt", "broken.pdf"):
+        result = run_document(bad_raw / name, bad_raw)
+        assert result.status is Status.FAILURE and result.items == []
+        (error,) = result.errors
+        assert (error.stage, error.error_type) == ("extract", "too_large")
+        assert error.message.startswith(f"{name}: ") and "over the 0.001 MB limit (set WORKPLANS_MAX_FILE_MB" \
+            in error.message
+    monkeypatch.setenv("WORKPLANS_MAX_FILE_MB", "250")
+    assert run_document(bad_raw / "wg6_services_access_draft_2019.txt", bad_raw).status is Status.SUCCESS
+
+
 def test_table_with_no_header_is_reported_not_guessed(bad_raw):
     result = run_document(bad_raw / "headerless.txt", bad_raw)
     assert result.items == []
