@@ -26,6 +26,7 @@ class RunReport:
     items_with_resolved_lead: float
     timelines_parsed: float
     leads_resolved: float
+    timelines_undated: dict[str, int] = field(default_factory=dict)  # phrases without dates: tbc/ongoing/unparsed
     unresolved_organisations: list[str] = field(default_factory=list)
     unparsed_timelines: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
@@ -61,6 +62,7 @@ class RunReport:
             items_with_resolved_lead=round(len(resolved_items) / len(items), 4) if items else 0.0,
             timelines_parsed=round(sum(1 for t in timelines if t["parsed"]) / len(timelines), 4) if timelines else 0.0,
             leads_resolved=round(sum(1 for lead in named if lead["agency_id"]) / len(named), 4) if named else 0.0,
+            timelines_undated=_undated(timelines),
             unresolved_organisations=sorted({o for r in results for o in r.unresolved}),
             unparsed_timelines=sorted({t for r in results for t in r.unparsed}),
             warnings=[
@@ -98,7 +100,9 @@ class RunReport:
             f"- Items: {self.items}; timelines: {self.timelines}; leads: {self.leads}",
             f"- Items with a parsed timeline: {pct(self.items_with_parsed_timeline)}; "
             f"with a resolved lead: {pct(self.items_with_resolved_lead)}",
-            f"- Timeline phrases parsed to dates: {pct(self.timelines_parsed)}; organisation mentions (not groups) "
+            f"- Timeline phrases parsed to dates: {pct(self.timelines_parsed)} (without dates: "
+            f"{self.timelines_undated.get('tbc', 0)} TBC, {self.timelines_undated.get('ongoing', 0)} ongoing, "
+            f"{self.timelines_undated.get('unparsed', 0)} unparsed); organisation mentions (not groups) "
             f"resolved to an id: {pct(self.leads_resolved)}",
             "",
             "## Documents",
@@ -142,3 +146,13 @@ def write_report(report: RunReport, out_dir: Path) -> None:
         tmp = out_dir / f".{name}.tmp"
         tmp.write_text(body, encoding="utf-8")
         tmp.replace(out_dir / name)
+
+
+def _undated(timelines: list[dict]) -> dict[str, int]:
+    """Timeline phrases without dates by reason: ``tbc`` ("TBC"), ``ongoing`` ("Ongoing", "continuous"),
+    ``unparsed`` (nothing understood: listed under "Unparsed timeline phrases")."""
+    counts = {"tbc": 0, "ongoing": 0, "unparsed": 0}
+    for t in timelines:
+        if not t["parsed"]:
+            counts["tbc" if t["tbc"] else "ongoing" if t["ongoing"] else "unparsed"] += 1
+    return counts
