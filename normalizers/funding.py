@@ -37,9 +37,8 @@ _PUNCT = set(",;/&+()[]-–—:'’\"•*·")
 
 @dataclass(frozen=True)
 class _Terms:
-    agent_re: re.Pattern[str]
-    context_re: re.Pattern[str]
-    agents: frozenset[str]
+    cue_re: re.Pattern[str]  # every cue, longest first
+    agents: frozenset[str]  # the cues that make the names after them funders
     opening_words: frozenset[str]  # allowed before a clause-opening name
     abbreviations: frozenset[str]
 
@@ -58,7 +57,7 @@ def _terms(lang: str) -> _Terms | None:
     pattern = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(c) for c in cues) + r")(?!\w)")
     words = [*a["common"]["conjunctions"], *t["articles"], *lt["group_owners"], *lt["group_heads"],
              *lt["chair_words"], *lt["co_chair_words"]]
-    return _Terms(pattern, pattern, frozenset(agents),
+    return _Terms(pattern, frozenset(agents),
                   frozenset(w.lower() for p in words for w in p.split()),
                   frozenset(x.lower() for x in t["abbreviations"]))
 
@@ -103,7 +102,7 @@ def split_funders(text: str, mentions: Sequence[AgencyMention], lang: str = "en"
     if terms is None or any(m.start is None for m in mentions):
         return list(mentions), []
     low = _lower(text)
-    cues = [(m.start(), m.end(), m.group(0) in terms.agents) for m in terms.agent_re.finditer(low)]
+    cues = [(m.start(), m.end(), m.group(0) in terms.agents) for m in terms.cue_re.finditer(low)]
     clauses = _clauses(text, terms.abbreviations)
     funders, named = [], []
     for m in mentions:
