@@ -25,11 +25,16 @@ CHAR_KEYS = ("object_type", "page_number", "text", "fontname", "size", "upright"
 def lean_chars(page: Any) -> None:
     """Make ``page.chars`` (and ``page.objects``) use the lean conversion for chars; call it before either
     is first read. ``page.chars[0]["text"]`` is the same as without it; ``"non_stroking_color"`` is absent."""
-    full = page.process_object
-    height = page.height
-    x_shift, top_shift = page.mediabox[:2]
-    number, doctop = page.page_number, page.initial_doctop
-    unicode_norm = page.pdf.unicode_norm
+    full = getattr(page, "process_object", None)
+    try:
+        height = page.height
+        x_shift, top_shift = page.mediabox[:2]
+        number, doctop = page.page_number, page.initial_doctop
+        unicode_norm = page.pdf.unicode_norm
+    except AttributeError:  # a pdfplumber without these: keep its own conversion (slower, same values)
+        return
+    if full is None:
+        return
 
     def process_object(obj: Any) -> dict[str, Any]:
         if type(obj) is not LTChar:

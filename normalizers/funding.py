@@ -21,6 +21,7 @@ funder.
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -77,7 +78,16 @@ def _clauses(text: str, abbreviations: frozenset[str]) -> list[tuple[int, int]]:
                 continue
         cuts.append(m.end())
     cuts.append(len(text))
-    return [(a, b) for a, b in zip(cuts, cuts[1:]) if b > a]
+    return [(a, b) for a, b in itertools.pairwise(cuts) if b > a]
+
+
+def _blanked(text: str, spans: list[tuple[int, int]], a: int, b: int) -> str:
+    """``text[a:b]`` with the given spans (the other names) blanked out."""
+    chars = list(text[a:b])
+    for s, e in spans:
+        for i in range(max(s, a), min(e, b)):
+            chars[i - a] = " "
+    return "".join(chars)
 
 
 def _only_glue(gap: str, words: frozenset[str]) -> bool:
@@ -109,14 +119,7 @@ def split_funders(text: str, mentions: Sequence[AgencyMention], lang: str = "en"
         start = next(a for a, b in clauses if a <= m.start < b)
         glue = terms.opening_words
         others = [(o.start, o.end) for o in mentions if o is not m and start <= o.start < m.start]
-
-        def between(a: int, b: int) -> str:  # text from a to b with the other names blanked out
-            chars = list(text[a:b])
-            for s, e in others:
-                for i in range(max(s, a), min(e, b)):
-                    chars[i - a] = " "
-            return "".join(chars)
-
+        between = functools.partial(_blanked, text, others)
         before = [c for c in cues if start <= c[0] and c[1] <= m.start]
         last = before[-1] if before else None
         if last and last[2] and _only_glue(between(last[1], m.start), glue):

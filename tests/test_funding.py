@@ -63,7 +63,8 @@ def test_seed_funding_cells(text, funders, named):
     assert _split(text) == (funders, named)
 
 
-@pytest.mark.parametrize(("lang", "text", "funders", "named"), OTHER_LANGUAGES, ids=[c[1][:40] for c in OTHER_LANGUAGES])
+@pytest.mark.parametrize(("lang", "text", "funders", "named"), OTHER_LANGUAGES,
+                         ids=[c[1][:40] for c in OTHER_LANGUAGES])
 def test_funding_cells_in_other_languages(lang, text, funders, named):
     assert _split(text, lang) == (funders, named)
 
