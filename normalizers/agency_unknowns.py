@@ -91,28 +91,36 @@ def _resolve_chunk(hits: list[Hit], cell: CellText, c0: int, c1: int) -> list[Hi
     # "Funded by UNDP", "Financé par le PNUD": a chunk that ran into a preposition before a name is prose
     into_name = any(fold_phrase(w.strip(_TRIM)) in cell.lex.edge_words - cell.lex.conjunctions
                     for w in cell.text[s1:c1].split())
-    if not into_name and _is_name(cell, printed.split()):
+    pieces = _pieces(cell, s0, s1)  # "Acme Foundation and Bar Institute": two names
+    whole = _is_name(cell, printed.split())
+    if not into_name and (whole or len(pieces) > 1 and all(_is_name(cell, cell.text[a:b].split())
+                                                           for a, b in pieces)):
         before = max((h for h in hits if h.end <= s0 and h.agency_id), key=lambda h: h.end, default=None)
-        if before is not None and _continues(cell, cell.text[before.end:s0]):
+        if whole and before is not None and _continues(cell, cell.text[before.end:s0]):
             return [replace(h, end=s1) if h is before else h for h in hits]  # "ITC-ILO Learning Centre"
         after = min((h for h in hits if h.start >= s1 and h.agency_id), key=lambda h: h.start, default=None)
-        if after is not None and re.fullmatch(r"\s*[(（]\s*", cell.text[s1:after.start]):
+        if whole and after is not None and re.fullmatch(r"\s*[(（]\s*", cell.text[s1:after.start]):
             grown = close_parenthesis(replace(after, start=s0), cell.text)  # "Acme Employers (IOE)"
             return [grown if h is after else h for h in hits]
-        pieces, pos = [], s0
-        for m in _WORD.finditer(cell.text, s0, s1):  # "Acme Foundation and Bar Institute": two names
-            if m.group(0) in cell.lex.conjunctions:
-                pieces.append((pos, m.start()))
-                pos = m.end()
-        pieces.append((pos, s1))
-        pieces = [(a + len(cell.text[a:b]) - len(cell.text[a:b].lstrip()), a + len(cell.text[a:b].rstrip()))
-                  for a, b in pieces]
         names = [Hit(a, b) for a, b in pieces if _is_name(cell, cell.text[a:b].split())]
         acronym = re.match(r"\s*[(（]\s*[A-ZА-ЯЁ][\w&.\-]*\s*[)）]", cell.text[s1:])
         if names and acronym:  # "Acme Foundation (AF)": the acronym belongs to the name
             names[-1] = replace(names[-1], end=s1 + acronym.end())
         return hits + names
     return hits + _names_in_prose(cell, s0, s1)
+
+
+def _pieces(cell: CellText, s0: int, s1: int) -> list[tuple[int, int]]:
+    """The chunk cut at conjunctions, each piece without surrounding blanks (a long list of unknown names
+    joined by "and" is several names even when the whole is too long to be one)."""
+    pieces, pos = [], s0
+    for m in _WORD.finditer(cell.text, s0, s1):
+        if m.group(0) in cell.lex.conjunctions:
+            pieces.append((pos, m.start()))
+            pos = m.end()
+    pieces.append((pos, s1))
+    return [(a + len(cell.text[a:b]) - len(cell.text[a:b].lstrip()), a + len(cell.text[a:b].rstrip()))
+            for a, b in pieces]
 
 
 def _continues(cell: CellText, between: str) -> bool:

@@ -635,6 +635,8 @@ def test_lists_yield_one_mention_per_item(parts: list[str], sep: str) -> None:
     ("Financé par le PNUD", "fr", [("PNUD", "UNDP")]),
     ("Les membres participent", "fr", [("membres", None)]),
     ("Acme Foundation and IOM", "en", [("Acme Foundation", None), ("IOM", "IOM")]),
+    # found by the property test below: four unknown names, too long to be one name, are four names
+    (" and ".join(["Acme Foundation"] * 4), "en", [("Acme Foundation", None)] * 4),
 ])
 def test_prose_words_before_a_name_are_not_organisations(text, lang, expected):
     """A capitalised verb running into "by"/"par" before a name, or an article before a group, is prose."""
