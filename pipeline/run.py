@@ -14,6 +14,7 @@ from pipeline.language import detect_language
 from pipeline.model import BlockKind, Document
 from pipeline.normalize import items_to_rows
 from pipeline.records import DocumentResult, ErrorItem, Status, WorkItem
+from pipeline.titles import document_title
 
 log = logging.getLogger(__name__)
 PIPELINE_VERSION = "0.1.0"
@@ -77,7 +78,7 @@ def run_document(path: Path, raw_dir: Path, pdf_batches: list | None = None) -> 
         stage = "extract"
         result.format = extractors.format_of(path).value
         doc = extractors.extract(path) if pdf_batches is None else _from_batches(path, pdf_batches)
-        result.pages, result.title = doc.pages, doc.title
+        result.pages, result.title = doc.pages, document_title(doc)
         result.warnings += [ErrorItem(source, "extract", "extract_warning", w) for w in doc.warnings]
         result.language = detect_language(" ".join(b.text for b in doc.blocks[:400]) + " " + _table_text(doc))
         stage = "assemble"

@@ -39,6 +39,11 @@ def test_french_edition_is_linked_to_its_english_original(results):
     assert similarity(results[FRENCH], results["gmg_workplan_2010.txt"]) < 0.1
 
 
+def test_each_edition_keeps_its_own_printed_title(results):
+    assert results[FRENCH].title == "Plan de travail du Réseau des Nations Unies sur les migrations"
+    assert results[ENGLISH].title == "United Nations Network on Migration Workplan"  # not "Aller au contenu principal"
+
+
 def test_french_items_mirror_the_english_ones(results):
     fr, en = results[FRENCH], results[ENGLISH]
     assert [(i.kind, i.block) for i in fr.items] == [(i.kind, i.block) for i in en.items]

@@ -23,7 +23,7 @@ TWINS = {
 def signature(result: DocumentResult) -> list[tuple]:
     """Per item, what a user compares: identity, text, raw texts, interval, agency and funder ids."""
     timelines = {t["item_id"]: (t["start"], t["end"], t["ongoing"], t["tbc"]) for t in result.timelines}
-    funding = {f["item_id"]: tuple(f["funder_ids"]) for f in result.funding}
+    funding = {f["item_id"]: (tuple(f["funder_ids"]), tuple(f["named_ids"])) for f in result.funding}
     leads: dict[str, list] = {}
     for lead in result.leads:
         leads.setdefault(lead["item_id"], []).append((lead["agency_id"], lead["role"], lead["inherited"]))
@@ -48,6 +48,21 @@ def test_pdf_gives_the_records_of_its_text_twin(pairs, pdf):
     share = 1 - len(missing) / len(want)
     detail = "\n".join([f"only in text: {m[:5]}" for m in missing] + [f"only in PDF: {e[:5]}" for e in extra])
     assert share >= 0.98 and len(got) == len(want), f"{pdf}: {share:.1%} of {len(want)} items identical\n{detail}"
+
+
+TITLES = {
+    "gmg_multi_annual_workplan_2016_2018.pdf": "Global Migration Group –Multi-Annual Work Plan",
+    "gmg_workplan_2010.pdf": "GMG Work Plan 2010",
+    "un_network_workplan_2021_2022_webpage.pdf": "United Nations Network on Migration Workplan",  # not the chrome
+    "un_network_workplan_2022_2024_pdftext.pdf": "MORK PLAN",  # as printed (sic)
+    "wg6_services_access_draft_2019.pdf": "DRAFT WORKPLAN OF WORKING GROUP 6",
+}
+
+
+@pytest.mark.parametrize("pdf", TWINS)
+def test_pdf_and_text_twin_print_the_same_title(pairs, pdf):
+    from_pdf, from_text = pairs[pdf]
+    assert from_pdf.title == from_text.title == TITLES[pdf]
 
 
 def test_every_pdf_item_cites_its_page_and_box(pairs):
