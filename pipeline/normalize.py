@@ -12,11 +12,12 @@ from pipeline.records import ErrorItem, Role, WorkItem
 
 @dataclass
 class NormalizedRows:
-    """Rows for the leads, timelines and funding tables, plus item-level warnings."""
+    """Rows for the leads, timelines, funding and funding_agencies tables, plus item-level warnings."""
 
     leads: list[dict] = field(default_factory=list)
     timelines: list[dict] = field(default_factory=list)
     funding: list[dict] = field(default_factory=list)
+    funding_agencies: list[dict] = field(default_factory=list)
     warnings: list[ErrorItem] = field(default_factory=list)
     unresolved: set[str] = field(default_factory=set)
     unparsed: set[str] = field(default_factory=set)
@@ -87,6 +88,11 @@ def funding_row(item: WorkItem, lang: str, out: NormalizedRows) -> None:
         "named_ids": list(dict.fromkeys(m.agency_id for m in named if m.agency_id)),
         "named_texts": [m.text for m in named], "inherited": item.funding_inherited,
     })
+    paying = {id(m) for m in funders}
+    out.funding_agencies += [{  # the same, one row per name in the cell's order: flat for BI tools
+        "item_id": item.item_id, "document_id": item.document_id, "agency_text": m.text, "agency_id": m.agency_id,
+        "role": "funder" if id(m) in paying else "named", "is_group": m.is_group, "inherited": item.funding_inherited,
+    } for m in mentions]
 
 
 @functools.lru_cache(maxsize=4096)

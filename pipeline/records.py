@@ -139,6 +139,7 @@ class DocumentResult:
     leads: list[dict] = field(default_factory=list)
     timelines: list[dict] = field(default_factory=list)
     funding: list[dict] = field(default_factory=list)
+    funding_agencies: list[dict] = field(default_factory=list)
     errors: list[ErrorItem] = field(default_factory=list)
     warnings: list[ErrorItem] = field(default_factory=list)
     unresolved: list[str] = field(default_factory=list)

@@ -89,6 +89,7 @@ def run_document(path: Path, raw_dir: Path, pdf_batches: list | None = None) -> 
         context = result.period_start.year if result.period_start else None
         rows = items_to_rows(items, source, result.language, context)
         result.leads, result.timelines, result.funding = rows.leads, rows.timelines, rows.funding
+        result.funding_agencies = rows.funding_agencies
         result.warnings += rows.warnings
         result.unresolved, result.unparsed = sorted(rows.unresolved), sorted(rows.unparsed)
         if result.period_start is None:  # no printed period: the span of the dated items

@@ -40,6 +40,10 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("funder_texts", pa.list_(_S)), ("named_ids", pa.list_(_S)), ("named_texts", pa.list_(_S)),
         ("inherited", _B),
     ]),
+    "funding_agencies": pa.schema([
+        ("item_id", _S), ("document_id", _S), ("agency_text", _S), ("agency_id", _S), ("role", _S),
+        ("is_group", _B), ("inherited", _B),
+    ]),
     "agencies": pa.schema([
         ("agency_id", _S), ("acronym", _S), ("name_en", _S), ("kind", _S), ("iati_id", _S),
         ("name_ar", _S), ("name_zh", _S), ("name_fr", _S), ("name_ru", _S), ("name_es", _S),
@@ -75,6 +79,7 @@ def results_to_tables(results: list[DocumentResult], agencies: list[dict], extra
         rows["leads"] += r.leads
         rows["timelines"] += r.timelines
         rows["funding"] += r.funding
+        rows["funding_agencies"] += r.funding_agencies
         for severity, errors in (("error", r.errors), ("warning", r.warnings)):
             rows["errors"] += [{
                 "source_file": e.source_file, "document_id": r.document_id, "severity": severity, "stage": e.stage,

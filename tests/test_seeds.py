@@ -174,7 +174,7 @@ def test_gmg_2010_symposium_milestone(tables):
 
 def test_duckdb_reads_every_table_and_ids_join(seed_run):
     con = duckdb.connect()
-    for name in ("documents", "work_items", "leads", "timelines", "funding", "agencies", "errors"):
+    for name in ("documents", "work_items", "leads", "timelines", "funding", "funding_agencies", "agencies", "errors"):
         con.sql(f"create view {name} as select * from read_parquet('{seed_run / name}/*.parquet')")
     orphans = con.sql("select count(*) from leads l left join work_items w using (item_id) where w.item_id is null")
     assert orphans.fetchall()[0][0] == 0
@@ -183,6 +183,11 @@ def test_duckdb_reads_every_table_and_ids_join(seed_run):
         "where l.agency_id is not null and a.agency_id is null"
     )
     assert unknown.fetchall()[0][0] == 0
+    funders = con.sql(
+        "select count(*), count(a.agency_id) from funding_agencies f left join agencies a using (agency_id) "
+        "where f.agency_id is not null"
+    )
+    assert funders.fetchall()[0] == (232, 232)  # every funding id joins the agencies table
     parents = con.sql(
         "select count(*) from work_items c left join work_items p on c.parent_id = p.item_id "
         "where c.parent_id is not null and p.item_id is null"
@@ -227,3 +232,26 @@ def test_gmg_2016_gfmd_funding_cell_two_paragraphs_two_clauses(tables):
     assert funding["funder_ids"] == ["ILO"]
     assert funding["funder_texts"] == ["Task Force member agencies", "ILO"]
     assert funding["named_ids"] == ["GFMD"] and funding["named_texts"] == ["GFMD", "Task Force agencies"]
+    # the same, flat (one row per name, in the cell's order) for BI tools
+    rows = by_item(tables, "funding_agencies", activity["item_id"])
+    assert [(r["agency_text"], r["agency_id"], r["role"], r["is_group"]) for r in rows] == [
+        ("Task Force member agencies", None, "funder", True),
+        ("GFMD", "GFMD", "named", False),
+        ("ILO", "ILO", "funder", False),
+        ("Task Force agencies", None, "named", True),
+    ]
+
+
+def test_funding_agencies_is_the_funding_lists_flat(tables):
+    flat: dict[str, dict[str, list]] = {}
+    for row in tables["funding_agencies"]:
+        sides = flat.setdefault(row["item_id"], {"funder": [], "named": []})
+        sides[row["role"]].append(row)
+    # 391 names in 175 funding cells: 255 funders, 136 only named
+    assert len(tables["funding_agencies"]) == 391 and len(flat) == 175
+    assert sum(len(sides["funder"]) for sides in flat.values()) == 255
+    for funding in tables["funding"]:
+        sides = flat.get(funding["item_id"], {"funder": [], "named": []})
+        assert [r["agency_text"] for r in sides["funder"]] == funding["funder_texts"]
+        assert [r["agency_text"] for r in sides["named"]] == funding["named_texts"]
+        assert list(dict.fromkeys(r["agency_id"] for r in sides["funder"] if r["agency_id"])) == funding["funder_ids"]
