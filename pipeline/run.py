@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import re
 from pathlib import Path
 
 import extractors
-from pipeline.assemble import assemble
+from pipeline.assemble import Assembler
 from pipeline.errors import PipelineError
 from pipeline.language import detect_language
 from pipeline.model import BlockKind, Document
@@ -22,8 +23,16 @@ _PERIOD = re.compile(r"^((?:19|20)\d{2})(?:-((?:19|20)\d{2}))?$")
 
 
 def sha256_of(path: Path) -> str:
+    """The file's sha256, read once per version of the file (path, size, modification time): the flow's
+    cache key and ``run_document`` both ask for it."""
+    stat = Path(path).stat()
+    return _sha256(str(Path(path).resolve()), stat.st_size, stat.st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=1024)
+def _sha256(path: str, size: int, mtime_ns: int) -> str:
     digest = hashlib.sha256()
-    with path.open("rb") as fh:
+    with open(path, "rb") as fh:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             digest.update(chunk)
     return digest.hexdigest()
@@ -82,9 +91,10 @@ def run_document(path: Path, raw_dir: Path, pdf_batches: list | None = None) -> 
         result.warnings += [ErrorItem(source, "extract", "extract_warning", w) for w in doc.warnings]
         result.language = detect_language(" ".join(b.text for b in doc.blocks[:400]) + " " + _table_text(doc))
         stage = "assemble"
-        items, warnings = assemble(doc, source)
-        result.items, result.warnings = items, result.warnings + warnings
-        result.period_start, result.period_end = _period(items, doc)
+        assembler = Assembler(doc, source)
+        items = assembler.run()
+        result.items, result.warnings = items, result.warnings + assembler.warnings
+        result.period_start, result.period_end = _period(items, assembler.period)
         stage = "normalize"
         context = result.period_start.year if result.period_start else None
         rows = items_to_rows(items, source, result.language, context)
@@ -122,15 +132,13 @@ def _table_text(doc: Document) -> str:
     return " ".join(cells)[:20000]
 
 
-def _period(items: list[WorkItem], doc: Document):
-    """The plan period: the block all items share ("2021-2022"), else the one printed at the top."""
+def _period(items: list[WorkItem], printed: str | None):
+    """The plan period: the block all items share ("2021-2022"), else ``printed``, the one the assembler
+    read at the top of the document."""
     import datetime as dt
-
-    from pipeline.assemble import document_period
 
     blocks = {i.block for i in items if i.block}
     candidates = [next(iter(blocks))] if len(blocks) == 1 else []
-    printed = document_period(list(doc.blocks))
     candidates.append(printed or "")
     for value in candidates:
         match = _PERIOD.match(value or "")

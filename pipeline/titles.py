@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
-from pipeline.labels import in_list, norm, split_label
+from pipeline.labels import in_list, labels, norm, split_label
 from pipeline.model import BlockKind, Document
 
 _TOP_BLOCKS = 12
@@ -19,10 +20,8 @@ def document_title(doc: Document) -> str | None:
     """
     candidates = [b.text.strip() for b in doc.blocks[:_TOP_BLOCKS]
                   if b.kind in (BlockKind.HEADING, BlockKind.PARAGRAPH) and _may_be_title(b.text.strip())]
-    words = [norm(w) for w in _plan_words()]
     for text in candidates:
-        folded = norm(text)
-        if any(re.search(r"(?<!\w)" + re.escape(w) + r"(?!\w)", folded) for w in words):
+        if _plan_re().search(norm(text)):
             return text
     for text in candidates:
         if not _is_date(text):
@@ -30,10 +29,11 @@ def document_title(doc: Document) -> str | None:
     return doc.title if doc.title and _may_be_title(doc.title) and not _is_date(doc.title) else None
 
 
-def _plan_words() -> list[str]:
-    from pipeline.labels import labels
-
-    return labels()["title_plan_words"]
+@functools.cache
+def _plan_re() -> re.Pattern[str]:
+    """One pattern for every plan word of labels.yaml ("work plan", "plan de travail", ...), as a whole word."""
+    words = sorted({norm(w) for w in labels()["title_plan_words"]}, key=len, reverse=True)
+    return re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, words)) + r")(?!\w)")
 
 
 def _may_be_title(text: str) -> bool:
