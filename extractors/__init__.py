@@ -55,6 +55,6 @@ def check_size(path: Path) -> None:
 
 def extract(path: Path) -> Document:
     """Parse any supported file into the document model (TooLarge over the size limit)."""
-    module = importlib.import_module(EXTRACTORS[format_of(path)])
-    check_size(path)
-    return module.extract(path)
+    fmt = format_of(path)
+    check_size(path)  # before importing the format's extractor (pdfplumber, lxml) for nothing
+    return importlib.import_module(EXTRACTORS[fmt]).extract(path)
