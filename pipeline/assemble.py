@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from pipeline.fragments import join_fragments, remove_running_headers
 from pipeline.labels import classify, in_list, split_label
 from pipeline.model import Block, BlockKind, Document, Provenance
+from pipeline.outline import build_outline, node_of_provenance, regions
+from pipeline.recognise import recognise
 from pipeline.records import ErrorItem, ItemKind, LeadText, Role, WorkItem
 from pipeline.table_items import YEAR, TableAssembly, flat
 
@@ -16,6 +18,8 @@ _PERIOD = re.compile(r"\b((?:19|20)\d{2})\s*(?:[-–/]|\s)\s*((?:19|20)\d{2})\b"
 _NUMBERED_TITLE = re.compile(r"^\(?(\d{1,2})[.)]\s+(.{3,200})$", re.S)
 _STRAY_NUMBER = re.compile(r"^\d{1,2}\s+(?=[A-Z])")
 _PRONOUN_START = re.compile(r"^(They|This|These|It|Each|Such|Those)\b")
+_METHODS = {BlockKind.TABLE: "table_row", BlockKind.LIST_ITEM: "list_item", BlockKind.HEADING: "heading",
+            BlockKind.PARAGRAPH: "label_block"}
 _LEAD_ROLES = {
     "co-lead": Role.CO_LEAD,
     "lead": Role.LEAD,
@@ -42,6 +46,8 @@ class Draft:
     funding_inherited: bool = False
     leads: list[LeadText] = field(default_factory=list)
     section_key: int = 0
+    method: str = "list_item"
+    confidence: float = 0.9
 
 
 def document_period(blocks: list[Block]) -> str | None:
@@ -82,6 +88,7 @@ class Assembler(TableAssembly):
         self.run_intro = False
         self.run_first_type: str | None = None
         self.last_prose = ""
+        self.method = "list_item"
 
     # -- items -------------------------------------------------------------------------------
     def new(
@@ -102,6 +109,7 @@ class Assembler(TableAssembly):
             section=section or self.section,
             block=self.block,
             section_key=self.section_key,
+            method=self.method,
         )
         self.drafts.append(draft)
         return draft
@@ -308,11 +316,44 @@ class Assembler(TableAssembly):
     # -- driver ------------------------------------------------------------------------------
     def run(self) -> list[WorkItem]:
         for block in self.blocks:
+            self.method = _METHODS[block.kind] if block.marker is None else "list_item"
             if block.kind is BlockKind.TABLE:
                 self.on_table(block)
             else:
                 self.on_line(block.kind, block.text, block.marker, block.level, block.bold, block.provenance)
+        self.add_recognised()
         return self.finish()
+
+    def add_recognised(self) -> None:
+        """Items the general recogniser finds in the parts of the document the layout rules above left
+        empty (or where it finds clearly more): both read the same outline, region by region."""
+        nodes = build_outline(self.blocks)
+        kept = recognise(nodes)
+        region = regions(nodes)
+        where = node_of_provenance(nodes)
+        legacy: dict[int, list[Draft]] = {}
+        for draft in self.drafts:
+            legacy.setdefault(region[where.get(draft.provenance, 0)], []).append(draft)
+        general: dict[int, list] = {}
+        for cand in kept:
+            general.setdefault(region[cand.node], []).append(cand)
+        drop: set[int] = set()
+        for key, cands in general.items():
+            mine = legacy.get(key, [])
+            if len(mine) < 3 and len(cands) > len(mine):
+                drop.update(id(d) for d in mine)  # a stray match of the layout rules in a region they do not read
+            elif mine:
+                general[key] = []
+        self.drafts = [d for d in self.drafts if id(d) not in drop]
+        made: dict[int, Draft] = {}
+        for cand in (c for cands in general.values() for c in cands):
+            draft = Draft(cand.kind, flat(cand.text), cand.provenance, ref=cand.ref,
+                          parent=made.get(id(cand.parent)) if cand.parent is not None else None,
+                          section=cand.section, block=self.block if self.block == self.period else None,
+                          timeline_text=cand.timeline, funding_text=cand.funding, leads=list(cand.leads),
+                          section_key=-1, method=cand.method, confidence=cand.score)
+            made[id(cand)] = draft
+            self.drafts.append(draft)
 
     def finish(self) -> list[WorkItem]:
         ids: dict[int, str] = {}
@@ -335,7 +376,8 @@ class Assembler(TableAssembly):
             seen[key] = n + 1
             item_id = hashlib.sha1(f"{key}|{n}".encode()).hexdigest()[:16]
             ids[id(draft)] = item_id
-            leads = [*draft.leads, *self.group_leads.get(draft.section_key, []), *self.document_leads]
+            leads = [*draft.leads, *self.group_leads.get(draft.section_key, []),
+                     *(self.document_leads if draft.section_key >= 0 else [])]
             items.append(
                 WorkItem(
                     item_id=item_id,
@@ -353,6 +395,8 @@ class Assembler(TableAssembly):
                     funding_text=draft.funding_text,
                     funding_inherited=draft.funding_inherited,
                     leads=tuple(leads),
+                    method=draft.method,
+                    confidence=draft.confidence,
                 )
             )
         return items

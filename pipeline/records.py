@@ -106,6 +106,8 @@ class WorkItem:
     funding_text: str | None = None
     funding_inherited: bool = False
     leads: tuple[LeadText, ...] = ()
+    method: str = "list_item"  # table_row | list_item | heading | label_block | prose_sentence
+    confidence: float = 1.0
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,171 @@
+"""Outline: a document's blocks as a tree of headings, list nesting and tables, whatever the format."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from extractors.lines import split_marker
+from pipeline.model import Block, BlockKind, Provenance
+
+_SENTENCE_END = re.compile(r"[.;!?。；！？]$")
+# a short, unpunctuated line standing alone: the title of a text box or a bold run-in heading
+_TITLE_MAX = 90
+
+
+@dataclass
+class Node:
+    """One block of the outline: ``headings`` are the indexes of the enclosing headings (outermost first),
+    ``parent`` the enclosing list item, ``intro`` the ``...:`` paragraph that opens the node's list run."""
+
+    index: int
+    kind: BlockKind
+    text: str
+    provenance: Provenance
+    level: int = 0
+    marker: str | None = None
+    bold: bool = False
+    block: Block | None = None
+    headings: tuple[int, ...] = ()
+    parent: int | None = None
+    intro: int | None = None
+    children: list[int] = field(default_factory=list)
+
+    @property
+    def is_heading(self) -> bool:
+        return self.kind is BlockKind.HEADING
+
+
+def text_box_blocks(block: Block) -> list[Block]:
+    """A table whose rows each hold one filled cell is a text box (a slide's frame, a boxed list): its lines
+    become blocks, a bullet line's wrapped continuation joined to it, a short first line its title.
+
+    ``text_box_blocks(Block(TABLE, rows=(Row((Cell("Roadmap\\n● Build x\\nand y"),)),)))`` -> heading
+    "Roadmap", list item "Build x and y".
+    """
+    out: list[Block] = []
+    for row in block.rows:
+        cell = next((c for c in row.cells if c.text.strip()), None)
+        if cell is None:
+            continue
+        lines = [ln.strip() for ln in cell.text.split("\n") if ln.strip()]
+        for number, line in enumerate(lines):
+            marker, rest, _ = split_marker(line)
+            prev = out[-1] if out else None
+            if marker is None and prev is not None and prev.kind is BlockKind.LIST_ITEM and number > 0 \
+                    and _continues_line(prev.text, rest):
+                out[-1] = Block(BlockKind.LIST_ITEM, f"{prev.text} {rest}", prev.provenance, prev.level, prev.marker)
+                continue
+            if marker is not None:
+                out.append(Block(BlockKind.LIST_ITEM, rest, row.provenance, _glyph_level(marker), marker))
+            elif number == 0 and len(lines) > 1 and len(rest) <= _TITLE_MAX and not _SENTENCE_END.search(rest):
+                out.append(Block(BlockKind.HEADING, rest, row.provenance, level=9, bold=True))
+            else:
+                out.append(Block(BlockKind.PARAGRAPH, rest, row.provenance))
+    return out
+
+
+def _glyph_level(marker: str) -> int:
+    """Slide bullets nest by glyph: ● • ▪ - first level, ○ ◦ – second."""
+    return 1 if marker in ("○", "◦", "–", "o") else 0
+
+
+def _continues_line(prev: str, line: str) -> bool:
+    """A wrapped bullet line: it opens in lower case, or the line before stops mid-sentence."""
+    if not line:
+        return False
+    return line[0].islower() or line[0] in "(&" or not _SENTENCE_END.search(prev) and not prev.endswith(":")
+
+
+def is_text_box(block: Block) -> bool:
+    """Every row holds at most one filled cell, and the box has line breaks or a single column."""
+    if block.kind is not BlockKind.TABLE or not block.rows:
+        return False
+    width = max(len(r.cells) for r in block.rows)
+    filled = [sum(1 for c in r.cells if c.text.strip()) for r in block.rows]
+    return max(filled, default=0) <= 1 and (width == 1 or any("\n" in c.text for r in block.rows for c in r.cells))
+
+
+def build_outline(blocks: list[Block]) -> list[Node]:
+    """Nodes in reading order with their heading path, list parent and list intro.
+
+    Text boxes are opened into their lines; a bold short paragraph is a run-in heading below every real one.
+    """
+    flat: list[Block] = []
+    for block in blocks:
+        flat.extend(text_box_blocks(block) if is_text_box(block) else [block])
+    nodes: list[Node] = []
+    stack: list[tuple[int, int]] = []  # (heading level, node index)
+    items: list[tuple[int, int]] = []  # open list items: (level, node index)
+    last_para: int | None = None
+    intro: int | None = None
+    for block in flat:
+        i = len(nodes)
+        kind, level = block.kind, block.level
+        text = block.text.strip()
+        if not text and kind is not BlockKind.TABLE:
+            continue
+        if kind is BlockKind.PARAGRAPH and block.bold and _is_run_in_heading(text):
+            kind, level = BlockKind.HEADING, 8
+        node = Node(i, kind, text, block.provenance, level, block.marker, block.bold, block)
+        if kind is BlockKind.HEADING:
+            level = level or 7
+            while stack and stack[-1][0] >= level:
+                stack.pop()
+            node.headings = tuple(n for _, n in stack)
+            stack.append((level, i))
+            items.clear()
+            intro = None
+            last_para = None
+        else:
+            node.headings = tuple(n for _, n in stack)
+            if kind is BlockKind.LIST_ITEM:
+                if not items and last_para is not None and nodes[last_para].text.endswith((":", "：")):
+                    intro = last_para
+                while items and items[-1][0] >= level:
+                    items.pop()
+                node.parent = items[-1][1] if items else None
+                node.intro = intro
+                if node.parent is not None:
+                    nodes[node.parent].children.append(i)
+                items.append((level, i))
+            else:
+                items.clear()
+                intro = None
+                last_para = i if kind is BlockKind.PARAGRAPH else None
+        nodes.append(node)
+    return nodes
+
+
+def _is_run_in_heading(text: str) -> bool:
+    """"Use of Funds", "Engineers:": short, no sentence inside."""
+    core = text.rstrip(":：").strip()
+    return 0 < len(core) <= 60 and not _SENTENCE_END.search(core) and ":" not in core and "=" not in core
+
+
+def section_title(nodes: list[Node], node: Node) -> str | None:
+    """The nearest enclosing heading's text, or None."""
+    return nodes[node.headings[-1]].text if node.headings else None
+
+
+def regions(nodes: list[Node]) -> list[int]:
+    """Each node's region: the index of its top section heading (the document title does not count), -1
+    before the first one. The layout rules and the general recogniser are compared region by region."""
+    tops = [n for n in nodes if n.is_heading and not n.headings]
+    depth = 0 if len(tops) >= 2 else 1
+    out = []
+    for n in nodes:
+        path = n.headings + ((n.index,) if n.is_heading else ())
+        out.append(path[depth] if len(path) > depth else -1)
+    return out
+
+
+def node_of_provenance(nodes: list[Node]) -> dict[Provenance, int]:
+    """Node index of every block's and table row's provenance (a layout-rule item points back to one)."""
+    out: dict[Provenance, int] = {}
+    for n in nodes:
+        out.setdefault(n.provenance, n.index)
+        if n.block is not None:
+            for row in n.block.rows:
+                out.setdefault(row.provenance, n.index)
+    return out

@@ -1,0 +1,345 @@
+"""General structure recognition: outline nodes -> candidate work items -> fields -> scored decision.
+
+Each stage is a plain function over the outline (``build_outline``): ``candidates_of`` proposes every list
+item, table body row, heading, label block and committing prose sentence; ``attach_fields`` gives them the
+label lines, table cells and prose leads around them; ``decide`` keeps those whose general signals (section
+role, fields, form, numbering) score above a threshold. Nothing here knows a particular document.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from pipeline.labels import classify, in_list
+from pipeline.model import BlockKind, Provenance, Row
+from pipeline.outline import Node
+from pipeline.records import ItemKind, LeadText, Role
+from pipeline.vocabulary import commits, lead_in_prose, section_role, split_field_line
+
+THRESHOLD = 0.5
+_SENTENCE = re.compile(r"(?<=[.!?。！？])\s+(?=[A-ZÀ-ÖØ-ÞА-ЯЁ¿¡\"“(\u0600-\u06ff\u4e00-\u9fff])")
+_REF = re.compile(
+    r"^\s*((?:[A-Z]{1,4}\s?\d{1,2}(?:\.\d{1,2})*)|(?:\d{1,2}(?:\.\d{1,2})+)|(?:#\s?\d{1,3})|(?:\(?[ivx]{1,5}\)))"
+    r"(?=[\s:.)\-–])[\s:.)\-–]*",
+)
+_NUMBERED_HEADING = re.compile(r"^\s*\w[\w ]{0,24}?\s*(#\s?\d{1,3}|\d{1,3}(?:\.\d{1,2})*)\s*[-–:.]\s+(.{3,})$")
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+")
+_URL_ONLY = re.compile(r"^\W*(?:https?://|www\.)\S+\W*(?:[&,]\s*(?:https?://|www\.)\S+\W*)*$")
+_HANDLE = re.compile(r"^@[\w-]+$")
+_ROLE_KEYS = {"lead": Role.LEAD, "co-lead": Role.CO_LEAD}
+
+
+@dataclass
+class Candidate:
+    """A possible work item and the evidence for it."""
+
+    node: int
+    method: str  # table_row | list_item | heading | label_block | prose_sentence
+    text: str
+    provenance: Provenance
+    ref: str | None = None
+    parent: Candidate | None = None
+    section: str | None = None
+    role: int = 0
+    timeline: str | None = None
+    leads: list[LeadText] = field(default_factory=list)
+    funding: str | None = None
+    numbered: bool = False
+    has_children: bool = False
+    score: float = 0.0
+    kind: ItemKind = ItemKind.ACTIVITY
+
+
+# -- roles ------------------------------------------------------------------------------------------------
+def node_roles(nodes: list[Node]) -> list[int]:
+    """Role of each node's place: the innermost heading or list intro whose words tell (+1 work, -1 other)."""
+    own = [section_role(n.text) if n.is_heading or n.text.endswith((":", "：")) else 0 for n in nodes]
+    roles = []
+    for n in nodes:
+        role = own[n.intro] if n.intro is not None else 0
+        if not role:
+            role = next((own[h] for h in reversed(n.headings) if own[h]), 0)
+        roles.append(role)
+    return roles
+
+
+# -- candidates -------------------------------------------------------------------------------------------
+def candidates_of(nodes: list[Node], roles: list[int]) -> list[Candidate]:
+    """Every node that could be a work item, in reading order; label lines become fields, not candidates."""
+    out: list[Candidate] = []
+    by_node: dict[int, Candidate] = {}
+    heading_owner: dict[int, Candidate] = {}
+    for n in nodes:
+        section = nodes[n.headings[-1]].text if n.headings else None
+        owner = _owner(n, by_node, heading_owner)
+        if n.kind is BlockKind.HEADING:
+            cand = _heading_candidate(n, roles[n.index], section)
+            if cand is not None:
+                cand.parent = next((heading_owner[h] for h in reversed(n.headings) if h in heading_owner), None)
+                heading_owner[n.index] = cand
+                by_node[n.index] = cand
+                out.append(cand)
+            continue
+        if n.kind is BlockKind.TABLE:
+            out.extend(_table_candidates(n, roles[n.index], section, owner))
+            continue
+        label = split_field_line(n.text)
+        if label is not None and n.kind is not BlockKind.HEADING:
+            _give_field(owner, *label, n)
+            continue
+        if n.kind is BlockKind.LIST_ITEM:
+            cand = _list_candidate(n, roles[n.index], section)
+            if cand is None:
+                continue
+            cand.parent = by_node.get(n.parent) if n.parent is not None else owner
+            if cand.parent is not None:
+                cand.parent.has_children = True
+            by_node[n.index] = cand
+            out.append(cand)
+            continue
+        out.extend(_prose_candidates(n, roles[n.index], section, owner))
+    return out
+
+
+def _owner(n: Node, by_node: dict[int, Candidate], heading_owner: dict[int, Candidate]) -> Candidate | None:
+    """The candidate a label line or prose lead under ``n``'s place belongs to: its list parent, else the
+    innermost heading that is a candidate."""
+    if n.parent is not None and n.parent in by_node:
+        return by_node[n.parent]
+    return next((heading_owner[h] for h in reversed(n.headings) if h in heading_owner), None)
+
+
+def _give_field(owner: Candidate | None, key: str, label: str, value: str, n: Node) -> None:
+    if owner is None or not value:
+        return
+    if key == "timeline" and owner.timeline is None:
+        owner.timeline = value
+    elif key in _ROLE_KEYS:
+        owner.leads.append(LeadText(" ".join(value.split()), _ROLE_KEYS[key]))
+    elif key == "funding" and owner.funding is None:
+        owner.funding = value
+
+
+def _heading_candidate(n: Node, role: int, section: str | None) -> Candidate | None:
+    """A heading is a candidate unless it names a kind of section itself ("Deliverables", "Background")."""
+    if section_role(n.text) != 0 or n.level <= 1 and not n.headings:
+        return None
+    text, ref = n.text.rstrip(":："), None
+    numbered = _NUMBERED_HEADING.match(text)
+    if numbered:
+        ref, text = numbered.group(1).replace(" ", ""), numbered.group(2)
+    else:
+        ref, text = _split_ref(text)
+    if len(text) < 2 or text.endswith("?"):
+        return None
+    return Candidate(n.index, "heading", text, n.provenance, ref=ref, section=section, role=role,
+                     numbered=ref is not None, kind=ItemKind.DELIVERABLE)
+
+
+def _split_ref(text: str) -> tuple[str | None, str]:
+    match = _REF.match(text)
+    if match and len(text) > match.end() + 2:
+        return match.group(1).strip(), text[match.end():].strip()
+    return None, text
+
+
+def _list_candidate(n: Node, role: int, section: str | None) -> Candidate | None:
+    text = " ".join(n.text.split())
+    if not text or _URL_ONLY.match(text) or _HANDLE.match(text) or _EMAIL.search(text):
+        return None  # a link, a handle or a contact person, not a work item
+    timeline = None
+    head, sep, tail = text.rpartition(":")
+    if sep and head and tail.strip():
+        tail = tail.strip()
+        if in_list(tail, "status_words") or in_list(tail, "placeholders"):
+            text = head.strip()  # "Complete transition to Conan: DONE": a status, not part of the item
+        elif _is_timeline(tail):
+            text, timeline = head.strip(), tail
+    if timeline is None:
+        first, sep, rest = text.partition(":")
+        if sep and rest.strip() and _is_timeline(first) and len(first) < 30:
+            timeline, text = first.strip(), rest.strip()
+    ref = None
+    if n.marker and n.marker[0].isalnum():
+        ref = n.marker.rstrip(".")
+    else:
+        ref, text = _split_ref(text)
+    text = text.rstrip(" ;；,:")
+    if len(text) < 2:
+        return None
+    return Candidate(n.index, "list_item", text, n.provenance, ref=ref, section=section, role=role,
+                     timeline=timeline, numbered=ref is not None)
+
+
+def _is_timeline(text: str) -> bool:
+    """A short phrase that is a date, period or placeholder date ("Apr 2025", "Q1 2025", "Date TBD")."""
+    from normalizers import normalize_timeline
+
+    text = text.strip()
+    if not text or len(text) > 40:
+        return False
+    t = normalize_timeline(text)
+    if t.tbc:
+        return True
+    if not t.parsed:
+        return False
+    words = re.findall(r"[^\W\d_]{3,}", text)
+    return len(words) <= 3
+
+
+def _prose_candidates(n: Node, role: int, section: str | None, owner: Candidate | None) -> list[Candidate]:
+    """Sentences of a paragraph: a lead named in prose goes to the owner; a committing sentence in a
+    work section is a candidate ("Goal: ..." lines are label blocks)."""
+    text = " ".join(n.text.split())
+    first, sep, rest = text.partition(":")
+    if sep and rest.strip() and len(first) < 30 and section_role(first) > 0:
+        return [Candidate(n.index, "label_block", rest.strip(), n.provenance, section=section, role=max(role, 1))]
+    out = []
+    for sentence in _SENTENCE.split(text):
+        lead = lead_in_prose(sentence)
+        if lead and owner is not None and not owner.leads:
+            owner.leads.append(LeadText(lead, Role.LEAD))
+            continue
+        if role > 0 and commits(sentence) and len(sentence) > 25 and not sentence.endswith(("?", ":")):
+            out.append(Candidate(n.index, "prose_sentence", sentence, n.provenance, section=section, role=role,
+                                 parent=owner))
+    return out
+
+
+# -- tables -----------------------------------------------------------------------------------------------
+def column_roles(header: Row | None, body: list[Row]) -> dict[int, str]:
+    """Each column's role from its header word (any language) and its cells: mostly timelines -> timeline,
+    mostly names/handles -> lead, amounts -> funding, the longest free text -> item; the rest ``other``."""
+    width = max(len(r.cells) for r in body)
+    roles: dict[int, str] = {}
+    for i in range(width):
+        word = header.cells[i].text if header is not None and i < len(header.cells) else ""
+        role = classify(word, "column_roles", prefix=True) if word else None
+        if role is None and word:
+            role = {"timeline": "timeline", "lead": "lead", "co-lead": "lead", "funding": "funding"}.get(
+                _field_key(word) or "", None)
+            if role is None and section_role(word) > 0:
+                role = "activity"
+        roles[i] = role or _content_role([r.cells[i].text for r in body if i < len(r.cells)])
+    work = {"priority_area", "output", "activity", "deliverable", "milestone"}
+    if not any(r in work for r in roles.values()):
+        texts = {i: sum(len(r.cells[i].text) for r in body if i < len(r.cells)) for i in roles if roles[i] == "text"}
+        if texts:
+            roles[max(texts, key=texts.__getitem__)] = "activity"
+    return {i: ("other" if r == "text" else r) for i, r in roles.items()}
+
+
+def _field_key(word: str) -> str | None:
+    from pipeline.vocabulary import field_of
+
+    return field_of(word)
+
+
+def _content_role(cells: list[str]) -> str:
+    filled = [c for c in cells if c.strip()]
+    if not filled:
+        return "other"
+    if sum(_is_timeline(c) for c in filled) * 2 > len(filled):
+        return "timeline"
+    if sum(bool(re.search(r"[$€£¥]\s?\d|\d\s?(?:USD|EUR|CHF)", c)) for c in filled) * 2 > len(filled):
+        return "funding"
+    return "text"
+
+
+def _table_candidates(n: Node, role: int, section: str | None, owner: Candidate | None) -> list[Candidate]:
+    block = n.block
+    rows = [r for r in block.rows if any(c.text.strip() for c in r.cells)] if block else []
+    if len(rows) < 2:
+        return []
+    header, body = _header_and_body(rows)
+    if not body:
+        return []
+    roles = column_roles(header, body)
+    if header is None and role <= 0:
+        return []  # a table with no header outside a work section: data, not a plan
+    out = []
+    for row in body:
+        cells = {i: " ".join(c.text.split()) for i, c in enumerate(row.cells)}
+        item_cols = [i for i, r in roles.items() if r in ("priority_area", "output", "activity", "deliverable",
+                                                            "milestone") and cells.get(i)]
+        if not item_cols:
+            continue
+        text = cells[item_cols[-1]]
+        ref, text = _split_ref(text)
+        cand = Candidate(n.index, "table_row", text, row.provenance, ref=ref, section=section,
+                         role=max(role, 1 if header is not None else 0), parent=owner)
+        for i, r in roles.items():
+            value = cells.get(i)
+            if not value:
+                continue
+            if r == "timeline" and cand.timeline is None:
+                cand.timeline = value
+            elif r == "lead":
+                cand.leads.append(LeadText(value, Role.LEAD))
+            elif r == "funding" and cand.funding is None:
+                cand.funding = value
+        out.append(cand)
+    return out
+
+
+def _header_and_body(rows: list[Row]) -> tuple[Row | None, list[Row]]:
+    """The first row is a header when its cells are short labels and at least one names a role."""
+    first = rows[0]
+    texts = [c.text.strip() for c in first.cells]
+    short = all(len(t) <= 40 and "\n" not in t for t in texts)
+    named = sum(1 for t in texts if t and (classify(t, "column_roles", prefix=True) or _field_key(t)
+                                           or section_role(t) > 0))
+    if short and named >= 1:
+        return first, rows[1:]
+    return None, rows
+
+
+# -- decision ---------------------------------------------------------------------------------------------
+def score(cand: Candidate, doc_has_roles: bool) -> float:
+    """Confidence from general signals: the section's role, the candidate's form and its fields."""
+    base = {"table_row": 0.5, "list_item": 0.45, "heading": 0.3, "label_block": 0.55, "prose_sentence": 0.25}
+    s = base[cand.method]
+    if cand.role > 0:
+        s += 0.3
+    elif cand.role < 0:
+        s -= 0.6
+    elif not doc_has_roles:
+        s += 0.1  # a plan whose headings name no section kinds: its lists are its items
+    if cand.timeline or cand.leads:
+        s += 0.2
+    if cand.numbered:
+        s += 0.1
+    if cand.method == "heading":
+        s += 0.15 if cand.has_children else -0.2
+    if cand.text.endswith("?"):
+        s -= 0.4
+    words = len(cand.text.split())
+    if words > 80:
+        s -= 0.2
+    return round(max(0.0, min(1.0, s)), 2)
+
+
+def decide(cands: list[Candidate], doc_has_roles: bool) -> list[Candidate]:
+    """Keep candidates scoring at or above THRESHOLD; a dropped parent hands its children to its own parent."""
+    kept = []
+    for cand in cands:
+        cand.score = score(cand, doc_has_roles)
+        if cand.score >= THRESHOLD:
+            kept.append(cand)
+    alive = {id(c) for c in kept}
+    for cand in kept:
+        parent = cand.parent
+        while parent is not None and id(parent) not in alive:
+            parent = parent.parent
+        cand.parent = parent
+    return kept
+
+
+def recognise(nodes: list[Node]) -> list[Candidate]:
+    """The kept candidates of an outline, parents linked, in reading order."""
+    roles = node_roles(nodes)
+    cands = candidates_of(nodes, roles)
+    doc_has_roles = any(r > 0 for r in roles)
+    return decide(cands, doc_has_roles)
+

@@ -1,0 +1,112 @@
+"""Structure vocabulary in six languages (labels.yaml): section roles, field labels, commitment and lead cues."""
+
+from __future__ import annotations
+
+import functools
+import re
+
+from pipeline.labels import labels, norm
+
+
+
+def _phrase_pattern(words: list[str]) -> re.Pattern[str]:
+    """One pattern for a word list: whole words for scripts with spaces, plain substrings for CJK."""
+    parts = []
+    for word in sorted({norm(w) for w in words}, key=len, reverse=True):
+        escaped = re.escape(word)
+        if re.search(r"[\u3040-\u9fff]", word):
+            parts.append(escaped)
+        else:
+            parts.append(rf"(?<!\w){escaped}(?!\w)")
+    return re.compile("|".join(parts), re.I)
+
+
+@functools.cache
+def _roles() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    data = labels()["section_roles"]
+    return _phrase_pattern(data["work"]), _phrase_pattern(data["other"])
+
+
+def section_role(text: str) -> int:
+    """+1 for a heading announcing planned work, -1 for one around it, 0 when the words do not tell.
+
+    ``section_role("Deliverables")`` -> 1; ``section_role("Goals, objectives, and requirements")`` -> -1.
+    """
+    value = norm(text)
+    work, other = _roles()
+    w, o = len(work.findall(value)), len(other.findall(value))
+    return (w > o) - (o > w)
+
+
+@functools.cache
+def _field_lookup() -> tuple[tuple[str, str], ...]:
+    pairs = [(norm(w), key) for key, words in labels()["field_labels"].items() for w in words]
+    return tuple(sorted(pairs, key=lambda p: -len(p[0])))
+
+
+def field_of(label: str) -> str | None:
+    """The field a label names: ``field_of("Expected completion")`` -> "timeline"; None if not a field label."""
+    value = norm(label.strip(" ¿?¡!=:：-–"))
+    return next((key for word, key in _field_lookup() if value == word), None)
+
+
+_LABEL = re.compile(r"^\s*(?:¿\s*([^?]{2,40})\?|([^:=：]{2,40}?)\s*(?:[:：]|\s=\s|\s[-–]\s(?=\S)))\s*(.*)$", re.S)
+
+
+def split_field_line(text: str) -> tuple[str, str, str] | None:
+    """``"Lead = Vishal"`` -> ("lead", "Lead", "Vishal"); ``"¿Quién ejecuta? DNP"`` -> ("lead", ...);
+    a ``Label = value`` line with a label that is no known field -> ("other", label, value); else None."""
+    match = _LABEL.match(text)
+    if not match:
+        return None
+    label = (match.group(1) or match.group(2) or "").strip()
+    value = match.group(3).strip()
+    key = field_of(label)
+    if key:
+        return key, label, value
+    if " = " in text[: len(label) + 4] and len(label.split()) <= 4:
+        return "other", label, value  # "Design/PM = Graven": a role line, not an item
+    return None
+
+
+@functools.cache
+def commit_pattern() -> re.Pattern[str]:
+    return _phrase_pattern(labels()["commit_cues"])
+
+
+def commits(sentence: str) -> bool:
+    """Whether a sentence commits someone to act: ``commits("We will publish a guide.")`` -> True."""
+    return bool(commit_pattern().search(sentence.lower()))
+
+
+_NAME = r"((?:the\s+)?[A-ZÀ-ÖØ-ÞА-ЯЁ@\u0600-\u06ff\u4e00-\u9fff][\w@&.'’\-\u0600-\u06ff\u4e00-\u9fff]*" \
+        r"(?:\s+(?:of|de|del|la|the|and|y|et|du|des|для|и|[A-ZÀ-ÖØ-ÞА-ЯЁ@][\w@&.'’\-]*))*)"
+
+
+@functools.cache
+def lead_cue_patterns() -> tuple[re.Pattern[str], ...]:
+    """Each cue of labels.yaml as a pattern whose group 1 is the body named."""
+    out = []
+    for cue in labels()["lead_cues"]:
+        before, _, after = cue.partition("{}")
+        pattern = (rf"(?i:{_cue(before)})\s*" if before.strip() else "") + _NAME
+        if after.strip():
+            pattern += rf"\s*(?i:{_cue(after)})"
+        out.append(re.compile(pattern))
+    return tuple(out)
+
+
+def _cue(words: str) -> str:
+    return r"\s+".join(re.escape(w) for w in words.split())
+
+
+def lead_in_prose(sentence: str) -> str | None:
+    """The body a sentence puts in charge: ``lead_in_prose("The Packaging SIG is in charge of this project.")``
+    -> "Packaging SIG"; None when the sentence names no one in charge."""
+    for pattern in lead_cue_patterns():
+        match = pattern.search(sentence)
+        if match:
+            name = re.sub(r"^(?:the|la|le|les|el|los|las)\s+", "", match.group(1).strip(" ,.;"), flags=re.I)
+            if name:
+                return name
+    return None
