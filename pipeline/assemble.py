@@ -340,10 +340,10 @@ class Assembler(TableAssembly):
         drop: set[int] = set()
         for key, cands in general.items():
             mine = legacy.get(key, [])
-            if len(mine) < 3 and len(cands) > len(mine):
-                drop.update(id(d) for d in mine)  # a stray match of the layout rules in a region they do not read
-            elif mine:
+            if _layout_read(mine, self.group_leads):
                 general[key] = []
+            else:
+                drop.update(id(d) for d in mine)  # stray matches of the layout rules in a region they do not read
         self.drafts = [d for d in self.drafts if id(d) not in drop]
         made: dict[int, Draft] = {}
         for cand in (c for cands in general.values() for c in cands):
@@ -400,6 +400,13 @@ class Assembler(TableAssembly):
                 )
             )
         return items
+
+
+def _layout_read(drafts: list[Draft], group_leads: dict[int, list[LeadText]]) -> bool:
+    """Whether the layout rules really read a region: their items there carry a timeline, lead or funding
+    cell (their own or their group's), or come from table rows with a recognised header."""
+    return any(d.timeline_text or d.leads or d.funding_text or d.method == "table_row" or group_leads.get(d.section_key)
+               for d in drafts)
 
 
 def marker_type(marker: str) -> str:
