@@ -105,9 +105,13 @@ def build_outline(blocks: list[Block]) -> list[Node]:
         text = block.text.strip()
         if not text and kind is not BlockKind.TABLE:
             continue
+        marker = block.marker
         if kind is BlockKind.PARAGRAPH and block.bold and _is_run_in_heading(text):
             kind, level = BlockKind.HEADING, 8
-        node = Node(i, kind, text, block.provenance, level, block.marker, block.bold, block)
+        elif kind is BlockKind.HEADING and split_marker(text)[0] is not None and not text[0].isalnum():
+            marker, text, _ = split_marker(text)  # a large-type bullet ("● How do we ...") is a list item
+            kind, level = BlockKind.LIST_ITEM, _glyph_level(marker)
+        node = Node(i, kind, text, block.provenance, level, marker, block.bold, block)
         if kind is BlockKind.HEADING:
             level = level or 7
             while stack and stack[-1][0] >= level:

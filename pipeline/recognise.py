@@ -15,7 +15,7 @@ from pipeline.labels import classify, in_list
 from pipeline.model import BlockKind, Provenance, Row
 from pipeline.outline import Node
 from pipeline.records import ItemKind, LeadText, Role
-from pipeline.vocabulary import commits, lead_in_prose, section_role, split_field_line
+from pipeline.vocabulary import commits, lead_in_prose, section_role, split_duration, split_field_line
 
 THRESHOLD = 0.5
 _SENTENCE = re.compile(r"(?<=[.!?。！？])\s+(?=[A-ZÀ-ÖØ-ÞА-ЯЁ¿¡\"“(\u0600-\u06ff\u4e00-\u9fff])")
@@ -53,8 +53,25 @@ class Candidate:
 
 # -- roles ------------------------------------------------------------------------------------------------
 def node_roles(nodes: list[Node]) -> list[int]:
-    """Role of each node's place: the innermost heading or list intro whose words tell (+1 work, -1 other)."""
+    """Role of each node's place: the innermost heading or list intro whose words tell (+1 work, -1 other).
+
+    A heading that repeats an item of a work list ("Workstreams: * Stability" ... "## Stability") opens
+    that item's detail section, so it is work too, whatever its words.
+    """
     own = [section_role(n.text) if n.is_heading or n.text.endswith((":", "：")) else 0 for n in nodes]
+    roles = _inherit(nodes, own)
+    listed = {_key(n.text) for n in nodes if n.kind is BlockKind.LIST_ITEM and roles[n.index] > 0}
+    echoes = [n.index for n in nodes if n.is_heading and own[n.index] == 0 and _key(n.text) in listed]
+    for i in echoes:
+        own[i] = 1
+    return _inherit(nodes, own) if echoes else roles
+
+
+def _key(text: str) -> str:
+    return "".join(ch for ch in text.lower() if ch.isalnum())
+
+
+def _inherit(nodes: list[Node], own: list[int]) -> list[int]:
     roles = []
     for n in nodes:
         role = own[n.intro] if n.intro is not None else 0
@@ -99,7 +116,25 @@ def candidates_of(nodes: list[Node], roles: list[int]) -> list[Candidate]:
             out.append(cand)
             continue
         out.extend(_prose_candidates(n, roles[n.index], section, owner))
+    for cand in out:
+        if cand.timeline is None:
+            cand.timeline = _context_timeline(nodes, nodes[cand.node])
     return out
+
+
+def _context_timeline(nodes: list[Node], n: Node) -> str | None:
+    """A date printed once for a whole list: in its intro ("2025 Goals such as:") or its heading ("Q3 2024
+    milestones")."""
+    from normalizers import find_timeline_phrase
+
+    places = ([nodes[n.intro]] if n.intro is not None else []) + [nodes[h] for h in reversed(n.headings[-1:])]
+    for place in places:
+        if place.index == n.index or len(place.text) > 160:
+            continue
+        phrase = find_timeline_phrase(place.text)
+        if phrase:
+            return phrase
+    return None
 
 
 def _owner(n: Node, by_node: dict[int, Candidate], heading_owner: dict[int, Candidate]) -> Candidate | None:
@@ -123,13 +158,15 @@ def _give_field(owner: Candidate | None, key: str, label: str, value: str, n: No
 
 def _heading_candidate(n: Node, role: int, section: str | None) -> Candidate | None:
     """A heading is a candidate unless it names a kind of section itself ("Deliverables", "Background")."""
-    if section_role(n.text) != 0 or n.level <= 1 and not n.headings:
-        return None
+    if n.level <= 1 and not n.headings:
+        return None  # the document's title
     text, ref = n.text.rstrip(":："), None
     numbered = _NUMBERED_HEADING.match(text)
-    if numbered:
+    if numbered:  # "Milestone #2 - v2 Cadastre UI", "Action 3: ..."
         ref, text = numbered.group(1).replace(" ", ""), numbered.group(2)
     else:
+        if section_role(text) != 0:
+            return None  # "Deliverables", "Background": it names a kind of section
         ref, text = _split_ref(text)
     if len(text) < 2 or text.endswith("?"):
         return None
@@ -165,11 +202,21 @@ def _list_candidate(n: Node, role: int, section: str | None) -> Candidate | None
         ref = n.marker.rstrip(".")
     else:
         ref, text = _split_ref(text)
-    text = text.rstrip(" ;；,:")
+    text = _answer_of_question(text.rstrip(" ;；,:"))
+    if timeline is None:
+        text, timeline = split_duration(text)
     if len(text) < 2:
         return None
     return Candidate(n.index, "list_item", text, n.provenance, ref=ref, section=section, role=role,
                      timeline=timeline, numbered=ref is not None)
+
+
+def _answer_of_question(text: str) -> str:
+    """"How do we ...? Ecosystem Leader": a framing question followed by a short title is that title."""
+    question, sep, title = text.rpartition("? ")
+    if sep and question and 0 < len(title.split()) <= 8 and title[:1].isupper() and not title.endswith((".", "?")):
+        return title.strip()
+    return text
 
 
 def _is_timeline(text: str) -> bool:

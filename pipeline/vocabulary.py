@@ -110,3 +110,17 @@ def lead_in_prose(sentence: str) -> str | None:
             if name:
                 return name
     return None
+
+
+@functools.cache
+def _duration() -> re.Pattern[str]:
+    units = "|".join(re.escape(u) for u in sorted(labels()["duration_units"], key=len, reverse=True))
+    return re.compile(rf"\s*[(（]\s*(\d+(?:[.,]\d+)?\s*(?:[-–]\s*\d+\s*)?(?:{units}))\s*[)）]\s*$", re.I)
+
+
+def split_duration(text: str) -> tuple[str, str | None]:
+    """A trailing duration in brackets: ``split_duration("Port contracts (1 week)")`` -> ("Port contracts", "1 week")."""
+    match = _duration().search(text)
+    if not match:
+        return text, None
+    return text[: match.start()].rstrip(), match.group(1)
