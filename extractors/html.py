@@ -27,6 +27,7 @@ SKIP_LINK_RE = re.compile(
 BLOCK_TAGS = frozenset({"p", "div", "section", "article", "main", "ul", "ol", "li", "table", "blockquote", "pre",
                         "dl", "dt", "dd", "figure", "figcaption", "header", "footer", "hr", "address", "details",
                         "summary", "center", "fieldset", *HEADINGS})
+TERM_LEVEL = 7  # <dt> terms head their <dd>, below every h1-h6
 BOLD_TAGS = frozenset({"b", "strong"})
 _SPACES = re.compile(r"[ \t\n\r\f\u00a0]+")  # a non-breaking space is a space, as in the text extractors
 
@@ -248,6 +249,11 @@ def _element(el: etree._Element, tag: str) -> Iterator[Block]:
         text = " ".join(_lines(el))
         if text:
             yield Block(BlockKind.HEADING, text, _provenance(el), level=HEADINGS[tag], bold=True)
+    elif tag == "dt":
+        # a defined term (a deliverable's name) heads its <dd> description: a heading below h1-h6
+        text = " ".join(_lines(el))
+        if text:
+            yield Block(BlockKind.HEADING, text, _provenance(el), level=TERM_LEVEL, bold=True)
     elif tag in ("ul", "ol"):
         yield from _list(el, 0)
     elif tag == "table":

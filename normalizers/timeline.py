@@ -143,7 +143,24 @@ def dateparser_timeline(text: str, lang: str = "en", context_year: int | None = 
 
 
 # Tried in order; the first that returns a Timeline wins.
-STRATEGIES: tuple[Callable[[str, str, int | None], Timeline | None], ...] = (grammar_timeline, dateparser_timeline)
+def stages_timeline(text: str, lang: str = "en", context_year: int | None = None) -> Timeline | None:
+    """Several dated stages of one item, as a milestone table row prints them: the span from the earliest
+    to the latest. ``stages_timeline("FPWD: 12 Feb 2015 | CR: Q3 2024")`` -> 2015-02-12..2024-09-30."""
+    if " | " not in text:
+        return None
+    parts = [part.partition(":")[2] if ":" in part else part for part in text.split(" | ")]
+    found = [t for t in (normalize_timeline(p.strip(), lang, context_year) for p in parts if p.strip()) if t.parsed]
+    starts = [t.start or t.end for t in found]
+    ends = [t.end or t.start for t in found]
+    if not found:
+        return None
+    start, end = min(d for d in starts if d), max(d for d in ends if d)
+    return Timeline(text=text, start=start, end=end, precision=Precision.RANGE,
+                    edtf=f"{start.isoformat()}/{end.isoformat()}")
+
+
+STRATEGIES: tuple[Callable[[str, str, int | None], Timeline | None], ...] = (
+    stages_timeline, grammar_timeline, dateparser_timeline)
 
 
 def normalize_timeline(text: str, lang: str = "en", context_year: int | None = None) -> Timeline:

@@ -338,12 +338,13 @@ class Assembler(TableAssembly):
         for cand in kept:
             general.setdefault(region[cand.node], []).append(cand)
         drop: set[int] = set()
+        read = _layout_read(self.drafts, self.group_leads)
         for key, cands in general.items():
             mine = legacy.get(key, [])
-            if _layout_read(mine, self.group_leads):
+            if mine and read:
                 general[key] = []
-            else:
-                drop.update(id(d) for d in mine)  # stray matches of the layout rules in a region they do not read
+            elif mine:
+                drop.update(id(d) for d in mine)  # stray matches of the layout rules in a document they do not read
         self.drafts = [d for d in self.drafts if id(d) not in drop]
         made: dict[int, Draft] = {}
         for cand in (c for cands in general.values() for c in cands):
@@ -403,7 +404,7 @@ class Assembler(TableAssembly):
 
 
 def _layout_read(drafts: list[Draft], group_leads: dict[int, list[LeadText]]) -> bool:
-    """Whether the layout rules really read a region: their items there carry a timeline, lead or funding
+    """Whether the layout rules really read a document: their items carry a timeline, lead or funding
     cell (their own or their group's), or come from table rows with a recognised header."""
     return any(d.timeline_text or d.leads or d.funding_text or d.method == "table_row" or group_leads.get(d.section_key)
                for d in drafts)

@@ -8,6 +8,7 @@ from dataclasses import replace
 
 from pipeline.labels import classify, in_list, norm
 from pipeline.model import Block, BlockKind, Cell, Row
+from pipeline.vocabulary import split_field_line
 
 REF = re.compile(
     r"^\s*(?:(?:output|outcome|produit|resultado|activity|deliverable)\s*\d+\s*[:.]|\d+(?:\.\d+)+\.?\s|\d{1,2}[.)]\s|[a-z][.)]\s)",
@@ -21,10 +22,12 @@ def remove_running_headers(blocks: list[Block]) -> list[Block]:
     A text counts as a running header when it appears three times or more as a standalone line,
     is short, and is not a label ("Activities:") the assembler needs.
     """
+    if not any(b.provenance.page for b in blocks) and not _has_page_marks(blocks):
+        return blocks  # no pages, so no running headers: a repeated line is content ("Expected completion: Q1")
     counts = Counter(norm(b.text) for b in blocks if b.kind in (BlockKind.PARAGRAPH, BlockKind.HEADING))
     repeated = {
         t for t, n in counts.items()
-        if n >= 3 and 0 < len(t) < 100 and not t.endswith(":") and not _is_label(t)
+        if n >= 3 and 0 < len(t) < 100 and not t.endswith(":") and not _is_label(t) and split_field_line(t) is None
     }
     out, seen = [], set()
     for index, block in enumerate(blocks):
@@ -36,6 +39,12 @@ def remove_running_headers(blocks: list[Block]) -> list[Block]:
             continue
         out.append(block)
     return out
+
+
+def _has_page_marks(blocks: list[Block]) -> bool:
+    """A text converted from a paged layout: a table split into fragments (consecutive tables of one width)."""
+    tables = [b for b in blocks if b.kind is BlockKind.TABLE]
+    return len(tables) >= 3
 
 
 def _is_label(text: str) -> bool:

@@ -153,15 +153,9 @@ def section_title(nodes: list[Node], node: Node) -> str | None:
 
 
 def regions(nodes: list[Node]) -> list[int]:
-    """Each node's region: the index of its top section heading (the document title does not count), -1
-    before the first one. The layout rules and the general recogniser are compared region by region."""
-    tops = [n for n in nodes if n.is_heading and not n.headings]
-    depth = 0 if len(tops) >= 2 else 1
-    out = []
-    for n in nodes:
-        path = n.headings + ((n.index,) if n.is_heading else ())
-        out.append(path[depth] if len(path) > depth else -1)
-    return out
+    """Each node's region: the index of its innermost heading, -1 before the first one. The layout rules
+    and the general recogniser are compared region by region."""
+    return [n.index if n.is_heading else (n.headings[-1] if n.headings else -1) for n in nodes]
 
 
 def node_of_provenance(nodes: list[Node]) -> dict[Provenance, int]:

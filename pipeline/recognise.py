@@ -18,6 +18,7 @@ from pipeline.records import ItemKind, LeadText, Role
 from pipeline.vocabulary import commits, lead_in_prose, section_role, split_duration, split_field_line
 
 THRESHOLD = 0.5
+_INTRO_MAX = 80  # a longer "...:" lead-in is a sentence: its words are incidental, not a section label
 _SENTENCE = re.compile(r"(?<=[.!?。！？])\s+(?=[A-ZÀ-ÖØ-ÞА-ЯЁ¿¡\"“(\u0600-\u06ff\u4e00-\u9fff])")
 _REF = re.compile(
     r"^\s*((?:[A-Z]{1,4}\s?\d{1,2}(?:\.\d{1,2})*)|(?:\d{1,2}(?:\.\d{1,2})+)|(?:#\s?\d{1,3})|(?:\(?[ivx]{1,5}\)))"
@@ -58,7 +59,8 @@ def node_roles(nodes: list[Node]) -> list[int]:
     A heading that repeats an item of a work list ("Workstreams: * Stability" ... "## Stability") opens
     that item's detail section, so it is work too, whatever its words.
     """
-    own = [section_role(n.text) if n.is_heading or n.text.endswith((":", "：")) else 0 for n in nodes]
+    own = [section_role(n.text) if n.is_heading or n.text.endswith((":", "：")) and len(n.text) <= _INTRO_MAX else 0
+           for n in nodes]
     roles = _inherit(nodes, own)
     listed = {_key(n.text) for n in nodes if n.kind is BlockKind.LIST_ITEM and roles[n.index] > 0}
     echoes = [n.index for n in nodes if n.is_heading and own[n.index] == 0 and _key(n.text) in listed]
@@ -116,9 +118,32 @@ def candidates_of(nodes: list[Node], roles: list[int]) -> list[Candidate]:
             out.append(cand)
             continue
         out.extend(_prose_candidates(n, roles[n.index], section, owner))
+    out = join_keyed_rows(out)
     for cand in out:
         if cand.timeline is None:
             cand.timeline = _context_timeline(nodes, nodes[cand.node])
+    return out
+
+
+def join_keyed_rows(cands: list[Candidate]) -> list[Candidate]:
+    """A table row naming an item listed before (a milestone table, a budget table) gives that item its
+    dates, leads and amounts instead of standing as an item of its own."""
+    earlier: dict[str, Candidate] = {}
+    out = []
+    for cand in cands:
+        key = _key(cand.text)
+        target = earlier.get(key) if cand.method == "table_row" else None
+        if target is None and cand.method == "table_row":
+            target = next((c for k, c in earlier.items() if len(key) >= 8 and (k.startswith(key) or key.startswith(k))
+                           and min(len(k), len(key)) >= 0.6 * max(len(k), len(key))), None)
+        if target is not None and target.method != "table_row":
+            target.timeline = target.timeline or cand.timeline
+            target.funding = target.funding or cand.funding
+            target.leads = target.leads or cand.leads
+            continue
+        if cand.method != "table_row":
+            earlier.setdefault(key, cand)
+        out.append(cand)
     return out
 
 
@@ -316,6 +341,9 @@ def _table_candidates(n: Node, role: int, section: str | None, owner: Candidate 
         ref, text = _split_ref(text)
         cand = Candidate(n.index, "table_row", text, row.provenance, ref=ref, section=section,
                          role=max(role, 1 if header is not None else 0), parent=owner)
+        stages = [i for i, r in roles.items() if r == "timeline" and cells.get(i)]
+        if len(stages) > 1 and header is not None:  # one date per stage column: "FPWD: 2015 | CR: Q3 2024"
+            cand.timeline = " | ".join(f"{' '.join(header.cells[i].text.split())}: {cells[i]}" for i in stages)
         for i, r in roles.items():
             value = cells.get(i)
             if not value:

@@ -209,7 +209,9 @@ def test_run_report_of_the_seeds(seed_run):
     import json
 
     report = json.loads((seed_run / "run_report.json").read_text(encoding="utf-8"))
-    assert (report["documents"], report["items"], report["failed"]) == (5, 534, {})
+    # 534 items read by the layout rules, plus the 21 "Expected results:" bullets of the GMG 2016-2018 plan
+    # that the general recogniser adds (planned results are work items, as in other bodies' plans)
+    assert (report["documents"], report["items"], report["failed"]) == (5, 555, {})
     assert report["unresolved_organisations"] == [] and report["unparsed_timelines"] == []
     assert report["leads_resolved"] == 1.0
     # 299 timeline phrases: every one without dates is a TBC or an "ongoing", none unparsed
@@ -255,3 +257,13 @@ def test_funding_agencies_is_the_funding_lists_flat(tables):
         assert [r["agency_text"] for r in sides["funder"]] == funding["funder_texts"]
         assert [r["agency_text"] for r in sides["named"]] == funding["named_texts"]
         assert list(dict.fromkeys(r["agency_id"] for r in sides["funder"] if r["agency_id"])) == funding["funder_ids"]
+
+
+def test_expected_results_bullets_are_items_found_by_the_general_recogniser(tables):
+    rows = [i for i in tables["work_items"] if i["document_id"] == SEEDS[0] and i["method"] == "list_item"
+            and i["section"] == "Expected results:"]
+    assert len(rows) == 21
+    first = min(rows, key=lambda r: r["position"])
+    assert first["text"].startswith("The GMG delivers on its commitments as stated in the multi-annual work plan")
+    assert all(0.5 <= r["confidence"] <= 1 for r in rows)
+    assert not [i for i in tables["work_items"] if i["document_id"] == SEEDS[0] and i["section"] == "Objectives:"]
