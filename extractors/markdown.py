@@ -12,6 +12,28 @@ from pipeline.model import Block, BlockKind, Cell, Document, Format, Provenance,
 _HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
 _SEPARATOR = re.compile(r"^\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$")
 _RULE = re.compile(r"^\s*(-{3,}|\*{3,}|_{3,})\s*$")
+_REF_DEF = re.compile(r"^\s{0,3}\[([^\]]+)\]:\s*\S+")
+_IMAGE = re.compile(r"!\[([^\]]*)\]\s*(?:\((?:[^()]|\([^)]*\))*\)|\[[^\]]*\])?")
+_LINK = re.compile(r"(?<!!)\[([^\]]+)\]\s*(?:\((?:[^()]|\([^)]*\))*\)|\[[^\]]*\])")
+_SHORTCUT = re.compile(r"(?<![!\]])\[([^\]]+)\](?![(\[:])")
+_CODE = re.compile(r"`([^`]+)`")
+_LINKED = "\x00"
+
+
+def inline_text(text: str, references: frozenset[str] = frozenset()) -> str:
+    """Markdown inline syntax to its printed text: links and images give their text (an image its alt),
+    code spans their code; links standing side by side are separate names.
+
+    ``inline_text("![Team][] [compiler][] [cargo][]")`` -> ``"Team, compiler, cargo"``.
+    """
+    text = _CODE.sub(lambda m: m.group(1), text)
+    text = _IMAGE.sub(lambda m: f"{_LINKED}{m.group(1)}{_LINKED}", text)
+    text = _LINK.sub(lambda m: f"{_LINKED}{m.group(1)}{_LINKED}", text)
+    if references:
+        text = _SHORTCUT.sub(lambda m: f"{_LINKED}{m.group(1)}{_LINKED}" if m.group(1).lower() in references
+                             else m.group(0), text)
+    text = re.sub(f"{_LINKED}[ \t]+{_LINKED}", ", ", text)
+    return text.replace(_LINKED, "")
 
 
 def split_pipe_row(line: str) -> list[str]:
@@ -24,23 +46,23 @@ def split_pipe_row(line: str) -> list[str]:
     return [c.strip() for c in body.split("|")]
 
 
-def _table(lines: list[tuple[int, str]]) -> Block:
+def _table(lines: list[tuple[int, str]], refs: frozenset[str]) -> Block:
     rows = []
     for number, line in lines:
         if _SEPARATOR.match(line):
             continue
         raw = split_pipe_row(line)
-        cells = tuple(Cell(fragment_to_text(c), starts_bold(c)) for c in raw)
+        cells = tuple(Cell(fragment_to_text(inline_text(c, refs)), starts_bold(c)) for c in raw)
         rows.append(Row(cells, Provenance(line_start=number, line_end=number)))
     first, last = lines[0][0], lines[-1][0]
     return Block(BlockKind.TABLE, provenance=Provenance(line_start=first, line_end=last), rows=tuple(rows))
 
 
-def _text_block(lines: list[tuple[int, str]]) -> Block:
+def _text_block(lines: list[tuple[int, str]], refs: frozenset[str]) -> Block:
     first, last = lines[0][0], lines[-1][0]
     prov = Provenance(line_start=first, line_end=last)
-    head = lines[0][1]
-    raw = " ".join(line.strip() for _, line in lines)
+    head = inline_text(lines[0][1], refs)
+    raw = inline_text(" ".join(line.strip() for _, line in lines), refs)
     heading = _HEADING.match(head)
     if heading:
         return Block(BlockKind.HEADING, fragment_to_text(heading.group(2)), prov, level=len(heading.group(1)),
@@ -55,16 +77,18 @@ def _text_block(lines: list[tuple[int, str]]) -> Block:
 def extract(path: Path) -> Document:
     """Parse a markdown workplan: ``extract(Path("plan.md")).blocks[0].kind`` -> ``BlockKind.HEADING``."""
     lines = read_lines(path)
+    refs = frozenset(m.group(1).lower() for m in map(_REF_DEF.match, lines) if m)
+    lines = ["" if _REF_DEF.match(line) else line for line in lines]  # link reference definitions print nothing
     blocks: list[Block] = []
     pending: list[tuple[int, str]] = []
     table: list[tuple[int, str]] = []
 
     def flush() -> None:
         if table:
-            blocks.append(_table(table))
+            blocks.append(_table(table, refs))
             table.clear()
         if pending:
-            block = _text_block(pending)
+            block = _text_block(pending, refs)
             if block.text:
                 blocks.append(block)
             pending.clear()

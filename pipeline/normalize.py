@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass, field
 
 from normalizers import normalize_timeline, resolve_agencies, split_funders
 from pipeline.fragments import is_placeholder
-from pipeline.records import ErrorItem, Role, WorkItem
+from pipeline.records import AgencyMention, ErrorItem, Role, WorkItem
 
 
 @dataclass
@@ -65,6 +66,7 @@ def lead_rows(item: WorkItem, text: str, role: Role, inherited: bool, scope: str
     mentions = _mentions(text, lang, role)
     if not mentions:
         out.leads.append({**base, "agency_text": text, "agency_id": None, "role": role.value, "is_group": False})
+    mentions = mentions + uncovered_names(text, mentions)
     for m in mentions:
         out.leads.append({**base, "agency_text": m.text, "agency_id": m.agency_id,
                           "role": (m.role or role).value, "is_group": m.is_group})
@@ -73,6 +75,32 @@ def lead_rows(item: WorkItem, text: str, role: Role, inherited: bool, scope: str
             out.warnings.append(ErrorItem(source_file, "normalize", "unresolved_organisation",
                                           f"organisation {m.text!r} is not in normalizers/data/agencies.csv",
                                           item.page))
+
+
+_PIECES = re.compile(r"\s*(?:[,;/、，；]|\s(?:and|y|et|e|и|و)\s)\s*")
+
+
+def uncovered_names(text: str, mentions: tuple) -> tuple:
+    """Names printed in a lead text that the resolver left out ("compiler" in "Team, compiler", "@darksonn"):
+    every list piece that overlaps no mention is kept as a name of its own, so nothing printed is lost."""
+    if not mentions:
+        return ()
+    spans = [(m.start, m.end) for m in mentions if m.start is not None]
+    out = []
+    pos = 0
+    for piece in _PIECES.split(text):
+        start = text.find(piece, pos)
+        pos = start + len(piece)
+        name = piece.strip(" .()[]")
+        words = name.split()
+        if not (2 <= len(name) <= 80) or not (name[0].isalpha() or name[0] == "@") or is_placeholder(name):
+            continue
+        if len(words) > 4 or not (name[0].isupper() or name[0] == "@" or len(words) == 1):
+            continue  # a clause of prose ("submissions for the sessions"), not a name
+        if any(a < pos and start < b for a, b in spans):
+            continue
+        out.append(AgencyMention(text=name, start=start, end=pos))
+    return tuple(out)
 
 
 def funding_row(item: WorkItem, lang: str, out: NormalizedRows) -> None:

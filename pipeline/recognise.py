@@ -367,6 +367,12 @@ def _header_and_body(rows: list[Row]) -> tuple[Row | None, list[Row]]:
                                            or section_role(t) > 0))
     if short and named >= 1:
         return first, rows[1:]
+    if short and len(rows) > 2:
+        # no known word, but the first row is unlike the body: its cells are no dates where a column's are
+        for i, cell in enumerate(texts):
+            column = [r.cells[i].text for r in rows[1:] if i < len(r.cells)]
+            if cell and not _is_timeline(cell) and _content_role(column) == "timeline":
+                return first, rows[1:]
     return None, rows
 
 
