@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from extractors.lines import split_marker
+from extractors.lines import split_marker as split_text_marker
+from extractors.pdf_lines import EXTRA_BULLET_RE
 from pipeline.model import Block, BlockKind, Provenance
 
 _SENTENCE_END = re.compile(r"[.;!?。；！？]$")
@@ -44,30 +45,44 @@ def text_box_blocks(block: Block) -> list[Block]:
     "Roadmap", list item "Build x and y".
     """
     out: list[Block] = []
+    total = sum(1 for r in block.rows for c in r.cells for ln in c.text.split("\n") if ln.strip())
     for row in block.rows:
         cell = next((c for c in row.cells if c.text.strip()), None)
         if cell is None:
             continue
         lines = [ln.strip() for ln in cell.text.split("\n") if ln.strip()]
         for number, line in enumerate(lines):
+            first_of_box = not out and number == 0
             marker, rest, _ = split_marker(line)
             prev = out[-1] if out else None
             if marker is None and prev is not None and prev.kind is BlockKind.LIST_ITEM and number > 0 \
                     and _continues_line(prev.text, rest):
                 out[-1] = Block(BlockKind.LIST_ITEM, f"{prev.text} {rest}", prev.provenance, prev.level, prev.marker)
                 continue
-            if marker is not None:
+            if marker is not None and prev is not None and prev.kind is BlockKind.LIST_ITEM and rest.startswith("(") \
+                    and not _SENTENCE_END.search(prev.text):
+                # "○ (CNCF, CCC)": a bracket carried onto a bullet line of its own goes on with the item above
+                out[-1] = Block(BlockKind.LIST_ITEM, f"{prev.text} {rest}", prev.provenance, prev.level, prev.marker)
+            elif marker is not None:
                 out.append(Block(BlockKind.LIST_ITEM, rest, row.provenance, _glyph_level(marker), marker))
-            elif number == 0 and len(lines) > 1 and len(rest) <= _TITLE_MAX and not _SENTENCE_END.search(rest):
+            elif first_of_box and total > 1 and len(rest) <= _TITLE_MAX and not _SENTENCE_END.search(rest):
                 out.append(Block(BlockKind.HEADING, rest, row.provenance, level=9, bold=True))
             else:
                 out.append(Block(BlockKind.PARAGRAPH, rest, row.provenance))
     return out
 
 
+def split_marker(line: str) -> tuple[str | None, str, int]:
+    """The text extractors' markers plus the other bullet glyphs of slides and word processors (○ ■ ‣ ...)."""
+    extra = EXTRA_BULLET_RE.match(line.lstrip())
+    if extra:
+        return extra.group(1), line.lstrip()[extra.end():].strip(), len(line) - len(line.lstrip())
+    return split_text_marker(line)
+
+
 def _glyph_level(marker: str) -> int:
     """Slide bullets nest by glyph: ● • ▪ - first level, ○ ◦ – second."""
-    return 1 if marker in ("○", "◦", "–", "o") else 0
+    return 1 if marker in ("○", "◦", "–", "‣", "\uf0a7") else 0
 
 
 def _continues_line(prev: str, line: str) -> bool:

@@ -21,7 +21,7 @@ THRESHOLD = 0.5
 _INTRO_MAX = 80  # a longer "...:" lead-in is a sentence: its words are incidental, not a section label
 _SENTENCE = re.compile(r"(?<=[.!?。！？])\s+(?=[A-ZÀ-ÖØ-ÞА-ЯЁ¿¡\"“(\u0600-\u06ff\u4e00-\u9fff])")
 _REF = re.compile(
-    r"^\s*((?:[A-Z]{1,4}\s?\d{1,2}(?:\.\d{1,2})*)|(?:\d{1,2}(?:\.\d{1,2})+)|(?:#\s?\d{1,3})|(?:\(?[ivx]{1,5}\)))"
+    r"^\s*((?:[A-Z]{1,4}\d{1,2}(?:\.\d{1,2})*)|(?:\d{1,2}(?:\.\d{1,2})+)|(?:#\s?\d{1,3})|(?:\(?[ivx]{1,5}\)))"
     r"(?=[\s:.)\-–])[\s:.)\-–]*",
 )
 _NUMBERED_HEADING = re.compile(r"^\s*\w[\w ]{0,24}?\s*(#\s?\d{1,3}|\d{1,3}(?:\.\d{1,2})*)\s*[-–:.]\s+(.{3,})$")
@@ -152,7 +152,9 @@ def _context_timeline(nodes: list[Node], n: Node) -> str | None:
     milestones")."""
     from normalizers import find_timeline_phrase
 
-    places = ([nodes[n.intro]] if n.intro is not None else []) + [nodes[h] for h in reversed(n.headings[-1:])]
+    lead_in = nodes[n.parent] if n.parent is not None and nodes[n.parent].text.endswith((":", "：")) else None
+    places = ([nodes[n.intro]] if n.intro is not None else []) + ([lead_in] if lead_in else []) \
+        + [nodes[h] for h in reversed(n.headings[-1:])]
     for place in places:
         if place.index == n.index or len(place.text) > 160:
             continue
