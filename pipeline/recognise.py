@@ -160,8 +160,23 @@ def _context_timeline(nodes: list[Node], n: Node) -> str | None:
             continue
         phrase = find_timeline_phrase(place.text)
         if phrase:
-            return phrase
+            return _period_core(phrase)
     return None
+
+
+def _period_core(phrase: str) -> str:
+    """A date labelling a list ("success through 2025 Goals such as:") names the list's period: a word
+    the phrase finder took in front of it ("through") is not a deadline here."""
+    from normalizers import normalize_timeline
+
+    t = normalize_timeline(phrase)
+    words = phrase.split()
+    if (t.start is None or t.end is None) and len(words) > 1:
+        core = " ".join(words[1:])
+        c = normalize_timeline(core)
+        if c.start is not None and c.end is not None:
+            return core
+    return phrase
 
 
 def _owner(n: Node, by_node: dict[int, Candidate], heading_owner: dict[int, Candidate]) -> Candidate | None:

@@ -209,9 +209,9 @@ def test_run_report_of_the_seeds(seed_run):
     import json
 
     report = json.loads((seed_run / "run_report.json").read_text(encoding="utf-8"))
-    # 534 items read by the layout rules, plus the 21 "Expected results:" bullets of the GMG 2016-2018 plan
+    # 534 items read by the layout rules, plus 18 "Expected results:" bullets of the GMG 2016-2018 plan
     # that the general recogniser adds (planned results are work items, as in other bodies' plans)
-    assert (report["documents"], report["items"], report["failed"]) == (5, 555, {})
+    assert (report["documents"], report["items"], report["failed"]) == (5, 552, {})
     assert report["unresolved_organisations"] == [] and report["unparsed_timelines"] == []
     assert report["leads_resolved"] == 1.0
     # 299 timeline phrases: every one without dates is a TBC or an "ongoing", none unparsed
@@ -260,10 +260,11 @@ def test_funding_agencies_is_the_funding_lists_flat(tables):
 
 
 def test_expected_results_bullets_are_items_found_by_the_general_recogniser(tables):
+    layout = 0.9  # the confidence of items the layout rules read
     rows = [i for i in tables["work_items"] if i["document_id"] == SEEDS[0] and i["method"] == "list_item"
-            and i["section"] == "Expected results:"]
-    assert len(rows) == 21
+            and abs(i["confidence"] - layout) > 1e-6]
+    assert len(rows) == 18  # the three under the overview table stay with the layout rules, which read that region
     first = min(rows, key=lambda r: r["position"])
-    assert first["text"].startswith("The GMG delivers on its commitments as stated in the multi-annual work plan")
+    assert (first["text"], first["section"]) == ("Member States briefed on migration evidence.", "Expected results:")
     assert all(0.5 <= r["confidence"] <= 1 for r in rows)
     assert not [i for i in tables["work_items"] if i["document_id"] == SEEDS[0] and i["section"] == "Objectives:"]
