@@ -339,7 +339,7 @@ class Assembler(TableAssembly):
             general.setdefault(region[cand.node], []).append(cand)
         drop: set[int] = set()
         read = _layout_read(self.drafts, self.group_leads)
-        for key, cands in general.items():
+        for key in list(general):
             mine = legacy.get(key, [])
             if mine and read:
                 general[key] = []

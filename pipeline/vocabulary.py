@@ -8,7 +8,6 @@ import re
 from pipeline.labels import labels, norm
 
 
-
 def _phrase_pattern(words: list[str]) -> re.Pattern[str]:
     """One pattern for a word list: whole words for scripts with spaces, plain substrings for CJK."""
     parts = []
@@ -119,7 +118,8 @@ def _duration() -> re.Pattern[str]:
 
 
 def split_duration(text: str) -> tuple[str, str | None]:
-    """A trailing duration in brackets: ``split_duration("Port contracts (1 week)")`` -> ("Port contracts", "1 week")."""
+    """A trailing duration in brackets: ``split_duration("Port contracts (1 week)")`` ->
+    ("Port contracts", "1 week")."""
     match = _duration().search(text)
     if not match:
         return text, None

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from normalizers import find_timeline_phrase, normalize_timeline
-from normalizers.timeline import STRATEGIES, dateparser_timeline, grammar_timeline
+from normalizers.timeline import STRATEGIES, dateparser_timeline, grammar_timeline, stages_timeline
 from normalizers.timeline_lexicon import DATA_DIR, LANGUAGES, language_words, lexicon, load_language_data
 from pipeline.records import Precision, Timeline
 
@@ -173,7 +173,24 @@ def test_every_seed_phrase_is_in_the_table() -> None:
 
 
 def test_strategies_run_grammar_first() -> None:
-    assert STRATEGIES == (grammar_timeline, dateparser_timeline)
+    # stages_timeline only answers texts of several " | "-separated stages; single phrases go to the grammar
+    assert STRATEGIES == (stages_timeline, grammar_timeline, dateparser_timeline)
+    assert stages_timeline("Q2 2021", "en", None) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end"),
+    [
+        ("FPWD: 26 Apr 2011 | CR: 7 Jul 2016 | PR: Q3 2024 | Rec: Q4 2024", dt.date(2011, 4, 26),
+         dt.date(2024, 12, 31)),
+        ("FPWD: 12 Feb 2015 | CR: 14 Dec 2017", dt.date(2015, 2, 12), dt.date(2017, 12, 14)),
+        ("Start: Q1 2025 | End: TBD", dt.date(2025, 1, 1), dt.date(2025, 3, 31)),
+    ],
+)
+def test_stages_of_a_milestone_row_span_earliest_to_latest(text, start, end) -> None:
+    t = normalize_timeline(text)
+    assert (t.start, t.end, t.precision) == (start, end, Precision.RANGE)
+    assert t.text == text
 
 
 def test_grammar_strategy_alone() -> None:
