@@ -14,6 +14,7 @@ from normalizers.agency_steps import (
     make_cell,
     match_known,
     merge_same_agency,
+    merge_unit_into_owner,
 )
 from normalizers.agency_unknowns import add_unknown
 from pipeline.records import AgencyMention, Role
@@ -27,6 +28,7 @@ STEPS: tuple[Callable[[list[Hit], CellText], list[Hit]], ...] = (
     absorb_owner_into_group,
     attach_parentheses,
     add_unknown,
+    merge_unit_into_owner,
     apply_cues,
 )
 

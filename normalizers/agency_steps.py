@@ -114,6 +114,24 @@ def merge_same_agency(hits: list[Hit], cell: CellText) -> list[Hit]:
     return [close_parenthesis(h, cell.text) for h in out]
 
 
+def merge_unit_into_owner(hits: list[Hit], cell: CellText) -> list[Hit]:
+    """An unknown name in apposition to a known organisation's full name is a unit of it: one mention
+    with the organisation's id ("Development Centre, Organisation for Economic Co-operation and Development").
+
+    A short acronym after the comma ("National Development Centre, UNDP") is a list, not an apposition.
+    """
+    out: list[Hit] = []
+    for h in hits:
+        prev = out[-1] if out else None
+        if (prev is not None and prev.agency_id is None and not prev.is_group and h.agency_id
+                and cell.text[prev.end:h.start].strip() == ","
+                and len(cell.text[h.start:h.end].split()) >= _APPOSITION_WORDS):
+            out[-1] = replace(h, start=prev.start)
+            continue
+        out.append(h)
+    return out
+
+
 def absorb_owner_into_group(hits: list[Hit], cell: CellText) -> list[Hit]:
     """An organisation directly before a group owns it: one group mention.
 

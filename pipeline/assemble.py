@@ -146,7 +146,8 @@ class Assembler(TableAssembly):
         if classify(first, "lead_labels") and marker is None and len(first) < 30:
             self.pending_label = classify(first, "lead_labels")
             return
-        if split_label(first, "ignored_labels") or (marker is None and in_list(first, "ignored_labels")):
+        if split_label(first, "ignored_labels", suffix=True) or (
+                marker is None and in_list(first, "ignored_labels", suffix=True)):
             return
         year = YEAR.match(first) if marker is None else None
         if year and (bold or kind is BlockKind.HEADING):
@@ -216,8 +217,8 @@ class Assembler(TableAssembly):
 
     def mode_label(self, text: str, kind: BlockKind) -> str | None:
         if text.endswith(":") or kind is BlockKind.HEADING:
-            return classify(text, "mode_labels")
-        return "skip" if classify(text, "mode_labels") == "skip" and len(text) < 40 else None
+            return classify(text, "mode_labels", suffix=True)
+        return "skip" if classify(text, "mode_labels", suffix=True) == "skip" and len(text) < 40 else None
 
     def numbered_title(self, text: str, marker: str | None, level: int) -> tuple[str, str] | None:
         if self.mode in ("outputs", "deliverables", "skip") or (marker is not None and level > 0):
@@ -287,7 +288,7 @@ class Assembler(TableAssembly):
             if _PRONOUN_START.match(text) or in_list(text, "inline_timeline_labels") or classify(text, "mode_labels"):
                 return  # prose about the activities, or a bare "Timeline" caption
             item = self.new(ItemKind.ACTIVITY, text, prov, parent=self.priority)
-            heading = len(text) < 120 and not text.endswith((".", ";"))  # "UN System Strengthening"
+            heading = len(text) < 120 and not text.endswith((".", ";"))  # a short unpunctuated line heads a group
             self.list_parent = item if text.endswith(":") or heading else None
             return
         text = _STRAY_NUMBER.sub("", text)

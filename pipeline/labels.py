@@ -35,8 +35,9 @@ def _lookup(group: str) -> tuple[tuple[str, str], ...]:
     return tuple(sorted(pairs, key=lambda p: -len(p[0])))
 
 
-def classify(text: str, group: str, *, prefix: bool = False) -> str | None:
-    """Key of the label a text is (or, with ``prefix``, starts with).
+def classify(text: str, group: str, *, prefix: bool = False, suffix: bool = False) -> str | None:
+    """Key of the label a text is (or, with ``prefix``, starts with; with ``suffix``, ends with, so a
+    qualified label such as "First semester outputs" or "GCM objectives" reads as its head word).
 
     ``classify("Funding source", "column_roles")`` -> ``"funding"``.
     """
@@ -44,20 +45,23 @@ def classify(text: str, group: str, *, prefix: bool = False) -> str | None:
     for word, key in _lookup(group):
         if value == word or (prefix and value.startswith(word) and not value[len(word):len(word) + 1].isalnum()):
             return key
+        if suffix and value.endswith(" " + word) and len(value.split()) <= len(word.split()) + 3:
+            return key
     return None
 
 
-def in_list(text: str, group: str, *, prefix: bool = False) -> bool:
+def in_list(text: str, group: str, *, prefix: bool = False, suffix: bool = False) -> bool:
     """Whether a text is one of a flat label list: ``in_list("TBC", "placeholders")`` -> True."""
     value = norm(text)
     words = [norm(w) for w in labels()[group]]
-    return any(value == w or (prefix and value.startswith(w + " ")) for w in words)
+    return any(value == w or (prefix and value.startswith(w + " "))
+               or (suffix and value.endswith(" " + w) and len(value.split()) <= len(w.split()) + 3) for w in words)
 
 
-def split_label(text: str, group: str) -> tuple[str, str] | None:
+def split_label(text: str, group: str, *, suffix: bool = False) -> tuple[str, str] | None:
     """``"Co-leads: IOM, UNDP"`` -> ``("co-lead", "IOM, UNDP")`` for group ``lead_labels``; None if no label."""
     head, sep, rest = text.partition(":")
     if not sep or len(head) > 60:
         return None
-    key = classify(head, group)
+    key = classify(head, group, suffix=suffix)
     return (key, rest.strip()) if key else None

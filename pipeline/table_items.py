@@ -61,7 +61,7 @@ class TableAssembly:
             if label and len(nonempty) >= 2 and len(texts[0]) < 40:
                 self.add_lead(label, " ".join(texts[i] for i in nonempty[1:]))
                 continue
-            if texts[0] and len(nonempty) >= 2 and in_list(texts[0], "ignored_labels"):
+            if texts[0] and len(nonempty) >= 2 and in_list(texts[0], "ignored_labels", suffix=True):
                 continue
             if roles is None:
                 if nonempty == [nonempty[0]]:

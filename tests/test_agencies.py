@@ -476,7 +476,8 @@ def _spans(text: str, hits: list[Hit]) -> list[tuple[str, str | None, bool, str 
 
 def test_steps_run_in_this_order() -> None:
     assert [s.__name__ for s in STEPS] == [
-        "merge_same_agency", "absorb_owner_into_group", "attach_parentheses", "add_unknown", "apply_cues"]
+        "merge_same_agency", "absorb_owner_into_group", "attach_parentheses", "add_unknown", "merge_unit_into_owner",
+        "apply_cues"]
 
 
 def test_match_known_finds_longest_names_and_groups() -> None:
@@ -494,12 +495,27 @@ def test_make_cell_strips_a_label_and_takes_its_role() -> None:
 
 
 def test_merge_same_agency_alone() -> None:
-    text = "Development Centre, Organisation for Economic Co-operation and Development (OECD); UN Women, UNWomen"
+    text = "Organisation for Economic Co-operation and Development (OECD); UN Women, UNWomen"
     hits, cell = _hits(text)
-    assert len(hits) == 5
+    assert len(hits) == 4
     assert _spans(text, merge_same_agency(hits, cell)) == [
-        ("Development Centre, Organisation for Economic Co-operation and Development (OECD)", "OECD", False, None),
+        ("Organisation for Economic Co-operation and Development (OECD)", "OECD", False, None),
         ("UN Women", "UN-Women", False, None), ("UNWomen", "UN-Women", False, None)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a unit named in apposition to its organisation's full name is that organisation
+        ("Development Centre, Organisation for Economic Co-operation and Development (OECD)",
+         [("Development Centre, Organisation for Economic Co-operation and Development (OECD)", "OECD")]),
+        # "Development Centre" alone is no alias of the OECD: a national centre stays itself
+        ("National Development Centre", [("National Development Centre", None)]),
+        ("National Development Centre, UNDP", [("National Development Centre", None), ("UNDP", "UNDP")]),
+    ],
+)
+def test_unit_in_apposition_joins_its_organisation_and_nothing_else(text, expected) -> None:
+    assert [(m.text, m.agency_id) for m in resolve_agencies(text)] == expected
 
 
 def test_absorb_owner_into_group_alone() -> None:
