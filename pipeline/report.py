@@ -10,6 +10,8 @@ from pathlib import Path
 from pipeline.records import DocumentResult, Status
 
 
+LOW_CONFIDENCE = 0.7  # items below this were kept on weaker signals; the report counts them per document
+
 @dataclass
 class RunReport:
     started: str
@@ -43,7 +45,8 @@ class RunReport:
         parsed_items = {t["item_id"] for t in timelines if t["parsed"]}
         named = [lead for lead in leads if not lead["is_group"] and lead["agency_text"] != "TBC"]
         failed = {
-            r.document_id: "; ".join(f"{e.stage}: {e.message}" for e in r.errors)
+            r.document_id: "; ".join(f"{e.stage}: {e.message}" for e in (r.errors or [
+                w for w in r.warnings if w.error_type == "no_items"]))
             for r in results
             if r.status in (Status.FAILURE, Status.PARTIAL)
         }
@@ -77,6 +80,7 @@ class RunReport:
                     "status": r.status.value,
                     "language": r.language,
                     "items": len(r.items),
+                    "low_confidence": sum(1 for i in r.items if i.confidence < LOW_CONFIDENCE),
                     "edition_of": r.edition_of,
                 }
                 for r in sorted(results, key=lambda r: r.document_id)
@@ -107,10 +111,11 @@ class RunReport:
             "",
             "## Documents",
             "",
-            "| document | status | language | items | edition of |",
-            "|---|---|---|---|---|",
+            f"| document | status | language | items | low confidence (< {LOW_CONFIDENCE}) | edition of |",
+            "|---|---|---|---|---|---|",
             *[
-                f"| {d['document_id']} | {d['status']} | {d['language']} | {d['items']} | {d['edition_of'] or ''} |"
+                f"| {d['document_id']} | {d['status']} | {d['language']} | {d['items']} | {d['low_confidence']} "
+                f"| {d['edition_of'] or ''} |"
                 for d in self.per_document
             ],
             "",

@@ -107,7 +107,10 @@ def run_document(path: Path, raw_dir: Path, pdf_batches: list | None = None) -> 
             ends = [t["end"] for t in rows.timelines if t["end"]]
             result.period_start, result.period_end = min(starts, default=None), max(ends, default=None)
         if not items:
-            result.warnings.append(ErrorItem(source, "assemble", "no_items", "no work items were recognised"))
+            result.warnings.append(ErrorItem(source, "assemble", "no_items",
+                                             "no work items were recognised: the layout is not one the pipeline "
+                                             "can read, or the file is no plan"))
+            result.status = Status.PARTIAL
     except PipelineError as e:
         result.errors.append(ErrorItem(source, stage, e.category, str(e)))
     except Exception as e:  # noqa: BLE001 - the one place that catches: a bug must not stop the run

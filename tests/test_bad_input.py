@@ -83,6 +83,9 @@ def test_flow_completes_other_documents_and_lists_errors(prefect_harness, bad_ra
         "broken.pdf",
     }
     errors = [e for e in pq.read_table(out / "errors").to_pylist() if e["severity"] == "error"]
-    assert sorted(e["source_file"] for e in errors) == sorted(report.failed)
+    # a document that gives no item is partial, listed with the failures, its warning as the reason
+    assert sorted([e["source_file"] for e in errors] + ["headerless.txt"]) == sorted(report.failed)
+    assert docs["headerless.txt"] == "partial"
+    assert report.failed["headerless.txt"].startswith("assemble: no work items were recognised")
     assert len(pq.read_table(out / "work_items")) == 23
     assert "## Failed documents" in (out / "run_report.md").read_text(encoding="utf-8")
