@@ -48,6 +48,7 @@ class Candidate:
     funding: str | None = None
     numbered: bool = False
     has_children: bool = False
+    definition: bool = False
     score: float = 0.0
     kind: ItemKind = ItemKind.ACTIVITY
 
@@ -119,10 +120,29 @@ def candidates_of(nodes: list[Node], roles: list[int]) -> list[Candidate]:
             continue
         out.extend(_prose_candidates(n, roles[n.index], section, owner))
     out = join_keyed_rows(out)
+    mark_definition_lists(out, nodes)
     for cand in out:
         if cand.timeline is None:
             cand.timeline = _context_timeline(nodes, nodes[cand.node])
     return out
+
+
+_DEFINITION = re.compile(r"^([^\d\-–:=]{2,40}?)\s[-–]\s\S")
+
+
+def mark_definition_lists(cands: list[Candidate], nodes: list[Node]) -> None:
+    """Sibling bullets that all read "Term - what it means" ("OSS Consumer - Downstream enterprise defenders")
+    define terms (personas, roles, a glossary): they are not work, so they lose the list's benefit of doubt."""
+    runs: dict[tuple, list[Candidate]] = {}
+    for cand in cands:
+        n = nodes[cand.node]
+        if cand.method == "list_item" and cand.ref is None:
+            runs.setdefault((n.parent, n.intro, n.headings[-1:] , n.level), []).append(cand)
+    for run in runs.values():
+        heads = [_DEFINITION.match(c.text) for c in run]
+        if len(run) >= 3 and all(h and len(h.group(1).split()) <= 4 for h in heads):
+            for cand in run:
+                cand.definition = True
 
 
 def join_keyed_rows(cands: list[Candidate]) -> list[Candidate]:
@@ -231,7 +251,7 @@ def _list_candidate(n: Node, role: int, section: str | None) -> Candidate | None
     head, sep, tail = text.rpartition(":")
     if sep and head and tail.strip():
         tail = tail.strip()
-        if in_list(tail, "status_words") or in_list(tail, "placeholders"):
+        if in_list(tail, "status_words") or in_list(tail, "placeholders") or _status_note(tail):
             text = head.strip()  # "Complete transition to Conan: DONE": a status, not part of the item
         elif _is_timeline(tail):
             text, timeline = head.strip(), tail
@@ -259,6 +279,15 @@ def _answer_of_question(text: str) -> str:
     if sep and question and 0 < len(title.split()) <= 8 and title[:1].isupper() and not title.endswith((".", "?")):
         return title.strip()
     return text
+
+
+def _status_note(tail: str) -> bool:
+    """"mostly not DONE, some support for builds": a short note after a colon that states progress."""
+    from pipeline.labels import labels, norm
+
+    value = f" {norm(tail)} "
+    return len(tail.split()) <= 12 and any(f" {norm(w)} " in value or f" {norm(w)}," in value
+                                           for w in labels()["status_words"])
 
 
 def _is_timeline(text: str) -> bool:
@@ -412,6 +441,8 @@ def score(cand: Candidate, doc_has_roles: bool) -> float:
         s += 0.15 if cand.has_children else -0.2
     if cand.text.endswith("?"):
         s -= 0.4
+    if cand.definition:
+        s -= 0.5
     words = len(cand.text.split())
     if words > 80:
         s -= 0.2
