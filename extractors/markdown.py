@@ -18,6 +18,7 @@ _LINK = re.compile(r"(?<!!)\[([^\]]+)\]\s*(?:\((?:[^()]|\([^)]*\))*\)|\[[^\]]*\]
 _SHORTCUT = re.compile(r"(?<![!\]])\[([^\]]+)\](?![(\[:])")
 _CODE = re.compile(r"`([^`]+)`")
 _LINKED = "\x00"
+_AFTER_LINK = re.compile(f"{_LINKED}([ \t]+)\\[([^\\]]+)\\](?![(\\[:])")
 
 
 def inline_text(text: str, references: frozenset[str] = frozenset()) -> str:
@@ -32,6 +33,8 @@ def inline_text(text: str, references: frozenset[str] = frozenset()) -> str:
     if references:
         text = _SHORTCUT.sub(lambda m: f"{_LINKED}{m.group(1)}{_LINKED}" if m.group(1).lower() in references
                              else m.group(0), text)
+    # a bracketed name right after a link or badge is one more of them, defined or not ("![Team][] [compiler]")
+    text = _AFTER_LINK.sub(lambda m: f"{_LINKED}{m.group(1)}{_LINKED}{m.group(2)}{_LINKED}", text)
     text = re.sub(f"{_LINKED}[ \t]+{_LINKED}", ", ", text)
     return text.replace(_LINKED, "")
 

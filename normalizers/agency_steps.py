@@ -116,17 +116,21 @@ def merge_same_agency(hits: list[Hit], cell: CellText) -> list[Hit]:
 
 def merge_unit_into_owner(hits: list[Hit], cell: CellText) -> list[Hit]:
     """An unknown name in apposition to a known organisation's full name is a unit of it: one mention
-    with the organisation's id ("Development Centre, Organisation for Economic Co-operation and Development").
+    with the organisation's id ("Development Centre, Organisation for Economic Co-operation and Development");
+    an unknown name directly before a group word names that group ("Web Applications Working Group").
 
     A short acronym after the comma ("National Development Centre, UNDP") is a list, not an apposition.
     """
     out: list[Hit] = []
     for h in hits:
         prev = out[-1] if out else None
-        if (prev is not None and prev.agency_id is None and not prev.is_group and h.agency_id
-                and cell.text[prev.end:h.start].strip() == ","
+        unknown = prev is not None and prev.agency_id is None and not prev.is_group and not prev.silent
+        if (unknown and h.agency_id and cell.text[prev.end:h.start].strip() == ","
                 and len(cell.text[h.start:h.end].split()) >= _APPOSITION_WORDS):
             out[-1] = replace(h, start=prev.start)
+            continue
+        if unknown and h.is_group and not h.agency_id and not cell.text[prev.end:h.start].strip():
+            out[-1] = replace(h, start=prev.start)  # "Web Applications Working Group": a named group, one mention
             continue
         out.append(h)
     return out

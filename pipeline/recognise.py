@@ -210,6 +210,11 @@ def _owner(n: Node, by_node: dict[int, Candidate], heading_owner: dict[int, Cand
 def _give_field(owner: Candidate | None, key: str, label: str, value: str, n: Node) -> None:
     if owner is None or not value:
         return
+    if key in ("note", "other"):
+        lead = lead_in_prose(value)  # "Note: This work is a joint deliverable with the X Working Group."
+        if lead and not owner.leads:
+            owner.leads.append(LeadText(lead, Role.LEAD))
+        return
     if key == "timeline" and owner.timeline is None:
         owner.timeline = value
     elif key in _ROLE_KEYS:
@@ -386,7 +391,7 @@ def _table_candidates(n: Node, role: int, section: str | None, owner: Candidate 
         text = cells[item_cols[-1]]
         ref, text = _split_ref(text)
         cand = Candidate(n.index, "table_row", text, row.provenance, ref=ref, section=section,
-                         role=max(role, 1 if header is not None else 0), parent=owner)
+                         role=role or (1 if header is not None else 0), parent=owner)
         stages = [i for i, r in roles.items() if r == "timeline" and cells.get(i)]
         if len(stages) > 1 and header is not None:  # one date per stage column: "FPWD: 2015 | CR: Q3 2024"
             cand.timeline = " | ".join(f"{' '.join(header.cells[i].text.split())}: {cells[i]}" for i in stages)
@@ -449,13 +454,26 @@ def score(cand: Candidate, doc_has_roles: bool) -> float:
     return round(max(0.0, min(1.0, s)), 2)
 
 
-def decide(cands: list[Candidate], doc_has_roles: bool) -> list[Candidate]:
-    """Keep candidates scoring at or above THRESHOLD; a dropped parent hands its children to its own parent."""
-    kept = []
+def decide(cands: list[Candidate], doc_has_roles: bool, nodes: list[Node] | None = None) -> list[Candidate]:
+    """Keep candidates scoring at or above THRESHOLD; a dropped parent hands its children to its own parent.
+
+    Parallel headings (the terms of one definition list, the sub-headings of one section) are alike: when most
+    of a run of three or more is kept, the rest of the run is kept too unless it scores far lower."""
     for cand in cands:
         cand.score = score(cand, doc_has_roles)
-        if cand.score >= THRESHOLD:
-            kept.append(cand)
+    if nodes is not None:
+        runs: dict[tuple, list[Candidate]] = {}
+        for cand in cands:
+            if cand.method == "heading":
+                n = nodes[cand.node]
+                runs.setdefault((n.headings[-1:], n.level), []).append(cand)
+        for run in runs.values():
+            kept_share = sum(c.score >= THRESHOLD for c in run) / len(run)
+            if len(run) >= 3 and kept_share >= 0.5:
+                for cand in run:
+                    if THRESHOLD - 0.2 <= cand.score < THRESHOLD:
+                        cand.score = THRESHOLD
+    kept = [cand for cand in cands if cand.score >= THRESHOLD]
     alive = {id(c) for c in kept}
     for cand in kept:
         parent = cand.parent
@@ -470,5 +488,5 @@ def recognise(nodes: list[Node]) -> list[Candidate]:
     roles = node_roles(nodes)
     cands = candidates_of(nodes, roles)
     doc_has_roles = any(r > 0 for r in roles)
-    return decide(cands, doc_has_roles)
+    return decide(cands, doc_has_roles, nodes)
 

@@ -9,7 +9,6 @@ from pathlib import Path
 
 from pipeline.records import DocumentResult, Status
 
-
 LOW_CONFIDENCE = 0.7  # items below this were kept on weaker signals; the report counts them per document
 
 @dataclass
