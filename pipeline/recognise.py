@@ -15,7 +15,15 @@ from pipeline.labels import classify, in_list
 from pipeline.model import BlockKind, Provenance, Row
 from pipeline.outline import Node
 from pipeline.records import ItemKind, LeadText, Role
-from pipeline.vocabulary import commits, lead_in_prose, section_role, split_duration, split_field_line
+from pipeline.vocabulary import (
+    commits,
+    conditional_timing,
+    lead_in_prose,
+    names_section,
+    section_role,
+    split_duration,
+    split_field_line,
+)
 
 THRESHOLD = 0.5
 _INTRO_MAX = 80  # a longer "...:" lead-in is a sentence: its words are incidental, not a section label
@@ -232,7 +240,7 @@ def _heading_candidate(n: Node, role: int, section: str | None) -> Candidate | N
     if numbered:  # "Milestone #2 - v2 Cadastre UI", "Action 3: ..."
         ref, text = numbered.group(1).replace(" ", ""), numbered.group(2)
     else:
-        if section_role(text) != 0:
+        if names_section(text):
             return None  # "Deliverables", "Background": it names a kind of section
         ref, text = _split_ref(text)
     if len(text) < 2 or text.endswith("?"):
@@ -272,6 +280,8 @@ def _list_candidate(n: Node, role: int, section: str | None) -> Candidate | None
     text = _answer_of_question(text.rstrip(" ;；,:"))
     if timeline is None:
         text, timeline = split_duration(text)
+    if timeline is None:
+        timeline = conditional_timing(text)
     if len(text) < 2:
         return None
     return Candidate(n.index, "list_item", text, n.provenance, ref=ref, section=section, role=role,

@@ -37,6 +37,19 @@ def section_role(text: str) -> int:
     return (w > o) - (o > w)
 
 
+def names_section(text: str) -> bool:
+    """Whether a heading is a section kind ("Deliverables", "Expected results", "Background and description")
+    rather than a named thing that happens to contain such a word ("SPARQL 1.2 Service Description"): its
+    role words make up at least half of its words."""
+    if section_role(text) == 0:
+        return False
+    value = norm(text)
+    work, other = _roles()
+    covered = sum(len(m.group(0).split()) for p in (work, other) for m in p.finditer(value))
+    words = len(re.findall(r"\w+", value)) or 1
+    return covered * 2 >= words or bool(re.search(r"[\u3040-\u9fff]", value))
+
+
 @functools.cache
 def _field_lookup() -> tuple[tuple[str, str], ...]:
     pairs = [(norm(w), key) for key, words in labels()["field_labels"].items() for w in words]
@@ -124,3 +137,16 @@ def split_duration(text: str) -> tuple[str, str | None]:
     if not match:
         return text, None
     return text[: match.start()].rstrip(), match.group(1)
+
+
+@functools.cache
+def _condition() -> re.Pattern[str]:
+    cues = "|".join(_cue(c) for c in sorted(labels()["condition_cues"], key=len, reverse=True))
+    return re.compile(rf"(?<=\S)\s+((?i:{cues})\s+(?:[^,;.]|\.(?=\S)){{3,60}})\.?$")
+
+
+def conditional_timing(text: str) -> str | None:
+    """The closing condition of an item: ``conditional_timing("helm chart when the Operator becomes v1.0")``
+    -> "when the Operator becomes v1.0"; None without one."""
+    match = _condition().search(text.strip())
+    return match.group(1) if match and len(match.group(1).split()) <= 10 else None
