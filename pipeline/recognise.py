@@ -153,6 +153,20 @@ def mark_definition_lists(cands: list[Candidate], nodes: list[Node]) -> None:
                 cand.definition = True
 
 
+def drop_overview_echoes(cands: list[Candidate]) -> list[Candidate]:
+    """An overview list naming the sections that follow ("Workstreams: * Collector v1.0" ... "### Collector v1.0"):
+    each section's heading is the item, with the details under it, so the overview's line is not a second one."""
+    headed = {_key(c.text) for c in cands if c.method == "heading" and c.ref is None}
+    echoes = {id(c) for c in cands if c.method == "list_item" and _key(c.text) in headed}
+    if not echoes:
+        return cands
+    out = [c for c in cands if id(c) not in echoes]
+    for cand in out:
+        while cand.parent is not None and id(cand.parent) in echoes:
+            cand.parent = cand.parent.parent
+    return out
+
+
 def join_keyed_rows(cands: list[Candidate]) -> list[Candidate]:
     """A table row naming an item listed before (a milestone table, a budget table) gives that item its
     dates, leads and amounts instead of standing as an item of its own."""
@@ -279,7 +293,7 @@ def _list_candidate(n: Node, role: int, section: str | None) -> Candidate | None
         ref, text = _split_ref(text)
     text = _answer_of_question(text.rstrip(" ;；,:"))
     if timeline is None:
-        text, timeline = split_duration(text)
+        timeline = split_duration(text)[1]  # "(2 weeks)" stays in the text as printed, and is its timeline
     if timeline is None:
         timeline = conditional_timing(text)
     if len(text) < 2:
@@ -498,5 +512,5 @@ def recognise(nodes: list[Node]) -> list[Candidate]:
     roles = node_roles(nodes)
     cands = candidates_of(nodes, roles)
     doc_has_roles = any(r > 0 for r in roles)
-    return decide(cands, doc_has_roles, nodes)
+    return drop_overview_echoes(decide(cands, doc_has_roles, nodes))
 
