@@ -84,7 +84,7 @@ def test_every_document_is_read_and_every_item_says_how_it_was_found(dev):
     docs = {d["document_id"]: d for d in dev["documents"]}
     assert sorted(docs) == sorted(RECALL_FLOOR)
     assert all(d["status"] == "success" and d["items"] > 0 for d in docs.values())
-    assert {d["document_id"]: d["language"] for d in docs.values()}["dinum_plan_action_logiciels_libres_2021.md"] == "fr"
+    assert docs["dinum_plan_action_logiciels_libres_2021.md"]["language"] == "fr"
     assert all(i["method"] in METHODS and 0.5 <= i["confidence"] <= 1.0 for i in dev["work_items"])
 
 
@@ -111,7 +111,8 @@ def test_numbered_milestone_headings_with_label_lines(dev):
         ("v2 Cadastre UI", "Week 5 - 11", "heading")]
     assert [lead["agency_text"] for lead in _of(dev, "leads", cadastre[0])] == ["Vishal"]
     # "Design/PM = Graven" is a role line, not a lead and not an item; Graven leads milestone 5 only
-    graven = {lead["item_id"] for lead in dev["leads"] if lead["document_id"] == doc and lead["agency_text"] == "Graven"}
+    graven = {lead["item_id"] for lead in dev["leads"]
+              if lead["document_id"] == doc and lead["agency_text"] == "Graven"}
     (site,) = [i for i in _items(dev, doc) if i["ref"] == "#5"]
     assert graven == {site["item_id"]}
     assert not [i for i in _items(dev, doc) if "=" in i["text"] or "Salaries" in i["text"]]
@@ -164,7 +165,8 @@ def test_numbered_actions_under_unlabelled_axes(dev):
 
 def test_task_tables_with_owner_handles_badges_and_help_wanted(dev):
     doc = "rust_goal_rust_for_linux_2025h1.md"
-    author = next(i for i in _items(dev, doc) if i["text"] == "Author RFC" and i["section"] == "ABI-modifying compiler flags")
+    author = next(i for i in _items(dev, doc)
+                  if i["text"] == "Author RFC" and i["section"] == "ABI-modifying compiler flags")
     assert [lead["agency_text"] for lead in _of(dev, "leads", author)] == ["@darksonn"]
     support = _item(dev, doc, "Discussion and moral support")
     assert [lead["agency_text"] for lead in _of(dev, "leads", support)] == ["Team", "compiler", "rustdoc", "cargo"]
