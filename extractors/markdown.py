@@ -1,17 +1,18 @@
-"""Markdown extractor: headings, paragraphs, list items and pipe tables with HTML cells."""
+"""Markdown extractor: a CommonMark parser (markdown-it-py, with pipe tables) gives headings, paragraphs, nested
+list items and tables; their source text (HTML fragments in cells included) becomes plain text."""
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
 
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
 from extractors.fragments import fragment_to_text, starts_bold
 from extractors.lines import read_lines, split_marker
 from pipeline.model import Block, BlockKind, Cell, Document, Format, Provenance, Row
 
-_HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
-_SEPARATOR = re.compile(r"^\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$")
-_RULE = re.compile(r"^\s*(-{3,}|\*{3,}|_{3,})\s*$")
 _REF_DEF = re.compile(r"^\s{0,3}\[([^\]]+)\]:\s*\S+")
 _IMAGE = re.compile(r"!\[([^\]]*)\]\s*(?:\((?:[^()]|\([^)]*\))*\)|\[[^\]]*\])?")
 _LINK = re.compile(r"(?<!!)\[([^\]]+)\]\s*(?:\((?:[^()]|\([^)]*\))*\)|\[[^\]]*\])")
@@ -39,80 +40,141 @@ def inline_text(text: str, references: frozenset[str] = frozenset()) -> str:
     return text.replace(_LINKED, "")
 
 
-def split_pipe_row(line: str) -> list[str]:
-    """Cells of a pipe-table line: ``split_pipe_row("| a | b |")`` -> ``["a", "b"]``."""
-    body = line.strip()
-    if body.startswith("|"):
-        body = body[1:]
-    if body.endswith("|"):
-        body = body[:-1]
-    return [c.strip() for c in body.split("|")]
+def _parser() -> MarkdownIt:
+    return MarkdownIt("commonmark", {"html": True}).enable("table")
 
 
-def _table(lines: list[tuple[int, str]], refs: frozenset[str]) -> Block:
-    rows = []
-    for number, line in lines:
-        if _SEPARATOR.match(line):
-            continue
-        raw = split_pipe_row(line)
-        cells = tuple(Cell(fragment_to_text(inline_text(c, refs)), starts_bold(c)) for c in raw)
-        rows.append(Row(cells, Provenance(line_start=number, line_end=number)))
-    first, last = lines[0][0], lines[-1][0]
-    return Block(BlockKind.TABLE, provenance=Provenance(line_start=first, line_end=last), rows=tuple(rows))
+def _prov(token: Token, offset: int = 0) -> Provenance:
+    if not token.map:
+        return Provenance()
+    return Provenance(line_start=token.map[0] + 1 + offset, line_end=max(token.map[0] + 1, token.map[1]) + offset)
 
 
-def _text_block(lines: list[tuple[int, str]], refs: frozenset[str]) -> Block:
-    first, last = lines[0][0], lines[-1][0]
-    prov = Provenance(line_start=first, line_end=last)
-    head = inline_text(lines[0][1], refs)
-    raw = inline_text(" ".join(line.strip() for _, line in lines), refs)
-    heading = _HEADING.match(head)
-    if heading:
-        return Block(BlockKind.HEADING, fragment_to_text(heading.group(2)), prov, level=len(heading.group(1)),
-                     bold=True)
-    marker, rest, indent = split_marker(raw if head.lstrip() == head else " " * (len(head) - len(head.lstrip())) + raw)
-    if marker is not None:
-        return Block(BlockKind.LIST_ITEM, fragment_to_text(rest), prov, level=indent // 2,
-                     marker=marker, bold=starts_bold(rest))
-    return Block(BlockKind.PARAGRAPH, fragment_to_text(raw), prov, bold=starts_bold(raw))
+def _text(raw: str, refs: frozenset[str]) -> str:
+    return fragment_to_text(inline_text(raw, refs))
+
+
+class _Walker:
+    """Turns the parser's token stream into blocks: list nesting from the list depth, one block per item."""
+
+    def __init__(self, lines: list[str], refs: frozenset[str]) -> None:
+        self.lines = lines
+        self.refs = refs
+        self.blocks: list[Block] = []
+        self.lists: list[Token] = []  # open list tokens (bullet_list_open / ordered_list_open)
+        self.items: list[dict] = []  # open list items: {"token", "number", "parts", "level"}
+
+    def run(self, tokens: list[Token]) -> list[Block]:
+        i = 0
+        while i < len(tokens):
+            i = self.step(tokens, i)
+        return self.blocks
+
+    def step(self, tokens: list[Token], i: int) -> int:
+        tok = tokens[i]
+        kind = tok.type
+        if kind in ("bullet_list_open", "ordered_list_open"):
+            self.flush_item()
+            self.lists.append(tok)
+            tok.meta["count"] = 0
+        elif kind in ("bullet_list_close", "ordered_list_close"):
+            self.flush_item()
+            self.lists.pop()
+        elif kind == "list_item_open":
+            self.flush_item()
+            owner = self.lists[-1]
+            number = int(tok.info) if tok.info.isdigit() else int(owner.attrGet("start") or 1) + owner.meta["count"]
+            owner.meta["count"] += 1
+            marker = f"{number}{tok.markup}" if owner.type == "ordered_list_open" else tok.markup
+            # "- 1. Text": a bullet whose only content is a numbered list is one item, not two levels
+            wrapper = i + 1 < len(tokens) and tokens[i + 1].type in ("bullet_list_open", "ordered_list_open")
+            wrappers = sum(1 for it in self.items if it["wrapper"])
+            self.items.append({"token": tok, "marker": marker, "parts": [], "wrapper": wrapper,
+                               "level": len(self.lists) - 1 - wrappers})
+        elif kind == "list_item_close":
+            self.flush_item()
+            self.items.pop()
+        elif kind == "heading_open":
+            raw = tokens[i + 1].content
+            self.flush_item()
+            text = _text(raw, self.refs)
+            if text:
+                self.blocks.append(Block(BlockKind.HEADING, text, _prov(tok), level=int(tok.tag[1]), bold=True))
+            return i + 3
+        elif kind == "paragraph_open":
+            self.text_block(" ".join(tokens[i + 1].content.split("\n")), tok)
+            return i + 3
+        elif kind in ("html_block", "code_block", "fence"):
+            self.text_block(tok.content.strip(), tok)
+        elif kind == "table_open":
+            end = next(j for j in range(i, len(tokens)) if tokens[j].type == "table_close")
+            self.flush_item()
+            self.blocks.append(self.table(tokens[i:end + 1]))
+            return end + 1
+        return i + 1
+
+    def text_block(self, raw: str, tok: Token) -> None:
+        if not raw.strip():
+            return
+        if self.items and self.items[-1]["token"] is not None:
+            self.items[-1]["parts"].append((raw, tok))
+            return
+        text = _text(raw, self.refs)
+        if text:
+            self.blocks.append(Block(BlockKind.PARAGRAPH, text, _prov(tok), bold=starts_bold(raw)))
+
+    def flush_item(self) -> None:
+        """The open item's paragraphs become one list item (later paragraphs on lines of their own)."""
+        if not self.items or not self.items[-1]["parts"]:
+            return
+        item = self.items[-1]
+        raws = [raw for raw, _ in item["parts"]]
+        marker, level = item["marker"], item["level"]
+        inner, rest, _ = split_marker(raws[0])  # "- 1. Title": the typed number is the item's marker
+        if inner is not None and marker in ("-", "*", "+") and inner.strip("()")[:1].isalnum():
+            marker, raws[0] = inner, rest
+        text = "\n".join(t for t in (_text(raw, self.refs) for raw in raws) if t)
+        first, last = item["parts"][0][1], item["parts"][-1][1]
+        prov = Provenance(line_start=_prov(first).line_start, line_end=_prov(last).line_end)
+        if text:
+            self.blocks.append(Block(BlockKind.LIST_ITEM, text, prov, level=level, marker=marker,
+                                     bold=starts_bold(raws[0])))
+        item["parts"] = []
+
+    def table(self, tokens: list[Token]) -> Block:
+        rows: list[Row] = []
+        cells: list[Cell] = []
+        row_tok: Token | None = None
+        for tok in tokens:
+            if tok.type == "tr_open":
+                cells, row_tok = [], tok
+            elif tok.type == "inline":
+                raw = tok.content
+                cells.append(Cell(_text(raw, self.refs), starts_bold(raw)))
+            elif tok.type == "tr_close" and row_tok is not None:
+                rows.append(Row(tuple(cells), _prov(row_tok)))
+        width = max((len(r.cells) for r in rows), default=0)
+        rows = [Row(r.cells + (Cell(""),) * (width - len(r.cells)), r.provenance) for r in rows]
+        return Block(BlockKind.TABLE, provenance=_prov(tokens[0]), rows=tuple(rows))
+
+
+def _without_front_matter(lines: list[str]) -> list[str]:
+    """A YAML front matter block (``---`` ... ``---`` on the first lines) is metadata, not text: blanked, so
+    line numbers stay those of the file."""
+    if not lines or lines[0].strip() != "---":
+        return lines
+    end = next((i for i in range(1, min(len(lines), 200)) if lines[i].strip() in ("---", "...")), None)
+    if end is None:
+        return lines
+    return [""] * (end + 1) + lines[end + 1:]
 
 
 def extract(path: Path) -> Document:
     """Parse a markdown workplan: ``extract(Path("plan.md")).blocks[0].kind`` -> ``BlockKind.HEADING``."""
-    lines = read_lines(path)
+    lines = _without_front_matter(read_lines(path))
     refs = frozenset(m.group(1).lower() for m in map(_REF_DEF.match, lines) if m)
     lines = ["" if _REF_DEF.match(line) else line for line in lines]  # link reference definitions print nothing
-    blocks: list[Block] = []
-    pending: list[tuple[int, str]] = []
-    table: list[tuple[int, str]] = []
-
-    def flush() -> None:
-        if table:
-            blocks.append(_table(table, refs))
-            table.clear()
-        if pending:
-            block = _text_block(pending, refs)
-            if block.text:
-                blocks.append(block)
-            pending.clear()
-
-    for number, line in enumerate(lines, start=1):
-        stripped = line.strip()
-        if stripped.startswith("|"):
-            if pending:
-                flush()
-            table.append((number, line))
-            continue
-        if table:
-            flush()
-        if not stripped or _RULE.match(stripped):
-            flush()
-            continue
-        if _HEADING.match(stripped) or split_marker(line)[0] is not None:
-            flush()
-        pending.append((number, line))
-        if _HEADING.match(stripped):
-            flush()
-    flush()
+    tokens = _parser().parse("\n".join(lines))
+    blocks = _Walker(lines, refs).run(tokens)
     title = next((b.text for b in blocks if b.kind in (BlockKind.HEADING, BlockKind.PARAGRAPH)), None)
     return Document(source=path.name, format=Format.MARKDOWN, blocks=tuple(blocks), title=title)

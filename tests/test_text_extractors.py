@@ -126,3 +126,28 @@ def test_ids_are_deterministic():
     first = [i.item_id for i in assemble(doc, "gmg.md")[0]]
     again = [i.item_id for i in assemble(markdown.extract(RAW / "gmg_multi_annual_workplan_2016_2018.md"), "gmg.md")[0]]
     assert first == again and len(set(first)) == len(first)
+
+
+def test_markdown_is_read_by_a_commonmark_parser(tmp_path):
+    source = tmp_path / "plan.md"
+    source.write_text(
+        "---\ntitle: Plan\n---\n\nPlan 2025\n=========\n\n## Deliverables\n\n"
+        "1. Publish the [guide](https://example.org/guide) (2 weeks)\n"
+        "   * Draft `v1` with ![Team][] [compiler][]\n"
+        "     * Review\n\n"
+        "> Quoted note\n\n"
+        "Milestone | Budget\n--- | ---\nGuide | $6,000\n\n[compiler]: https://example.org/compiler\n",
+        encoding="utf-8",
+    )
+    doc = markdown.extract(source)
+    got = [(b.kind.value, b.level, b.marker, b.text, b.provenance.line_start) for b in doc.blocks]
+    assert got == [
+        ("heading", 1, None, "Plan 2025", 5),  # setext heading; the front matter is no text
+        ("heading", 2, None, "Deliverables", 8),
+        ("list_item", 0, "1.", "Publish the guide (2 weeks)", 10),
+        ("list_item", 1, "*", "Draft v1 with Team, compiler", 11),
+        ("list_item", 2, "*", "Review", 12),
+        ("paragraph", 0, None, "Quoted note", 14),
+        ("table", 0, None, "", 16),
+    ]
+    assert [r.texts for r in doc.blocks[-1].rows] == [["Milestone", "Budget"], ["Guide", "$6,000"]]
