@@ -19,7 +19,7 @@ from pdfplumber.utils.exceptions import PdfminerException
 from extractors.pdf_blocks import build_blocks
 from extractors.pdf_chars import lean_chars
 from extractors.pdf_layout import PageItems, measure, running_lines
-from extractors.pdf_lines import Line, chars_to_lines
+from extractors.pdf_lines import Line, chars_to_lines, mark_drawn_bullets
 from extractors.pdf_tables import TABLE_SETTINGS, RawTable, bucket_chars, make_cell_lines, raw_tables, to_fragment
 from pipeline.errors import EmptyDocument, EncryptedPdf, ScannedDocument, UnreadableDocument
 from pipeline.model import BlockKind, Document, Format
@@ -81,10 +81,26 @@ class _PageReader(PageBatch):
             return
         self.text_pages += 1
         self.glyph_spaces = self.glyph_spaces or any(c["text"] == " " for c in chars)
-        self.lines.append(chars_to_lines(bucket_chars(chars, tables), number))
+        lines = chars_to_lines(bucket_chars(chars, tables), number)
+        mark_drawn_bullets(lines, _bullet_shapes(page))
+        self.lines.append(lines)
         for table in tables:
             make_cell_lines(table)
         self.tables.append(tables)
+
+
+def _bullet_shapes(page: Any) -> list[tuple[float, float, float, float]]:
+    """Small filled dots and squares drawn as graphics (a browser prints list bullets this way, not as text)."""
+    try:
+        shapes = [*page.curves, *page.rects]
+    except _DAMAGE:
+        return []
+    out = []
+    for s in shapes:
+        w, h = s["x1"] - s["x0"], s["bottom"] - s["top"]
+        if 1.5 <= w <= 7 and 1.5 <= h <= 7 and abs(w - h) <= 1.5 and s.get("fill"):
+            out.append((s["x0"], s["top"], s["x1"], s["bottom"]))
+    return out
 
 
 def extract(path: Path, batches: list[PageBatch] | None = None) -> Document:

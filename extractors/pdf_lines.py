@@ -211,3 +211,18 @@ def split_marker(text: str) -> tuple[str | None, str]:
 def normalise_key(text: str) -> str:
     """Key for recurring lines, case, spacing and digits ignored: "September 18, 2016" -> "september ##, ####"."""
     return re.sub(r"\d", "#", " ".join(text.lower().split()))
+
+
+def mark_drawn_bullets(lines: list[Line], shapes: Sequence[tuple[float, float, float, float]]) -> None:
+    """A bullet drawn as a small dot just left of a line, at its height, opens a list item: the line gets a
+    "•" marker and starts where the dot is, so nesting follows the dots' indentation."""
+    if not shapes:
+        return
+    for line in lines:
+        middle = (line.top + line.bottom) / 2
+        for x0, top, x1, bottom in shapes:
+            if top - 1 <= middle <= bottom + 1 + (line.bottom - line.top) / 2 and 1 <= line.x0 - x1 <= 24:
+                if not split_marker(line.text)[0]:
+                    line.text = f"• {line.text}"
+                    line.x0 = x0
+                break

@@ -272,3 +272,14 @@ def test_lean_chars_equal_pdfplumbers_own_on_every_key_they_keep(stem):
             assert "non_stroking_color" not in page.chars[0] and "non_stroking_color" in full_page.chars[0]
             assert page.rects == full_page.rects and page.lines == full_page.lines  # other objects: untouched
             assert page.extract_text() == full_page.extract_text()
+
+
+def test_bullets_drawn_as_graphics_open_list_items():
+    # headless Chromium prints list bullets as small filled paths, not as text: the dot makes the list item
+    doc = extract(FIXTURES / "chromium" / "un_network_workplan_2021_2022_webpage_portrait.pdf")
+    items = [(b.text, b.marker, b.provenance.page) for b in doc.blocks if b.kind is BlockKind.LIST_ITEM]
+    assert ("Roll-out of guidance and tools from CWG 2.1\nTimeline: 2021", "•", 1) in items
+    assert ("Workplan 2021-2022", "•", 1) in items
+    # a line with no dot beside it stays a paragraph
+    paragraphs = [b.text for b in doc.blocks if b.kind is BlockKind.PARAGRAPH]
+    assert "Co-leads: IOM, UNDP" in paragraphs
