@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import struct
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -19,10 +19,10 @@ from pdfplumber.utils.exceptions import PdfminerException
 from extractors.pdf_blocks import build_blocks
 from extractors.pdf_chars import lean_chars
 from extractors.pdf_layout import PageItems, measure, running_lines
-from extractors.pdf_lines import Line, chars_to_lines, mark_drawn_bullets
+from extractors.pdf_lines import LINE_HYPHEN, Line, chars_to_lines, mark_drawn_bullets, settle_line_hyphens
 from extractors.pdf_tables import TABLE_SETTINGS, RawTable, bucket_chars, make_cell_lines, raw_tables, to_fragment
 from pipeline.errors import EmptyDocument, EncryptedPdf, ScannedDocument, UnreadableDocument
-from pipeline.model import BlockKind, Document, Format
+from pipeline.model import Block, BlockKind, Cell, Document, Format, Row
 
 log = logging.getLogger(__name__)
 
@@ -127,12 +127,31 @@ def extract(path: Path, batches: list[PageBatch] | None = None) -> Document:
         fragments = [to_fragment(t, stats.is_gap, stats.glyph_spaces) for t in tables]
         items = sorted([*lines, *fragments], key=lambda item: item.top if isinstance(item, Line) else item.bbox[1])
         pages.append(PageItems(number, items))
-    blocks = build_blocks(pages, running_lines(pages, stats), stats)
+    blocks = settle_hyphens(build_blocks(pages, running_lines(pages, stats), stats))
     title = next((b.text for b in blocks if b.kind is BlockKind.HEADING), None)
     for warning in reader.warnings:
         log.warning("%s: %s", path.name, warning)
     warnings = tuple(reader.warnings)
     return Document(path.name, Format.PDF, tuple(blocks), pages=reader.page_count, title=title, warnings=warnings)
+
+
+def settle_hyphens(blocks: list[Block]) -> list[Block]:
+    """Line-end hyphens resolved against the whole document's words (see ``settle_line_hyphens``)."""
+    texts = [b.text for b in blocks] + [c.text for b in blocks for r in b.rows for c in r.cells]
+    fixes = settle_line_hyphens(texts)
+
+    def fix(text: str) -> str:
+        if LINE_HYPHEN not in text:
+            return text
+        for broken, whole in fixes.items():
+            text = text.replace(broken, whole)
+        return text.replace(LINE_HYPHEN, "-")
+
+    out = []
+    for b in blocks:
+        rows = tuple(Row(tuple(Cell(fix(c.text), c.bold) for c in r.cells), r.provenance) for r in b.rows)
+        out.append(replace(b, text=fix(b.text), rows=rows))
+    return out
 
 
 def count_pages(path: Path) -> int:

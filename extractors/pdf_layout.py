@@ -128,7 +128,10 @@ def running_lines(pages: Sequence[PageItems], stats: LayoutStats) -> set[tuple[i
             continue
         later = [o for o in occ if o.page != 1]
         near = [o for o in later if o.isolated and (set(neighbours[o.index]) & header_at)]
-        if later and len(near) >= 0.8 * len(later):
+        # a header band sits at the top or bottom of its pages: a recurring label mid-page ("¿Quién ejecuta?",
+        # "Contact") introduces that page's content
+        banded = [o for o in later if o.index[1] <= 1 or o.index[1] >= len(pages[o.index[0]].items) - 2]
+        if later and len(near) >= 0.8 * len(later) and len(banded) >= 0.8 * len(later):
             primary.add(key)
     drop = set()
     for key in primary:

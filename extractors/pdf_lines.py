@@ -147,6 +147,25 @@ def is_soft_break(prev: Line, nxt: Line, right: float, glyph_spaces: bool) -> bo
     return prev.x1 + needed > right - max(1.0, 0.25 * nxt.size)
 
 
+LINE_HYPHEN = "\u00ad"  # a hyphen that ended a line, before the words on both sides were joined
+_HYPHENATED = re.compile(rf"(\w+){LINE_HYPHEN}(\w+)")
+
+
+def settle_line_hyphens(texts: list[str]) -> dict[str, str]:
+    """Each word broken by a hyphen at a line end, as it should read: closed up where the document prints the
+    whole word elsewhere ("Tecnolo-" + "gías" -> "Tecnologías"), else the hyphen kept ("sex-disaggregated").
+
+    ``settle_line_hyphens(["Tecnolo\u00adgías", "Tecnologías"])`` -> ``{"Tecnolo\u00adgías": "Tecnologías"}``.
+    """
+    words = {w.lower() for text in texts for w in re.findall(r"\w+", text.replace(LINE_HYPHEN, "-"))}
+    out = {}
+    for text in texts:
+        for m in _HYPHENATED.finditer(text):
+            whole = m.group(1) + m.group(2)
+            out[m.group(0)] = whole if whole.lower() in words else f"{m.group(1)}-{m.group(2)}"
+    return out
+
+
 def join_lines(prev_text: str, prev: Line, nxt: Line, right: float) -> str:
     """Join two wrapped lines: "co-" + "Chairs" -> "co-Chairs", "IOM/" + "UNDP" -> "IOM/UNDP".
 
@@ -155,6 +174,10 @@ def join_lines(prev_text: str, prev: Line, nxt: Line, right: float) -> str:
     """
     if prev.trailing_space:
         return f"{prev_text} {nxt.text}"
+    if re.search(r"[^\W\d_]-$", prev_text) and nxt.text[:1].islower():
+        # "Tecnolo-" + "gías" or "sex-" + "disaggregated": a syllable break or a compound, told apart once the
+        # whole document is read (``settle_line_hyphens``)
+        return prev_text[:-1] + LINE_HYPHEN + nxt.text
     if re.search(r"\w[-/–—]$", prev_text):
         return prev_text + nxt.text
     if _cut_word(prev, nxt, right):

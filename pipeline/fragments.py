@@ -22,7 +22,9 @@ def remove_running_headers(blocks: list[Block]) -> list[Block]:
     A text counts as a running header when it appears three times or more as a standalone line,
     is short, and is not a label ("Activities:") the assembler needs.
     """
-    if not any(b.provenance.page for b in blocks) and not _has_page_marks(blocks):
+    if any(b.provenance.page for b in blocks):
+        return blocks  # a PDF: its extractor told running headers by their place on the page already
+    if not _has_page_marks(blocks):
         return blocks  # no pages, so no running headers: a repeated line is content ("Expected completion: Q1")
     counts = Counter(norm(b.text) for b in blocks if b.kind in (BlockKind.PARAGRAPH, BlockKind.HEADING))
     repeated = {

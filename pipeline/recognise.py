@@ -9,11 +9,12 @@ role, fields, form, numbering) score above a threshold. Nothing here knows a par
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from pipeline.labels import classify, in_list
 from pipeline.model import BlockKind, Provenance, Row
-from pipeline.outline import Node
+from pipeline.outline import RUN_IN_LEVEL, Node
 from pipeline.records import ItemKind, LeadText, Role
 from pipeline.vocabulary import (
     commits,
@@ -93,15 +94,26 @@ def _inherit(nodes: list[Node], own: list[int]) -> list[int]:
 
 
 # -- candidates -------------------------------------------------------------------------------------------
-def candidates_of(nodes: list[Node], roles: list[int]) -> list[Candidate]:
-    """Every node that could be a work item, in reading order; label lines become fields, not candidates."""
+def candidates_of(nodes: list[Node], roles: list[int],
+                  block_leads: list[tuple[Candidate | None, LeadText]] | None = None) -> list[Candidate]:
+    """Every node that could be a work item, in reading order; label lines become fields, not candidates.
+
+    ``block_leads`` collects the leads printed under a lead-label heading ("¿Quién ejecuta?" then a paragraph
+    naming the body), with the candidate that heads their block if any: they are placed after the decision,
+    when it is known which candidates are items."""
     out: list[Candidate] = []
     by_node: dict[int, Candidate] = {}
     heading_owner: dict[int, Candidate] = {}
+    label_headings: dict[int, tuple[str, str]] = {}  # a heading that is a field label ("¿Quién ejecuta?")
+    seen_labels: set[int] = set()
     for n in nodes:
         section = nodes[n.headings[-1]].text if n.headings else None
         owner = _owner(n, by_node, heading_owner)
         if n.kind is BlockKind.HEADING:
+            label = split_field_line(n.text + (" " if n.text.rstrip().endswith("?") else ": "))
+            if label is not None and label[0] in _ROLE_KEYS and not label[2]:
+                label_headings[n.index] = (label[0], label[1])
+                continue
             cand = _heading_candidate(n, roles[n.index], section)
             if cand is not None:
                 cand.parent = next((heading_owner[h] for h in reversed(n.headings) if h in heading_owner), None)
@@ -112,7 +124,13 @@ def candidates_of(nodes: list[Node], roles: list[int]) -> list[Candidate]:
         if n.kind is BlockKind.TABLE:
             out.extend(_table_candidates(n, roles[n.index], section, owner))
             continue
+        under = label_headings.get(n.headings[-1]) if n.headings else None
         label = split_field_line(n.text)
+        if under is not None and label is None and n.kind is BlockKind.PARAGRAPH:
+            if n.headings[-1] not in seen_labels and block_leads is not None:
+                seen_labels.add(n.headings[-1])
+                block_leads.append((owner, LeadText(" ".join(n.text.split()), _ROLE_KEYS[under[0]])))
+            continue
         if label is not None and n.kind is not BlockKind.HEADING:
             _give_field(owner, *label, n)
             continue
@@ -133,6 +151,36 @@ def candidates_of(nodes: list[Node], roles: list[int]) -> list[Candidate]:
         if cand.timeline is None:
             cand.timeline = _context_timeline(nodes, nodes[cand.node])
     return out
+
+
+def place_block_leads(kept: list[Candidate], block_leads: list[tuple[Candidate | None, LeadText]]) -> None:
+    """Each lead block's lead goes to the kept item heading its block. Blocks with no such item (their titles
+    are not in the text, printed as images, while their lead labels are) are aligned with a numbered list
+    before them (an index of commitments) that has exactly as many items: the k-th block's lead belongs to
+    the k-th item."""
+    alive = {id(c) for c in kept}
+    shared = Counter(id(owner) for owner, _ in block_leads if owner is not None)
+    leads = []
+    for owner, lead in block_leads:
+        # a heading over several lead blocks (a chapter over its commitments) is not the item of any of them
+        if owner is not None and id(owner) in alive and shared[id(owner)] == 1:
+            owner.leads.append(lead)
+        else:
+            leads.append(lead)
+    if not leads:
+        return
+    cands = kept
+    runs: dict[tuple, list[Candidate]] = {}
+    for cand in cands:
+        if cand.method == "list_item" and cand.ref and cand.ref.isdigit():
+            runs.setdefault((id(cand.parent), cand.section), []).append(cand)
+    for run in runs.values():
+        numbers = [int(c.ref or 0) for c in run]
+        if len(run) == len(leads) and numbers == list(range(1, len(run) + 1)):
+            for cand, lead in zip(run, leads, strict=True):
+                if not cand.leads:
+                    cand.leads.append(lead)
+            return
 
 
 _DEFINITION = re.compile(r"^([^\d\-–:=]{2,40}?)\s[-–]\s\S")
@@ -249,6 +297,8 @@ def _heading_candidate(n: Node, role: int, section: str | None) -> Candidate | N
     """A heading is a candidate unless it names a kind of section itself ("Deliverables", "Background")."""
     if n.level <= 1 and not n.headings:
         return None  # the document's title
+    if n.level == RUN_IN_LEVEL and n.block is not None and n.block.kind is not BlockKind.HEADING:
+        return None  # a bold run-in label ("Software Functionality") groups items; it is none itself
     text, ref = n.text.rstrip(":："), None
     numbered = _NUMBERED_HEADING.match(text)
     if numbered:  # "Milestone #2 - v2 Cadastre UI", "Action 3: ..."
@@ -510,7 +560,10 @@ def decide(cands: list[Candidate], doc_has_roles: bool, nodes: list[Node] | None
 def recognise(nodes: list[Node]) -> list[Candidate]:
     """The kept candidates of an outline, parents linked, in reading order."""
     roles = node_roles(nodes)
-    cands = candidates_of(nodes, roles)
+    block_leads: list[tuple[Candidate | None, LeadText]] = []
+    cands = candidates_of(nodes, roles, block_leads)
     doc_has_roles = any(r > 0 for r in roles)
-    return drop_overview_echoes(decide(cands, doc_has_roles, nodes))
+    kept = drop_overview_echoes(decide(cands, doc_has_roles, nodes))
+    place_block_leads(kept, block_leads)
+    return kept
 
