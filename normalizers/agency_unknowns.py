@@ -72,7 +72,9 @@ def _strip_chunk(cell: CellText, c0: int, c1: int) -> tuple[int, int]:
 
 def _is_name(cell: CellText, words: list[str]) -> bool:
     """A short run of capitalised words (with lower-case connectors inside) that is not a known non-name."""
-    if not words or len(words) > _MAX_NAME_WORDS or not words[0][:1].isupper():
+    # "Secretaría de Transparencia de la Presidencia de la República": connectors do not count toward the length
+    named = [w for w in words if fold_phrase(w) not in cell.lex.name_connectors]
+    if not words or len(named) > _MAX_NAME_WORDS or not words[0][:1].isupper():
         return False
     if any(ch.isdigit() for w in words for ch in w):
         return False
@@ -112,15 +114,33 @@ def _resolve_chunk(hits: list[Hit], cell: CellText, c0: int, c1: int) -> list[Hi
 
 def _pieces(cell: CellText, s0: int, s1: int) -> list[tuple[int, int]]:
     """The chunk cut at conjunctions, each piece without surrounding blanks (a long list of unknown names
-    joined by "and" is several names even when the whole is too long to be one)."""
-    pieces, pos = [], s0
+    joined by "and" is several names even when the whole is too long to be one).
+
+    A piece after a conjunction that names no body of its own (no organisation word such as "Ministry",
+    "Institute", "Secretaría", no acronym) goes on with the name before it: "Ministerio de Hacienda y Crédito
+    Público" is one ministry, "Acme Foundation and Bar Institute" two bodies.
+    """
+    cuts, pos = [], s0
     for m in _WORD.finditer(cell.text, s0, s1):
         if m.group(0) in cell.lex.conjunctions:
-            pieces.append((pos, m.start()))
+            cuts.append((pos, m.start()))
             pos = m.end()
-    pieces.append((pos, s1))
+    cuts.append((pos, s1))
+    pieces: list[tuple[int, int]] = []
+    for a, b in cuts:
+        if pieces and not _names_a_body(cell, cell.text[a:b]):
+            merged = (pieces[-1][0], b)
+            if _is_name(cell, cell.text[merged[0]:merged[1]].split()):
+                pieces[-1] = merged
+                continue
+        pieces.append((a, b))
     return [(a + len(cell.text[a:b]) - len(cell.text[a:b].lstrip()), a + len(cell.text[a:b].rstrip()))
             for a, b in pieces]
+
+
+def _names_a_body(cell: CellText, piece: str) -> bool:
+    words = [w.strip(_TRIM) for w in piece.split()]
+    return any(fold_phrase(w) in cell.lex.organisation_heads or _ACRONYM.fullmatch(w) for w in words if w)
 
 
 def _continues(cell: CellText, between: str) -> bool:
