@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from normalizers import normalize_timeline, resolve_agencies, split_funders
 from pipeline.fragments import is_placeholder
-from pipeline.records import AgencyMention, ErrorItem, Role, WorkItem
+from pipeline.records import LEAD_ROLES, AgencyMention, ErrorItem, Role, WorkItem
 
 
 @dataclass
@@ -59,17 +59,20 @@ def timeline_row(item: WorkItem, lang: str, context_year: int | None, source_fil
 def lead_rows(item: WorkItem, text: str, role: Role, inherited: bool, scope: str, lang: str, source_file: str,
               out: NormalizedRows) -> None:
     base = {"item_id": item.item_id, "document_id": item.document_id, "inherited": inherited, "scope": scope,
-            "source_text": text, "source_role": role.value}
-    if is_placeholder(text):  # "TBC": the lead is still to be confirmed
-        out.leads.append({**base, "agency_text": text, "agency_id": None, "role": role.value, "is_group": False})
+            "source_text": text, "source_role": role.value, "placeholder": False}
+    if is_placeholder(text):  # "TBC", "Help Wanted": the lead is still to be found, no organisation
+        out.leads.append({**base, "agency_text": text, "agency_id": None, "role": role.value, "is_group": False,
+                          "placeholder": True})
         return
     mentions = _mentions(text, lang, role)
     if not mentions:
         out.leads.append({**base, "agency_text": text, "agency_id": None, "role": role.value, "is_group": False})
     mentions = mentions + uncovered_names(text, mentions)
     for m in mentions:
+        # a name the resolver took from a lead cell keeps the cell's own role unless the words say otherwise
+        own = m.role if m.role is not None and role in LEAD_ROLES else role
         out.leads.append({**base, "agency_text": m.text, "agency_id": m.agency_id,
-                          "role": (m.role or role).value, "is_group": m.is_group})
+                          "role": own.value, "is_group": m.is_group})
         if m.agency_id is None and not m.is_group and m.text not in out.unresolved:
             out.unresolved.add(m.text)
             out.warnings.append(ErrorItem(source_file, "normalize", "unresolved_organisation",

@@ -37,7 +37,7 @@ _NUMBERED_HEADING = re.compile(r"^\s*\w[\w ]{0,24}?\s*(#\s?\d{1,3}|\d{1,3}(?:\.\
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+")
 _URL_ONLY = re.compile(r"^\W*(?:https?://|www\.)\S+\W*(?:[&,]\s*(?:https?://|www\.)\S+\W*)*$")
 _HANDLE = re.compile(r"^@[\w-]+$")
-_ROLE_KEYS = {"lead": Role.LEAD, "co-lead": Role.CO_LEAD}
+_ROLE_KEYS = {"lead": Role.LEAD, "co-lead": Role.CO_LEAD, "partner": Role.PARTNER, "contact": Role.CONTACT}
 
 
 @dataclass
@@ -111,7 +111,7 @@ def candidates_of(nodes: list[Node], roles: list[int],
         owner = _owner(n, by_node, heading_owner)
         if n.kind is BlockKind.HEADING:
             label = split_field_line(n.text + (" " if n.text.rstrip().endswith("?") else ": "))
-            if label is not None and label[0] in _ROLE_KEYS and not label[2]:
+            if label is not None and label[0] in ("lead", "co-lead") and not label[2]:
                 label_headings[n.index] = (label[0], label[1])
                 continue
             cand = _heading_candidate(n, roles[n.index], section)
@@ -138,6 +138,10 @@ def candidates_of(nodes: list[Node], roles: list[int],
             cand = _list_candidate(n, roles[n.index], section)
             if cand is None:
                 continue
+            for line in n.text.split("\n")[1:]:  # "Timeline: Q2 2021" on a line of the item's own
+                field_line = split_field_line(line.strip())
+                if field_line is not None:
+                    _give_field(cand, *field_line, n)
             cand.parent = by_node.get(n.parent) if n.parent is not None else owner
             if cand.parent is not None:
                 cand.parent.has_children = True
@@ -321,16 +325,18 @@ def _split_ref(text: str) -> tuple[str | None, str]:
 
 
 def _list_candidate(n: Node, role: int, section: str | None) -> Candidate | None:
-    text = " ".join(n.text.split())
+    lines = n.text.split("\n")
+    body = [lines[0]] + [ln for ln in lines[1:] if split_field_line(ln.strip()) is None]
+    text = " ".join(" ".join(body).split())
     if not text or _URL_ONLY.match(text) or _HANDLE.match(text) or _EMAIL.search(text):
         return None  # a link, a handle or a contact person, not a work item
     timeline = None
     head, sep, tail = text.rpartition(":")
     if sep and head and tail.strip():
         tail = tail.strip()
-        if in_list(tail, "status_words") or in_list(tail, "placeholders") or _status_note(tail):
+        if in_list(tail, "status_words") or _status_note(tail):
             text = head.strip()  # "Complete transition to Conan: DONE": a status, not part of the item
-        elif _is_timeline(tail):
+        elif _is_timeline(tail) or in_list(tail, "placeholders"):  # "Guide published: TBC": date to come
             text, timeline = head.strip(), tail
     if timeline is None:
         first, sep, rest = text.partition(":")
@@ -412,7 +418,7 @@ def column_roles(header: Row | None, body: list[Row]) -> dict[int, str]:
     roles: dict[int, str] = {}
     for i in range(width):
         word = header.cells[i].text if header is not None and i < len(header.cells) else ""
-        role = classify(word, "column_roles", prefix=True) if word else None
+        role = classify(word, "column_roles", prefix=True, suffix=True) if word else None
         if role is None and word:
             role = {"timeline": "timeline", "lead": "lead", "co-lead": "lead", "funding": "funding"}.get(
                 _field_key(word) or "", None)

@@ -33,6 +33,11 @@ class Role(str, Enum):
     CO_CHAIR = "co-chair"
     PROPOSED = "proposed"
     FUNDER = "funder"
+    PARTNER = "partner"  # supporting or other actors involved: named for the item, not leading it
+    CONTACT = "contact"  # a person to write to
+
+
+LEAD_ROLES = frozenset({Role.LEAD, Role.CO_LEAD, Role.CHAIR, Role.CO_CHAIR})  # the roles counted as leads
 
 
 class Status(str, Enum):

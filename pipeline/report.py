@@ -28,6 +28,7 @@ class RunReport:
     timelines_parsed: float
     leads_resolved: float
     timelines_undated: dict[str, int] = field(default_factory=dict)  # phrases without dates: tbc/ongoing/unparsed
+    lead_mentions: dict[str, int] = field(default_factory=dict)  # list / not_in_list / groups / placeholders
     unresolved_organisations: list[str] = field(default_factory=list)
     unparsed_timelines: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
@@ -42,7 +43,8 @@ class RunReport:
         leads = [lead for r in results for lead in r.leads]
         resolved_items = {lead["item_id"] for lead in leads if lead["agency_id"]}
         parsed_items = {t["item_id"] for t in timelines if t["parsed"]}
-        named = [lead for lead in leads if not lead["is_group"] and lead["agency_text"] != "TBC"]
+        named = [lead for lead in leads if not lead["is_group"] and not lead.get("placeholder")]
+        placeholders = sum(1 for lead in leads if lead.get("placeholder"))
         failed = {
             r.document_id: "; ".join(f"{e.stage}: {e.message}" for e in (r.errors or [
                 w for w in r.warnings if w.error_type == "no_items"]))
@@ -64,6 +66,9 @@ class RunReport:
             items_with_resolved_lead=round(len(resolved_items) / len(items), 4) if items else 0.0,
             timelines_parsed=round(sum(1 for t in timelines if t["parsed"]) / len(timelines), 4) if timelines else 0.0,
             leads_resolved=round(sum(1 for lead in named if lead["agency_id"]) / len(named), 4) if named else 0.0,
+            lead_mentions={"list": sum(1 for lead in named if lead["agency_id"]),
+                           "not_in_list": sum(1 for lead in named if not lead["agency_id"]),
+                           "groups": sum(1 for lead in leads if lead["is_group"]), "placeholders": placeholders},
             timelines_undated=_undated(timelines),
             unresolved_organisations=sorted({o for r in results for o in r.unresolved}),
             unparsed_timelines=sorted({t for r in results for t in r.unparsed}),
@@ -106,7 +111,9 @@ class RunReport:
             f"- Timeline phrases parsed to dates: {pct(self.timelines_parsed)} (without dates: "
             f"{self.timelines_undated.get('tbc', 0)} TBC, {self.timelines_undated.get('ongoing', 0)} ongoing, "
             f"{self.timelines_undated.get('unparsed', 0)} unparsed); organisation mentions (not groups) "
-            f"resolved to an id: {pct(self.leads_resolved)}",
+            f"resolved to an id: {pct(self.leads_resolved)} ({self.lead_mentions.get('list', 0)} from the agency "
+            f"list, {self.lead_mentions.get('not_in_list', 0)} not in it, {self.lead_mentions.get('groups', 0)} "
+            f"groups and {self.lead_mentions.get('placeholders', 0)} placeholders such as TBC counted apart)",
             "",
             "## Documents",
             "",

@@ -91,7 +91,8 @@ def commits(sentence: str) -> bool:
     return bool(commit_pattern().search(sentence.lower()))
 
 
-_NAME = r"((?:the\s+)?[A-ZÀ-ÖØ-ÞА-ЯЁ@\u0600-\u06ff\u4e00-\u9fff][\w@&.'’\-\u0600-\u06ff\u4e00-\u9fff]*" \
+_NAME = r"((?:(?:the|la|le|les|el|los|las)\s+|l['’])?" \
+        r"[A-ZÀ-ÖØ-ÞА-ЯЁ@\u0600-\u06ff\u4e00-\u9fff][\w@&.'’\-\u0600-\u06ff\u4e00-\u9fff]*" \
         r"(?:\s+(?:of|de|del|la|the|and|y|et|du|des|для|и|[A-ZÀ-ÖØ-ÞА-ЯЁ@][\w@&.'’\-]*))*)"
 
 
@@ -118,9 +119,12 @@ def lead_in_prose(sentence: str) -> str | None:
     for pattern in lead_cue_patterns():
         match = pattern.search(sentence)
         if match:
-            name = re.sub(r"^(?:the|la|le|les|el|los|las)\s+", "", match.group(1).strip(" ,.;"), flags=re.I)
-            if name:
-                return name
+            name = re.sub(r"^(?:the|la|le|les|el|los|las)\s+|^l['’]", "", match.group(1).strip(" ,.;"), flags=re.I)
+            words = name.split()
+            while words and words[-1].islower():  # a connector the name ran into ("DINUM et ses partenaires")
+                words.pop()
+            if words:
+                return " ".join(words)
     return None
 
 

@@ -171,7 +171,7 @@ def test_task_tables_with_owner_handles_badges_and_help_wanted(dev):
     support = _item(dev, doc, "Discussion and moral support")
     assert [lead["agency_text"] for lead in _of(dev, "leads", support)] == ["Team", "compiler", "rustdoc", "cargo"]
     wanted = [lead for lead in dev["leads"] if lead["document_id"] == doc and lead["source_text"] == "Help Wanted"]
-    assert wanted and all(lead["agency_id"] is None for lead in wanted)
+    assert len(wanted) == 6 and all(lead["agency_id"] is None and lead["placeholder"] for lead in wanted)
 
 
 def test_slide_deck_goals_take_the_date_printed_for_their_list(dev):

@@ -1,0 +1,114 @@
+"""The general recogniser's stages on small plans written as users write them (plain functions and
+run_document), both ways: what must be found and what must not."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pipeline.model import Block, BlockKind, Cell, Row
+from pipeline.outline import build_outline, text_box_blocks
+from pipeline.recognise import column_roles, recognise
+from pipeline.records import Status
+from pipeline.run import run_document
+from pipeline.vocabulary import conditional_timing, lead_in_prose, names_section, section_role, split_field_line
+
+PLAN_ES = """# Plan de acción 2021-2023
+
+## Introducción
+
+Este plan fue elaborado con la ciudadanía. Sus objetivos son claros.
+
+## Compromisos
+
+1. Publicar los datos abiertos de contratación pública.
+
+   ¿Quién ejecuta? Departamento Nacional de Planeación (DNP)
+
+   Otros actores involucrados: Ministerio de Hacienda y Crédito Público
+
+   Contacto: Ana Pérez - ana@example.org
+
+   - Portal de datos actualizado: T2 2022
+   - Guía de uso publicada: por confirmar
+
+2. Formar a los funcionarios en datos abiertos.
+
+   ¿Quién ejecuta? DNP
+"""
+
+
+def _run(tmp_path: Path, name: str, text: str):
+    raw = tmp_path / "raw"
+    raw.mkdir(exist_ok=True)
+    (raw / name).write_text(text, encoding="utf-8")
+    return run_document(raw / name, raw)
+
+
+def test_numbered_commitments_with_label_lines_in_spanish(tmp_path):
+    result = _run(tmp_path, "plan.md", PLAN_ES)
+    assert result.status is Status.SUCCESS and result.language == "es"
+    texts = [(i.ref, i.text, i.method) for i in result.items]
+    assert texts == [
+        ("1", "Publicar los datos abiertos de contratación pública.", "list_item"),
+        (None, "Portal de datos actualizado", "list_item"),
+        (None, "Guía de uso publicada", "list_item"),
+        ("2", "Formar a los funcionarios en datos abiertos.", "list_item"),
+    ]
+    first = result.items[0]
+    roles = {(lead["agency_text"], lead["role"]) for lead in result.leads if lead["item_id"] == first.item_id}
+    assert ("Departamento Nacional de Planeación (DNP)", "lead") in roles
+    assert ("Ministerio de Hacienda y Crédito Público", "partner") in roles  # other actors are not leads
+    assert not [r for r in roles if r[1] == "lead" and "Ministerio" in r[0]]
+    portal, guide = result.items[1], result.items[2]
+    assert (portal.parent_id, portal.timeline_text) == (first.item_id, "T2 2022")
+    (tbc,) = [t for t in result.timelines if t["item_id"] == guide.item_id]
+    assert (tbc["text"], tbc["tbc"], tbc["start"]) == ("por confirmar", True, None)
+    # the introduction's sentences and the contact person are no work items
+    assert not [i for i in result.items if "ciudadanía" in i.text or "Ana" in i.text]
+
+
+def test_document_without_items_is_partial(tmp_path):
+    result = _run(tmp_path, "notes.md", "# Notes\n\nWe met on Tuesday. Nothing was decided.\n")
+    assert result.status is Status.PARTIAL and result.items == []
+    assert [w.error_type for w in result.warnings] == ["no_items"]
+
+
+def test_slide_text_box_title_bullets_and_wrapped_lines():
+    box = Block(BlockKind.TABLE, rows=(Row((Cell("Roadmap 2025\n● Build the thing\nacross teams\n○ First part\n"
+                                                 "○ (and a bracket)"),)),))
+    blocks = text_box_blocks(box)
+    assert [(b.kind.value, b.level, b.text) for b in blocks] == [
+        ("heading", 9, "Roadmap 2025"),
+        ("list_item", 0, "Build the thing across teams"),
+        ("list_item", 1, "First part (and a bracket)"),
+    ]
+    kept = recognise(build_outline(blocks))
+    assert [(c.text, c.timeline) for c in kept] == [("Build the thing across teams", "2025"),
+                                                    ("First part (and a bracket)", "2025")]
+
+
+def test_column_roles_from_header_words_and_cell_contents():
+    header = Row((Cell("Key Activities"), Cell("Expected Deliverable"), Cell("Deadline"), Cell("Lead Entity"),
+                  Cell("Status")))
+    body = [Row((Cell("Train staff"), Cell("Report"), Cell("Q2 2024"), Cell("UNDP"), Cell("Ongoing")))]
+    assert column_roles(header, body) == {0: "activity", 1: "deliverable", 2: "timeline", 3: "lead", 4: "other"}
+    # no header words at all: the dates column is the timeline, the longest text the item
+    body = [Row((Cell("Q1 2025"), Cell("Publish the annual report on migration data"))),
+            Row((Cell("Q3 2025"), Cell("Hold the regional consultation with member states")))]
+    assert column_roles(None, body) == {0: "timeline", 1: "activity"}
+
+
+def test_vocabulary_helpers():
+    assert section_role("Deliverables") == 1 and section_role("Background") == -1
+    assert section_role("Entregables") == 1 and section_role("Contexte") == -1
+    assert names_section("Expected results") and not names_section("SPARQL 1.2 Service Description")
+    assert split_field_line("Lead = Vishal") == ("lead", "Lead", "Vishal")
+    assert split_field_line("Design/PM = Graven") == ("other", "Design/PM", "Graven")
+    assert split_field_line("Calendrier : T2 2021") == ("timeline", "Calendrier", "T2 2021")
+    assert split_field_line("Support Member States in the review") is None
+    assert lead_in_prose("The Packaging SIG is in charge of this project.") == "Packaging SIG"
+    assert lead_in_prose("Managed by Collector SIG, the Collector needs a roadmap.") == "Collector SIG"
+    assert lead_in_prose("Ce plan est piloté par la DINUM et ses partenaires.") == "DINUM"
+    assert lead_in_prose("We will publish the guide.") is None
+    assert conditional_timing("helm chart when the Operator becomes v1.0") == "when the Operator becomes v1.0"
+    assert conditional_timing("Publish the guide") is None
