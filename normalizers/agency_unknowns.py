@@ -30,9 +30,13 @@ def add_unknown(hits: list[Hit], cell: CellText) -> list[Hit]:
     for g0, g1 in zip(edges[::2], edges[1::2], strict=True):
         if g1 <= g0:
             continue
-        for c0, c1 in _chunks(cell.text, g0, g1):
+        chunks = _chunks(cell.text, g0, g1)
+        filled = [k for k, (c0, c1) in enumerate(chunks) if cell.text[c0:c1].strip()]
+        for k, (c0, c1) in enumerate(chunks):
             if not any(h.start <= c0 and c1 <= h.end for h in out):
-                out = _resolve_chunk(out, cell, c0, c1)
+                # "A, B, C y D": after two commas, the last "y"/"and" separates list members too
+                last = len(filled) >= 3 and k == filled[-1]
+                out = _resolve_chunk(out, cell, c0, c1, last_of_list=last)
     return out
 
 
@@ -85,7 +89,7 @@ def _is_name(cell: CellText, words: list[str]) -> bool:
     return all(w[:1].isupper() or fold_phrase(w) in cell.lex.name_connectors for w in words)
 
 
-def _resolve_chunk(hits: list[Hit], cell: CellText, c0: int, c1: int) -> list[Hit]:
+def _resolve_chunk(hits: list[Hit], cell: CellText, c0: int, c1: int, last_of_list: bool = False) -> list[Hit]:
     s0, s1 = _strip_chunk(cell, c0, c1)
     if s1 <= s0:
         return hits
@@ -93,7 +97,7 @@ def _resolve_chunk(hits: list[Hit], cell: CellText, c0: int, c1: int) -> list[Hi
     # "Funded by UNDP", "Financé par le PNUD": a chunk that ran into a preposition before a name is prose
     into_name = any(fold_phrase(w.strip(_TRIM)) in cell.lex.edge_words - cell.lex.conjunctions
                     for w in cell.text[s1:c1].split())
-    pieces = _pieces(cell, s0, s1)  # "Acme Foundation and Bar Institute": two names
+    pieces = _pieces(cell, s0, s1, last_of_list)  # "Acme Foundation and Bar Institute": two names
     whole = _is_name(cell, printed.split())
     if not into_name and (whole or len(pieces) > 1 and all(_is_name(cell, cell.text[a:b].split())
                                                            for a, b in pieces)):
@@ -105,6 +109,7 @@ def _resolve_chunk(hits: list[Hit], cell: CellText, c0: int, c1: int) -> list[Hi
             grown = close_parenthesis(replace(after, start=s0), cell.text)  # "Acme Employers (IOE)"
             return [grown if h is after else h for h in hits]
         names = [Hit(a, b) for a, b in pieces if _is_name(cell, cell.text[a:b].split())]
+        names += [parent for name in names for parent in _parent_body(cell, name)]
         acronym = re.match(r"\s*[(（]\s*[A-ZА-ЯЁ][\w&.\-]*\s*[)）]", cell.text[s1:])
         if names and acronym:  # "Acme Foundation (AF)": the acronym belongs to the name
             names[-1] = replace(names[-1], end=s1 + acronym.end())
@@ -112,7 +117,7 @@ def _resolve_chunk(hits: list[Hit], cell: CellText, c0: int, c1: int) -> list[Hi
     return hits + _names_in_prose(cell, s0, s1)
 
 
-def _pieces(cell: CellText, s0: int, s1: int) -> list[tuple[int, int]]:
+def _pieces(cell: CellText, s0: int, s1: int, last_of_list: bool = False) -> list[tuple[int, int]]:
     """The chunk cut at conjunctions, each piece without surrounding blanks (a long list of unknown names
     joined by "and" is several names even when the whole is too long to be one).
 
@@ -127,15 +132,37 @@ def _pieces(cell: CellText, s0: int, s1: int) -> list[tuple[int, int]]:
             pos = m.end()
     cuts.append((pos, s1))
     pieces: list[tuple[int, int]] = []
-    for a, b in cuts:
-        if pieces and not _names_a_body(cell, cell.text[a:b]):
+    for k, (a, b) in enumerate(cuts):
+        final = last_of_list and k == len(cuts) - 1 and cell.text[a:b].strip()[:1].isupper()
+        if pieces and not final and not _names_a_body(cell, cell.text[a:b]):
             merged = (pieces[-1][0], b)
             if _is_name(cell, cell.text[merged[0]:merged[1]].split()):
                 pieces[-1] = merged
                 continue
         pieces.append((a, b))
-    return [(a + len(cell.text[a:b]) - len(cell.text[a:b].lstrip()), a + len(cell.text[a:b].rstrip()))
-            for a, b in pieces]
+    out = []
+    for a, b in pieces:
+        a += len(cell.text[a:b]) - len(cell.text[a:b].lstrip())
+        b = a + len(cell.text[a:b].rstrip())
+        article = re.match(r"(?:la|el|los|las|the|le|les|l['’])\s*(?=[A-ZÀ-Þ])", cell.text[a:b])
+        out.append((a + article.end() if article else a, b))  # "y la Secretaría de ...": the article is no name
+    return out
+
+
+_OF = re.compile(r"\s(?:de la|de l'|del|de los|de las|of the|du|de|des)\s", re.I)
+
+
+def _parent_body(cell: CellText, hit: Hit) -> list[Hit]:
+    """A unit named "of" its organisation ("Secretaría de Planeación de la Gobernación de Boyacá"): the
+    organisation is a body of its own, named as well, "Gobernación de Boyacá"."""
+    text = cell.text[hit.start:hit.end]
+    for m in _OF.finditer(text):
+        rest = text[m.end():]
+        words = rest.split()
+        if m.start() > 0 and words and fold_phrase(words[0].strip(_TRIM)) in cell.lex.organisation_heads:
+            start = hit.start + m.end()
+            return [Hit(start, hit.end)]
+    return []
 
 
 def _names_a_body(cell: CellText, piece: str) -> bool:
