@@ -11,6 +11,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from pipeline.organisations import mint_organisations
 from pipeline.records import DocumentResult
 
 _S, _D, _B, _I = pa.string(), pa.date32(), pa.bool_(), pa.int32()
@@ -29,7 +30,7 @@ SCHEMAS: dict[str, pa.Schema] = {
     "leads": pa.schema([
         ("item_id", _S), ("document_id", _S), ("agency_text", _S), ("agency_id", _S), ("role", _S),
         ("inherited", _B), ("is_group", _B), ("scope", _S), ("source_text", _S), ("source_role", _S),
-        ("placeholder", _B),
+        ("placeholder", _B), ("org_id", _S),
     ]),
     "timelines": pa.schema([
         ("item_id", _S), ("document_id", _S), ("text", _S), ("start", _D), ("end", _D), ("precision", _S),
@@ -43,7 +44,11 @@ SCHEMAS: dict[str, pa.Schema] = {
     ]),
     "funding_agencies": pa.schema([
         ("item_id", _S), ("document_id", _S), ("agency_text", _S), ("agency_id", _S), ("role", _S),
-        ("is_group", _B), ("inherited", _B),
+        ("is_group", _B), ("inherited", _B), ("org_id", _S),
+    ]),
+    "organisations": pa.schema([
+        ("org_id", _S), ("name", _S), ("acronym", _S), ("kind", _S), ("source", _S), ("first_document_id", _S),
+        ("names", _S), ("mentions", _I),
     ]),
     "agencies": pa.schema([
         ("agency_id", _S), ("acronym", _S), ("name_en", _S), ("kind", _S), ("iati_id", _S),
@@ -87,6 +92,10 @@ def results_to_tables(results: list[DocumentResult], agencies: list[dict], extra
                 "error_type": e.error_type, "message": e.message, "page": e.page, "line": e.line,
             } for e in errors]
     rows["agencies"] = agencies
+    ids, rows["organisations"] = mint_organisations(rows["leads"] + rows["funding_agencies"],
+                                                    {a["agency_id"]: a for a in agencies})
+    for row in rows["leads"] + rows["funding_agencies"]:
+        row["org_id"] = ids.get((row["document_id"], row["agency_text"]))
     return {name: pa.Table.from_pylist(rows[name], schema=schema) for name, schema in SCHEMAS.items()}
 
 

@@ -40,8 +40,10 @@ def dev(prefect_harness, tmp_path_factory) -> dict[str, list[dict]]:
     raw, out = base / "raw", base / "out"
     shutil.copytree(DOCS, raw)
     extract_workplans(raw_dir=str(raw), out_dir=str(out))
-    names = ("documents", "work_items", "leads", "timelines")
-    return {name: pq.read_table(out / name).to_pylist() for name in names}
+    names = ("documents", "work_items", "leads", "timelines", "organisations")
+    tables = {name: pq.read_table(out / name).to_pylist() for name in names}
+    tables["out"] = out  # type: ignore[assignment]
+    return tables
 
 
 def _norm(text: str | None) -> str:
@@ -190,3 +192,20 @@ def test_status_suffixes_are_not_part_of_items(dev):
     texts = [i["text"] for i in _items(dev, "aswf_ci_wg_annual_review_2026.pdf")]
     assert "Complete transition to Conan" in texts and "Windows / macOS support" in texts
     assert not [t for t in texts if re.search(r"\bDONE\b", t)]
+
+
+def test_every_lead_joins_one_organisation_in_duckdb(dev):
+    import duckdb
+
+    out = dev["out"]
+    con = duckdb.connect()
+    unjoined = con.sql(f"""
+        select count(*) from '{out}/leads/*.parquet' l left join '{out}/organisations/*.parquet' o using (org_id)
+        where not l.placeholder and o.org_id is null""").fetchall()[0][0]
+    assert unjoined == 0
+    dup = con.sql(f"select count(*) - count(distinct org_id) from '{out}/organisations/*.parquet'").fetchall()[0][0]
+    assert dup == 0
+    packaging = con.sql(f"""
+        select o.org_id, o.kind, o.source from '{out}/leads/*.parquet' l join '{out}/organisations/*.parquet' o
+        using (org_id) where l.agency_text = 'Packaging SIG'""").fetchall()
+    assert packaging == [("group:packaging-sig", "group", "document")]
