@@ -49,5 +49,6 @@ def seed_run(prefect_harness, tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def tables(seed_run) -> dict[str, list[dict]]:
     """Every output table as a list of row dicts, read back with pyarrow."""
-    names = ("documents", "work_items", "leads", "timelines", "funding", "funding_agencies", "agencies", "errors")
+    names = ("documents", "work_items", "leads", "timelines", "funding", "funding_agencies", "agencies", "errors",
+             "organisations")
     return {name: pq.read_table(seed_run / name).to_pylist() for name in names}

@@ -200,9 +200,16 @@ def test_no_named_organisation_lead_or_member_left_without_id(tables):
     unresolved = {
         (lead["agency_text"], lead["source_text"])
         for lead in tables["leads"]
-        if lead["agency_id"] is None and not lead["is_group"] and lead["agency_text"] != "TBC"
+        if lead["agency_id"] is None and not lead["is_group"] and not lead["placeholder"]
     }
     assert unresolved == set()
+
+
+def test_tbc_leads_are_placeholders_never_organisations(tables):
+    tbc = [lead for lead in tables["leads"] if lead["agency_text"] == "TBC"]
+    assert len(tbc) == 54
+    assert all(lead["placeholder"] and lead["agency_id"] is None and lead["org_id"] is None for lead in tbc)
+    assert not [o for o in tables["organisations"] if o["name"] == "TBC"]
 
 
 def test_run_report_of_the_seeds(seed_run):
