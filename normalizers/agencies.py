@@ -11,6 +11,7 @@ from normalizers.agency_steps import (
     absorb_owner_into_group,
     apply_cues,
     attach_parentheses,
+    drop_represented,
     make_cell,
     match_known,
     merge_same_agency,
@@ -29,6 +30,7 @@ STEPS: tuple[Callable[[list[Hit], CellText], list[Hit]], ...] = (
     attach_parentheses,
     add_unknown,
     merge_unit_into_owner,
+    drop_represented,
     apply_cues,
 )
 

@@ -181,6 +181,21 @@ def attach_parentheses(hits: list[Hit], cell: CellText) -> list[Hit]:
     return out
 
 
+def drop_represented(hits: list[Hit], cell: CellText) -> list[Hit]:
+    """"Action Committee represented by Migrant Forum in Asia": the body that represents is the one named;
+    the one represented is left out (silent), so a cell gives one mention per body taking part."""
+    from normalizers.agency_lexicon import agency_terms
+
+    cues = {fold_phrase(c) for c in agency_terms()["common"].get("representation_cues", [])}
+    out = list(hits)
+    for k in range(len(out) - 1):
+        between = fold_phrase(cell.text[out[k].end:out[k + 1].start]).strip(" ,")
+        between = re.sub(r"\s+(?:le|la|les|l['’]|the|el|los|las)$", "", between)  # "représenté par le MFA"
+        if between in cues:
+            out[k] = replace(out[k], silent=True)
+    return out
+
+
 def apply_cues(hits: list[Hit], cell: CellText) -> list[Hit]:
     """Names after a cue ("co-chaired by") take its role, up to the end of the clause.
 
