@@ -21,6 +21,9 @@ SHORT_WORDS = frozenset(
     "a an and are as at be by for in is it of on or per the to via was who "
     "au aux de des du en et la le les ou par un une".split()
 )
+# typographic ligatures a PDF may draw as one glyph ("identiﬁed"): the letters they stand for
+LIGATURES = str.maketrans({"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl",
+                           "\ufb05": "st", "\ufb06": "st"})
 # "1. 1. Key messages": a list label printed before the same number typed in the text
 DOUBLED_LABEL_RE = re.compile(r"^(\d{1,2}|[a-z])([.)]) \1\2 ")
 
@@ -102,7 +105,7 @@ def _make_line(chars: list[Char], page: int) -> Line | None:
     spaces = [c["x1"] - c["x0"] for c in chars if c["text"] == " " and c["x1"] > c["x0"]]
     return Line(
         page=page,
-        text=DOUBLED_LABEL_RE.sub(r"\1\2 ", "".join(parts)),
+        text=DOUBLED_LABEL_RE.sub(r"\1\2 ", "".join(parts).translate(LIGATURES)),
         x0=visible[0]["x0"],
         x1=last_visible["x1"],
         top=min(c["top"] for c in main),

@@ -283,3 +283,11 @@ def test_bullets_drawn_as_graphics_open_list_items():
     # a line with no dot beside it stays a paragraph
     paragraphs = [b.text for b in doc.blocks if b.kind is BlockKind.PARAGRAPH]
     assert "Co-leads: IOM, UNDP" in paragraphs
+
+
+def test_ligature_glyphs_read_as_their_letters():
+    # Chromium draws "fi" as the ligature glyph U+FB01: the text must read "identified", as printed
+    doc = extract(FIXTURES / "chromium" / "wg6_services_access_draft_2019_portrait.pdf")
+    cells = [c.text for b in doc.blocks for r in b.rows for c in r.cells] + [b.text for b in doc.blocks]
+    assert any("Pilot countries\nand cities\nidentified" in t or "identified" in t for t in cells)
+    assert not any("\ufb01" in t or "\ufb02" in t for t in cells)
