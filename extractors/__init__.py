@@ -57,4 +57,6 @@ def extract(path: Path) -> Document:
     """Parse any supported file into the document model (TooLarge over the size limit)."""
     fmt = format_of(path)
     check_size(path)  # before importing the format's extractor (pdfplumber, lxml) for nothing
-    return importlib.import_module(EXTRACTORS[fmt]).extract(path)
+    from extractors.normalise import normalise_document
+
+    return normalise_document(importlib.import_module(EXTRACTORS[fmt]).extract(path))

@@ -122,12 +122,13 @@ def run_document(path: Path, raw_dir: Path, pdf_batches: list | None = None) -> 
 
 
 def _from_batches(path: Path, batches: list) -> Document:
+    from extractors.normalise import normalise_document
     from extractors.pdf import extract
 
     for batch in batches:
         if isinstance(batch, PipelineError):
             raise batch
-    return extract(path, batches)
+    return normalise_document(extract(path, batches))
 
 
 def _table_text(doc: Document) -> str:

@@ -1,0 +1,40 @@
+"""Text normalised before anything else reads it: full-width forms, CJK compatibility radicals, ligatures."""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import replace
+
+from pipeline.model import Cell, Document, Row
+
+_FULL_WIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}  # "：" -> ":", "（" -> "(", "１" -> "1"
+_FULL_WIDTH[0x3000] = 0x20  # ideographic space
+
+
+def normalise_text(text: str) -> str:
+    """``normalise_text("牵头机构：世卫组织（拟议）⼯作")`` -> ``"牵头机构:世卫组织(拟议)工作"``.
+
+    Full-width ASCII forms become ASCII, so "Label：" reads as a label; Kangxi and CJK radicals printed by
+    some PDF producers ("⼯", "⺠") become the ideographs they stand for; ligature glyphs become letters.
+    The ideographic comma "、" stays: it separates list members, as a comma does.
+    """
+    if text.isascii():
+        return text
+    text = text.translate(_FULL_WIDTH)
+    return "".join(unicodedata.normalize("NFKC", ch) if _compatibility(ch) else ch for ch in text)
+
+
+def _compatibility(ch: str) -> bool:
+    cp = ord(ch)
+    return 0x2E80 <= cp <= 0x2FDF or 0xFB00 <= cp <= 0xFB06 or 0xF900 <= cp <= 0xFAFF
+
+
+def normalise_document(doc: Document) -> Document:
+    """Every block's text and every table cell through ``normalise_text``."""
+    blocks = []
+    for b in doc.blocks:
+        rows = tuple(Row(tuple(Cell(normalise_text(c.text), c.bold) for c in r.cells), r.provenance) for r in b.rows)
+        blocks.append(replace(b, text=normalise_text(b.text), rows=rows) if b.rows else
+                      replace(b, text=normalise_text(b.text)))
+    title = normalise_text(doc.title) if doc.title else doc.title
+    return replace(doc, blocks=tuple(blocks), title=title)
