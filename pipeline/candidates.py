@@ -1,0 +1,227 @@
+"""Candidate work items of an outline: every list item, heading, label block and committing sentence, with
+the fields (timeline, leads, funding) that label lines, prose and context give them."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from pipeline.labels import in_list
+from pipeline.model import BlockKind, Provenance
+from pipeline.outline import RUN_IN_LEVEL, Node
+from pipeline.records import ItemKind, LeadText, Role
+from pipeline.vocabulary import (
+    commits,
+    conditional_timing,
+    lead_in_prose,
+    names_section,
+    section_role,
+    split_duration,
+    split_field_line,
+)
+
+_SENTENCE = re.compile(r"(?<=[.!?。！？])\s+(?=[A-ZÀ-ÖØ-ÞА-ЯЁ¿¡\"“(\u0600-\u06ff\u4e00-\u9fff])")
+
+_REF = re.compile(
+    r"^\s*((?:[A-Z]{1,4}\d{1,2}(?:\.\d{1,2})*)|(?:\d{1,2}(?:\.\d{1,2})+)|(?:#\s?\d{1,3})|(?:\(?[ivx]{1,5}\)))"
+    r"(?=[\s:.)\-–])[\s:.)\-–]*",
+)
+
+_NUMBERED_HEADING = re.compile(r"^\s*\w[\w ]{0,24}?\s*(#\s?\d{1,3}|\d{1,3}(?:\.\d{1,2})*)\s*[-–:.]\s+(.{3,})$")
+
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+")
+
+_URL_ONLY = re.compile(r"^\W*(?:https?://|www\.)\S+\W*(?:[&,]\s*(?:https?://|www\.)\S+\W*)*$")
+
+_HANDLE = re.compile(r"^@[\w-]+$")
+
+ROLE_KEYS = {"lead": Role.LEAD, "co-lead": Role.CO_LEAD, "partner": Role.PARTNER, "contact": Role.CONTACT}
+
+@dataclass
+class Candidate:
+    """A possible work item and the evidence for it."""
+
+    node: int
+    method: str  # table_row | list_item | heading | label_block | prose_sentence
+    text: str
+    provenance: Provenance
+    ref: str | None = None
+    parent: Candidate | None = None
+    section: str | None = None
+    role: int = 0
+    timeline: str | None = None
+    leads: list[LeadText] = field(default_factory=list)
+    funding: str | None = None
+    numbered: bool = False
+    has_children: bool = False
+    definition: bool = False
+    score: float = 0.0
+    kind: ItemKind = ItemKind.ACTIVITY
+
+def fill_context_timelines(cands: list[Candidate], nodes: list[Node]) -> None:
+    """Candidates without a timeline of their own take the date printed once for their list or section."""
+    for cand in cands:
+        if cand.timeline is None:
+            cand.timeline = _context_timeline(nodes, nodes[cand.node])
+
+
+def _context_timeline(nodes: list[Node], n: Node) -> str | None:
+    """A date printed once for a whole list: in its intro ("2025 Goals such as:") or its heading ("Q3 2024
+    milestones")."""
+    from normalizers import find_timeline_phrase
+
+    lead_in = nodes[n.parent] if n.parent is not None and nodes[n.parent].text.endswith((":", "：")) else None
+    places = ([nodes[n.intro]] if n.intro is not None else []) + ([lead_in] if lead_in else []) \
+        + [nodes[h] for h in reversed(n.headings[-1:])]
+    for place in places:
+        if place.index == n.index or len(place.text) > 160:
+            continue
+        phrase = find_timeline_phrase(place.text)
+        if phrase:
+            return _period_core(phrase)
+    return None
+
+def _period_core(phrase: str) -> str:
+    """A date labelling a list ("success through 2025 Goals such as:") names the list's period: a word
+    the phrase finder took in front of it ("through") is not a deadline here."""
+    from normalizers import normalize_timeline
+
+    t = normalize_timeline(phrase)
+    words = phrase.split()
+    if (t.start is None or t.end is None) and len(words) > 1:
+        core = " ".join(words[1:])
+        c = normalize_timeline(core)
+        if c.start is not None and c.end is not None:
+            return core
+    return phrase
+
+def owner_of(n: Node, by_node: dict[int, Candidate], heading_owner: dict[int, Candidate]) -> Candidate | None:
+    """The candidate a label line or prose lead under ``n``'s place belongs to: its list parent, else the
+    innermost heading that is a candidate."""
+    if n.parent is not None and n.parent in by_node:
+        return by_node[n.parent]
+    return next((heading_owner[h] for h in reversed(n.headings) if h in heading_owner), None)
+
+def give_field(owner: Candidate | None, key: str, label: str, value: str, n: Node) -> None:
+    if owner is None or not value:
+        return
+    if key in ("note", "other"):
+        lead = lead_in_prose(value)  # "Note: This work is a joint deliverable with the X Working Group."
+        if lead and not owner.leads:
+            owner.leads.append(LeadText(lead, Role.LEAD))
+        return
+    if key == "timeline" and owner.timeline is None:
+        owner.timeline = value
+    elif key in ROLE_KEYS:
+        owner.leads.append(LeadText(" ".join(value.split()), ROLE_KEYS[key]))
+    elif key == "funding" and owner.funding is None:
+        owner.funding = value
+
+def heading_candidate(n: Node, role: int, section: str | None) -> Candidate | None:
+    """A heading is a candidate unless it names a kind of section itself ("Deliverables", "Background")."""
+    if n.level <= 1 and not n.headings:
+        return None  # the document's title
+    if n.level == RUN_IN_LEVEL and n.block is not None and n.block.kind is not BlockKind.HEADING:
+        return None  # a bold run-in label ("Software Functionality") groups items; it is none itself
+    text, ref = n.text.rstrip(":："), None
+    numbered = _NUMBERED_HEADING.match(text)
+    if numbered:  # "Milestone #2 - v2 Cadastre UI", "Action 3: ..."
+        ref, text = numbered.group(1).replace(" ", ""), numbered.group(2)
+    else:
+        if names_section(text):
+            return None  # "Deliverables", "Background": it names a kind of section
+        ref, text = split_ref(text)
+    if len(text) < 2 or text.endswith("?"):
+        return None
+    return Candidate(n.index, "heading", text, n.provenance, ref=ref, section=section, role=role,
+                     numbered=ref is not None, kind=ItemKind.DELIVERABLE)
+
+def split_ref(text: str) -> tuple[str | None, str]:
+    match = _REF.match(text)
+    if match and len(text) > match.end() + 2:
+        return match.group(1).strip(), text[match.end():].strip()
+    return None, text
+
+def list_candidate(n: Node, role: int, section: str | None) -> Candidate | None:
+    lines = n.text.split("\n")
+    body = [lines[0]] + [ln for ln in lines[1:] if split_field_line(ln.strip()) is None]
+    text = " ".join(" ".join(body).split())
+    if not text or _URL_ONLY.match(text) or _HANDLE.match(text) or _EMAIL.search(text):
+        return None  # a link, a handle or a contact person, not a work item
+    timeline = None
+    head, sep, tail = text.rpartition(":")
+    if sep and head and tail.strip():
+        tail = tail.strip()
+        if in_list(tail, "status_words") or _status_note(tail):
+            text = head.strip()  # "Complete transition to Conan: DONE": a status, not part of the item
+        elif is_timeline(tail) or in_list(tail, "placeholders"):  # "Guide published: TBC": date to come
+            text, timeline = head.strip(), tail
+    if timeline is None:
+        first, sep, rest = text.partition(":")
+        if sep and rest.strip() and is_timeline(first) and len(first) < 30:
+            timeline, text = first.strip(), rest.strip()
+    ref = None
+    if n.marker and n.marker[0].isalnum():
+        ref = n.marker.rstrip(".")
+    else:
+        ref, text = split_ref(text)
+    text = _answer_of_question(text.rstrip(" ;；,:"))
+    if timeline is None:
+        timeline = split_duration(text)[1]  # "(2 weeks)" stays in the text as printed, and is its timeline
+    if timeline is None:
+        timeline = conditional_timing(text)
+    if len(text) < 2:
+        return None
+    return Candidate(n.index, "list_item", text, n.provenance, ref=ref, section=section, role=role,
+                     timeline=timeline, numbered=ref is not None)
+
+def _answer_of_question(text: str) -> str:
+    """"How do we ...? Ecosystem Leader": a framing question followed by a short title is that title."""
+    question, sep, title = text.rpartition("? ")
+    if sep and question and 0 < len(title.split()) <= 8 and title[:1].isupper() and not title.endswith((".", "?")):
+        return title.strip()
+    return text
+
+def _status_note(tail: str) -> bool:
+    """"mostly not DONE, some support for builds": a short note after a colon that states progress."""
+    from pipeline.labels import labels, norm
+
+    value = f" {norm(tail)} "
+    return len(tail.split()) <= 12 and any(f" {norm(w)} " in value or f" {norm(w)}," in value
+                                           for w in labels()["status_words"])
+
+def is_timeline(text: str) -> bool:
+    """A short phrase that is a date, period or placeholder date ("Apr 2025", "Q1 2025", "Date TBD")."""
+    from normalizers import normalize_timeline
+
+    text = text.strip()
+    if not text or len(text) > 40:
+        return False
+    t = normalize_timeline(text)
+    if t.tbc:
+        return True
+    if not t.parsed:
+        return False
+    words = re.findall(r"[^\W\d_]{3,}", text)
+    return len(words) <= 3
+
+def prose_candidates(n: Node, role: int, section: str | None, owner: Candidate | None) -> list[Candidate]:
+    """Sentences of a paragraph: a lead named in prose goes to the owner; a committing sentence in a
+    work section is a candidate ("Goal: ..." lines are label blocks)."""
+    text = " ".join(n.text.split())
+    first, sep, rest = text.partition(":")
+    if sep and rest.strip() and len(first) < 30 and section_role(first) > 0:
+        return [Candidate(n.index, "label_block", rest.strip(), n.provenance, section=section, role=max(role, 1))]
+    out = []
+    for sentence in _SENTENCE.split(text):
+        lead = lead_in_prose(sentence)
+        if lead and owner is not None and not owner.leads:
+            owner.leads.append(LeadText(lead, Role.LEAD))
+            continue
+        if role > 0 and commits(sentence) and len(sentence) > 25 and not sentence.endswith(("?", ":")):
+            out.append(Candidate(n.index, "prose_sentence", sentence, n.provenance, section=section, role=role,
+                                 parent=owner))
+    return out
+
+def key_of(text: str) -> str:
+    return "".join(ch for ch in text.lower() if ch.isalnum())

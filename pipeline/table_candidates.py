@@ -1,0 +1,100 @@
+"""Candidate work items from tables: column roles from header words (any language) and from what the cells
+hold; each body row with an item column is a candidate carrying its row's timeline, leads and funding."""
+
+from __future__ import annotations
+
+import re
+
+from pipeline.candidates import Candidate, is_timeline, split_ref
+from pipeline.labels import classify
+from pipeline.model import Row
+from pipeline.outline import Node
+from pipeline.records import LeadText, Role
+from pipeline.vocabulary import field_of, section_role
+
+
+def column_roles(header: Row | None, body: list[Row]) -> dict[int, str]:
+    """Each column's role from its header word (any language) and its cells: mostly timelines -> timeline,
+    mostly names/handles -> lead, amounts -> funding, the longest free text -> item; the rest ``other``."""
+    width = max(len(r.cells) for r in body)
+    roles: dict[int, str] = {}
+    for i in range(width):
+        word = header.cells[i].text if header is not None and i < len(header.cells) else ""
+        role = classify(word, "column_roles", prefix=True, suffix=True) if word else None
+        if role is None and word:
+            role = {"timeline": "timeline", "lead": "lead", "co-lead": "lead", "funding": "funding"}.get(
+                field_of(word) or "", None)
+            if role is None and section_role(word) > 0:
+                role = "activity"
+        roles[i] = role or _content_role([r.cells[i].text for r in body if i < len(r.cells)])
+    work = {"priority_area", "output", "activity", "deliverable", "milestone"}
+    if not any(r in work for r in roles.values()):
+        texts = {i: sum(len(r.cells[i].text) for r in body if i < len(r.cells)) for i in roles if roles[i] == "text"}
+        if texts:
+            roles[max(texts, key=texts.__getitem__)] = "activity"
+    return {i: ("other" if r == "text" else r) for i, r in roles.items()}
+
+def _content_role(cells: list[str]) -> str:
+    filled = [c for c in cells if c.strip()]
+    if not filled:
+        return "other"
+    if sum(is_timeline(c) for c in filled) * 2 > len(filled):
+        return "timeline"
+    if sum(bool(re.search(r"[$€£¥]\s?\d|\d\s?(?:USD|EUR|CHF)", c)) for c in filled) * 2 > len(filled):
+        return "funding"
+    return "text"
+
+def table_candidates(n: Node, role: int, section: str | None, owner: Candidate | None) -> list[Candidate]:
+    block = n.block
+    rows = [r for r in block.rows if any(c.text.strip() for c in r.cells)] if block else []
+    if len(rows) < 2:
+        return []
+    header, body = _header_and_body(rows)
+    if not body:
+        return []
+    roles = column_roles(header, body)
+    if header is None and role <= 0:
+        return []  # a table with no header outside a work section: data, not a plan
+    out = []
+    for row in body:
+        cells = {i: " ".join(c.text.split()) for i, c in enumerate(row.cells)}
+        item_cols = [i for i, r in roles.items() if r in ("priority_area", "output", "activity", "deliverable",
+                                                            "milestone") and cells.get(i)]
+        if not item_cols:
+            continue
+        text = cells[item_cols[-1]]
+        ref, text = split_ref(text)
+        cand = Candidate(n.index, "table_row", text, row.provenance, ref=ref, section=section,
+                         role=role or (1 if header is not None else 0), parent=owner)
+        stages = [i for i, r in roles.items() if r == "timeline" and cells.get(i)]
+        if len(stages) > 1 and header is not None:  # one date per stage column: "FPWD: 2015 | CR: Q3 2024"
+            cand.timeline = " | ".join(f"{' '.join(header.cells[i].text.split())}: {cells[i]}" for i in stages)
+        for i, r in roles.items():
+            value = cells.get(i)
+            if not value:
+                continue
+            if r == "timeline" and cand.timeline is None:
+                cand.timeline = value
+            elif r == "lead":
+                cand.leads.append(LeadText(value, Role.LEAD))
+            elif r == "funding" and cand.funding is None:
+                cand.funding = value
+        out.append(cand)
+    return out
+
+def _header_and_body(rows: list[Row]) -> tuple[Row | None, list[Row]]:
+    """The first row is a header when its cells are short labels and at least one names a role."""
+    first = rows[0]
+    texts = [c.text.strip() for c in first.cells]
+    short = all(len(t) <= 40 and "\n" not in t for t in texts)
+    named = sum(1 for t in texts if t and (classify(t, "column_roles", prefix=True) or field_of(t)
+                                           or section_role(t) > 0))
+    if short and named >= 1:
+        return first, rows[1:]
+    if short and len(rows) > 2:
+        # no known word, but the first row is unlike the body: its cells are no dates where a column's are
+        for i, cell in enumerate(texts):
+            column = [r.cells[i].text for r in rows[1:] if i < len(r.cells)]
+            if cell and not is_timeline(cell) and _content_role(column) == "timeline":
+                return first, rows[1:]
+    return None, rows
