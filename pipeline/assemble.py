@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field
 
+from pipeline.drafts import Draft, combine_readers
 from pipeline.fragments import join_fragments, remove_running_headers
 from pipeline.labels import classify, in_list, split_label
 from pipeline.model import Block, BlockKind, Document, Provenance
-from pipeline.outline import build_outline, node_of_provenance, regions
-from pipeline.recognise import recognise
 from pipeline.records import ErrorItem, ItemKind, LeadText, Role, WorkItem
 from pipeline.table_items import YEAR, TableAssembly, flat
 
@@ -27,27 +25,6 @@ _LEAD_ROLES = {
     "chair": Role.CHAIR,
     "co-chair": Role.CO_CHAIR,
 }
-
-
-@dataclass
-class Draft:
-    """A work item while assembly is still filling it in."""
-
-    kind: ItemKind
-    text: str
-    provenance: Provenance
-    ref: str | None = None
-    parent: Draft | None = None
-    section: str | None = None
-    block: str | None = None
-    timeline_text: str | None = None
-    timeline_inherited: bool = False
-    funding_text: str | None = None
-    funding_inherited: bool = False
-    leads: list[LeadText] = field(default_factory=list)
-    section_key: int = 0
-    method: str = "list_item"
-    confidence: float = 0.9
 
 
 def document_period(blocks: list[Block]) -> str | None:
@@ -326,36 +303,9 @@ class Assembler(TableAssembly):
         return self.finish()
 
     def add_recognised(self) -> None:
-        """Items the general recogniser finds in the parts of the document the layout rules above left
-        empty (or where it finds clearly more): both read the same outline, region by region."""
-        nodes = build_outline(self.blocks)
-        kept = recognise(nodes)
-        region = regions(nodes)
-        where = node_of_provenance(nodes)
-        legacy: dict[int, list[Draft]] = {}
-        for draft in self.drafts:
-            legacy.setdefault(region[where.get(draft.provenance, 0)], []).append(draft)
-        general: dict[int, list] = {}
-        for cand in kept:
-            general.setdefault(region[cand.node], []).append(cand)
-        drop: set[int] = set()
-        read = _layout_read(self.drafts, self.group_leads)
-        for key in list(general):
-            mine = legacy.get(key, [])
-            if mine and read:
-                general[key] = []
-            elif mine:
-                drop.update(id(d) for d in mine)  # stray matches of the layout rules in a document they do not read
-        self.drafts = [d for d in self.drafts if id(d) not in drop]
-        made: dict[int, Draft] = {}
-        for cand in (c for cands in general.values() for c in cands):
-            draft = Draft(cand.kind, flat(cand.text), cand.provenance, ref=cand.ref,
-                          parent=made.get(id(cand.parent)) if cand.parent is not None else None,
-                          section=cand.section, block=self.block if self.block == self.period else None,
-                          timeline_text=cand.timeline, funding_text=cand.funding, leads=list(cand.leads),
-                          section_key=-1, method=cand.method, confidence=cand.score)
-            made[id(cand)] = draft
-            self.drafts.append(draft)
+        """Items the general recogniser finds where the layout rules found none (see ``combine_readers``)."""
+        block = self.block if self.block == self.period else None
+        self.drafts = combine_readers(self.drafts, self.blocks, self.group_leads, block)
 
     def finish(self) -> list[WorkItem]:
         ids: dict[int, str] = {}
@@ -402,13 +352,6 @@ class Assembler(TableAssembly):
                 )
             )
         return items
-
-
-def _layout_read(drafts: list[Draft], group_leads: dict[int, list[LeadText]]) -> bool:
-    """Whether the layout rules really read a document: their items carry a timeline, lead or funding
-    cell (their own or their group's), or come from table rows with a recognised header."""
-    return any(d.timeline_text or d.leads or d.funding_text or d.method == "table_row" or group_leads.get(d.section_key)
-               for d in drafts)
 
 
 def marker_type(marker: str) -> str:

@@ -12,7 +12,7 @@ from pipeline.model import Block, BlockKind, Provenance, Row
 from pipeline.records import ItemKind, LeadText, Role
 
 if TYPE_CHECKING:
-    from pipeline.assemble import Draft
+    from pipeline.drafts import Draft
 
 _WORK_ROLES = ("priority_area", "output", "activity", "deliverable", "milestone")
 _KINDS = {"priority_area": ItemKind.PRIORITY_AREA, "output": ItemKind.OUTPUT, "activity": ItemKind.ACTIVITY,

@@ -1,0 +1,71 @@
+"""Work items while assembly fills them in, and the merge of the two readers' drafts, region by region."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from pipeline.model import Block, Provenance
+from pipeline.outline import build_outline, node_of_provenance, regions
+from pipeline.recognise import recognise
+from pipeline.records import ItemKind, LeadText
+
+
+@dataclass
+class Draft:
+    """A work item while assembly is still filling it in."""
+
+    kind: ItemKind
+    text: str
+    provenance: Provenance
+    ref: str | None = None
+    parent: Draft | None = None
+    section: str | None = None
+    block: str | None = None
+    timeline_text: str | None = None
+    timeline_inherited: bool = False
+    funding_text: str | None = None
+    funding_inherited: bool = False
+    leads: list[LeadText] = field(default_factory=list)
+    section_key: int = 0
+    method: str = "list_item"
+    confidence: float = 0.9
+
+
+def combine_readers(drafts: list[Draft], blocks: list[Block], group_leads: dict[int, list[LeadText]],
+                    block: str | None) -> list[Draft]:
+    """The layout rules' drafts plus the general recogniser's items, both read from one outline.
+
+    Where the layout rules really read the document (``layout_read``), they keep every region (innermost
+    section) they found items in and the recogniser adds items in the others; where they did not, their stray
+    matches give way to the recogniser's items. ``block`` is the plan period given to the recogniser's items.
+    """
+    nodes = build_outline(blocks)
+    kept = recognise(nodes)
+    region = regions(nodes)
+    where = node_of_provenance(nodes)
+    legacy: dict[int, list[Draft]] = {}
+    for draft in drafts:
+        legacy.setdefault(region[where.get(draft.provenance, 0)], []).append(draft)
+    read = layout_read(drafts, group_leads)
+    drop: set[int] = set()
+    made: dict[int, Draft] = {}
+    added: list[Draft] = []
+    for cand in kept:
+        mine = legacy.get(region[cand.node], [])
+        if mine and read:
+            continue
+        drop.update(id(d) for d in mine)  # stray matches of the layout rules in a document they do not read
+        draft = Draft(cand.kind, " ".join(cand.text.split()), cand.provenance, ref=cand.ref,
+                      parent=made.get(id(cand.parent)) if cand.parent is not None else None,
+                      section=cand.section, block=block, timeline_text=cand.timeline, funding_text=cand.funding,
+                      leads=list(cand.leads), section_key=-1, method=cand.method, confidence=cand.score)
+        made[id(cand)] = draft
+        added.append(draft)
+    return [d for d in drafts if id(d) not in drop] + added
+
+
+def layout_read(drafts: list[Draft], group_leads: dict[int, list[LeadText]]) -> bool:
+    """Whether the layout rules really read a document: their items carry a timeline, lead or funding
+    cell (their own or their group's), or come from table rows with a recognised header."""
+    return any(d.timeline_text or d.leads or d.funding_text or d.method == "table_row" or group_leads.get(d.section_key)
+               for d in drafts)
