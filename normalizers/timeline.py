@@ -143,6 +143,9 @@ def dateparser_timeline(text: str, lang: str = "en", context_year: int | None = 
 
 
 # Tried in order; the first that returns a Timeline wins.
+from normalizers.timeline_relative import relative_timeline  # noqa: E402 - after the types it returns
+
+
 def stages_timeline(text: str, lang: str = "en", context_year: int | None = None) -> Timeline | None:
     """Several dated stages of one item, as a milestone table row prints them: the span from the earliest
     to the latest. ``stages_timeline("FPWD: 12 Feb 2015 | CR: Q3 2024")`` -> 2015-02-12..2024-09-30."""
@@ -160,7 +163,7 @@ def stages_timeline(text: str, lang: str = "en", context_year: int | None = None
 
 
 STRATEGIES: tuple[Callable[[str, str, int | None], Timeline | None], ...] = (
-    stages_timeline, grammar_timeline, dateparser_timeline)
+    stages_timeline, relative_timeline, grammar_timeline, dateparser_timeline)
 
 
 def normalize_timeline(text: str, lang: str = "en", context_year: int | None = None) -> Timeline:

@@ -47,9 +47,10 @@ def timeline_row(item: WorkItem, lang: str, context_year: int | None, source_fil
         "item_id": item.item_id, "document_id": item.document_id, "text": t.text, "start": t.start, "end": t.end,
         "precision": t.precision.value if t.precision else None, "ongoing": t.ongoing, "tbc": t.tbc,
         "uncertain": t.uncertain, "qualifier": t.qualifier, "location": t.location, "recurrence": t.recurrence,
-        "edtf": t.edtf, "inherited": item.timeline_inherited, "parsed": t.parsed,
+        "edtf": t.edtf, "inherited": item.timeline_inherited, "parsed": t.parsed, "duration": t.duration,
+        "relative_to": t.relative_to, "revised_from": t.revised_from,
     })
-    if not t.parsed and not t.tbc and not t.recurrence and not t.ongoing:
+    if not t.parsed and not t.tbc and not t.recurrence and not t.ongoing and not t.duration:
         out.unparsed.add(t.text)
         out.warnings.append(ErrorItem(source_file, "normalize", "unparsed_timeline",
                                       f"timeline {t.text!r} of item {item.ref or item.text[:40]!r} gives no dates",

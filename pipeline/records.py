@@ -62,6 +62,9 @@ class Timeline:
     recurrence: str | None = None
     qualifier: str | None = None
     edtf: str | None = None
+    duration: str | None = None  # ISO 8601 duration of a relative timing ("P90D", "P18M"), no dates without anchor
+    relative_to: str | None = None  # what a relative timing counts from, as printed ("the adoption of the strategy")
+    revised_from: str | None = None  # the earlier date a revision replaced, as printed
 
     @property
     def parsed(self) -> bool:

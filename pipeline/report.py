@@ -110,6 +110,8 @@ class RunReport:
             f"with a resolved lead: {pct(self.items_with_resolved_lead)}",
             f"- Timeline phrases parsed to dates: {pct(self.timelines_parsed)} (without dates: "
             f"{self.timelines_undated.get('tbc', 0)} TBC, {self.timelines_undated.get('ongoing', 0)} ongoing, "
+            f"{self.timelines_undated.get('relative', 0)} relative, {self.timelines_undated.get('recurring', 0)} "
+            f"recurring, "
             f"{self.timelines_undated.get('unparsed', 0)} unparsed); organisation mentions (not groups) "
             f"resolved to an id: {pct(self.leads_resolved)} ({self.lead_mentions.get('list', 0)} from the agency "
             f"list, {self.lead_mentions.get('not_in_list', 0)} not in it, {self.lead_mentions.get('groups', 0)} "
@@ -161,9 +163,12 @@ def write_report(report: RunReport, out_dir: Path) -> None:
 
 def _undated(timelines: list[dict]) -> dict[str, int]:
     """Timeline phrases without dates by reason: ``tbc`` ("TBC"), ``ongoing`` ("Ongoing", "continuous"),
+    ``relative`` ("within 90 days of ...", "Week 3 - 12"), ``recurring`` ("quarterly", "2 per year"),
     ``unparsed`` (nothing understood: listed under "Unparsed timeline phrases")."""
-    counts = {"tbc": 0, "ongoing": 0, "unparsed": 0}
+    counts = {"tbc": 0, "ongoing": 0, "relative": 0, "recurring": 0, "unparsed": 0}
     for t in timelines:
         if not t["parsed"]:
-            counts["tbc" if t["tbc"] else "ongoing" if t["ongoing"] else "unparsed"] += 1
+            reason = ("tbc" if t["tbc"] else "ongoing" if t["ongoing"] else "relative" if t.get("duration")
+                      else "recurring" if t.get("recurrence") else "unparsed")
+            counts[reason] += 1
     return counts

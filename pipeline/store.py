@@ -35,7 +35,7 @@ SCHEMAS: dict[str, pa.Schema] = {
     "timelines": pa.schema([
         ("item_id", _S), ("document_id", _S), ("text", _S), ("start", _D), ("end", _D), ("precision", _S),
         ("ongoing", _B), ("tbc", _B), ("uncertain", _B), ("qualifier", _S), ("location", _S), ("recurrence", _S),
-        ("edtf", _S), ("inherited", _B), ("parsed", _B),
+        ("edtf", _S), ("inherited", _B), ("parsed", _B), ("duration", _S), ("relative_to", _S), ("revised_from", _S),
     ]),
     "funding": pa.schema([
         ("item_id", _S), ("document_id", _S), ("text", _S), ("funder_ids", pa.list_(_S)),

@@ -222,11 +222,12 @@ def test_run_report_of_the_seeds(seed_run):
     assert report["unresolved_organisations"] == [] and report["unparsed_timelines"] == []
     assert report["leads_resolved"] == 1.0
     # 299 timeline phrases: every one without dates is a TBC or an "ongoing", none unparsed
-    assert report["timelines"] == 299 and report["timelines_undated"] == {"tbc": 54, "ongoing": 4, "unparsed": 0}
+    assert report["timelines"] == 299
+    assert report["timelines_undated"] == {"tbc": 54, "ongoing": 4, "relative": 0, "recurring": 0, "unparsed": 0}
     assert report["timelines_parsed"] == round((299 - 58) / 299, 4)
     markdown = (seed_run / "run_report.md").read_text(encoding="utf-8")
     assert "## Unresolved organisations" in markdown
-    assert "Timeline phrases parsed to dates: 80.6% (without dates: 54 TBC, 4 ongoing, 0 unparsed)" in markdown
+    assert "Timeline phrases parsed to dates: 80.6% (without dates: 54 TBC, 4 ongoing, 0 relative, 0 recurring, 0 unparsed)" in markdown
 
 
 def test_gmg_2016_gfmd_funding_cell_two_paragraphs_two_clauses(tables):

@@ -13,6 +13,7 @@ import pytest
 from normalizers import find_timeline_phrase, normalize_timeline
 from normalizers.timeline import STRATEGIES, dateparser_timeline, grammar_timeline, stages_timeline
 from normalizers.timeline_lexicon import DATA_DIR, LANGUAGES, language_words, lexicon, load_language_data
+from normalizers.timeline_relative import relative_timeline
 from pipeline.records import Precision, Timeline
 
 ROOT = Path(__file__).parents[1]
@@ -174,7 +175,7 @@ def test_every_seed_phrase_is_in_the_table() -> None:
 
 def test_strategies_run_grammar_first() -> None:
     # stages_timeline only answers texts of several " | "-separated stages; single phrases go to the grammar
-    assert STRATEGIES == (stages_timeline, grammar_timeline, dateparser_timeline)
+    assert STRATEGIES == (stages_timeline, relative_timeline, grammar_timeline, dateparser_timeline)
     assert stages_timeline("Q2 2021", "en", None) is None
 
 
@@ -237,3 +238,49 @@ def test_duplicate_yaml_keys_are_refused(tmp_path: Path, monkeypatch: pytest.Mon
     monkeypatch.setattr(timeline_lexicon, "DATA_DIR", tmp_path)
     with pytest.raises(ValueError, match="duplicate key 1"):
         load_language_data.__wrapped__("xx")
+
+
+# Timings that are not plain dates (normalizers/timeline_relative.py): text, lang -> start, end, uncertain,
+# qualifier, duration, relative_to, recurrence. Hand-written expectations, one printed phrase per line.
+RELATIVE = [
+    ("Within 90 days of the adoption of the strategy", "en", None, None, False, "within", "P90D",
+     "the adoption of the strategy", None),
+    ("18 months", "en", None, None, False, None, "P18M", None, None),
+    ("within 6 months", "en", None, None, False, "within", "P6M", None, None),
+    ("12 months after signature", "en", None, None, False, None, "P12M", "signature", None),
+    ("Week 3 - 12", "en", None, None, False, None, "P10W", "week 3 of the work", None),
+    ("(2 weeks)", "en", None, None, False, None, "P2W", None, None),
+    ("dans un délai de 90 jours", "fr", None, None, False, "within", "P90D", None, None),
+    ("en un plazo de 18 meses", "es", None, None, False, "within", "P18M", None, None),
+    ("в течение 6 месяцев", "ru", None, None, False, "within", "P6M", None, None),
+    ("6个月内", "zh", None, None, False, "within", "P6M", None, None),
+    ("خلال 90 يوما", "ar", None, None, False, "within", "P90D", None, None),
+    ("Spring 2024", "en", dt.date(2024, 3, 1), dt.date(2024, 5, 31), True, None, None, None, None),
+    ("Winter 2024", "en", dt.date(2024, 12, 1), dt.date(2025, 2, 28), True, None, None, None, None),
+    ("primavera de 2024", "es", dt.date(2024, 3, 1), dt.date(2024, 5, 31), True, None, None, None, None),
+    ("automne 2023", "fr", dt.date(2023, 9, 1), dt.date(2023, 11, 30), True, None, None, None, None),
+    ("2024年春季", "zh", dt.date(2024, 3, 1), dt.date(2024, 5, 31), True, None, None, None, None),
+    ("FY2024", "en", dt.date(2024, 1, 1), dt.date(2024, 12, 31), True, "fiscal", None, None, None),
+    ("FY 2024/25", "en", dt.date(2024, 1, 1), dt.date(2025, 12, 31), True, "fiscal", None, None, None),
+    ("exercice 2025", "fr", dt.date(2025, 1, 1), dt.date(2025, 12, 31), True, "fiscal", None, None, None),
+    ("2 reports per year", "en", None, None, False, None, None, None, "FREQ=MONTHLY;INTERVAL=6"),
+    ("one meeting per quarter", "en", None, None, False, None, None, None, "FREQ=MONTHLY;INTERVAL=3"),
+    ("deux réunions par an", "fr", None, None, False, None, None, None, "FREQ=MONTHLY;INTERVAL=6"),
+    ("3 per week", "en", None, None, False, None, None, None, "FREQ=WEEKLY;X-TIMES=3"),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "start", "end", "uncertain", "qualifier", "duration", "relative_to", "recurrence"), RELATIVE)
+def test_relative_seasonal_fiscal_and_counted_timings(text, lang, start, end, uncertain, qualifier, duration,
+                                                      relative_to, recurrence) -> None:
+    t = normalize_timeline(text, lang=lang)
+    assert (t.start, t.end, t.uncertain, t.qualifier, t.duration, t.relative_to, t.recurrence) == (
+        start, end, uncertain, qualifier, duration, relative_to, recurrence)
+    assert t.text == text
+
+
+@pytest.mark.parametrize("text", ["2021", "Q2 2021", "2021年", "2021 год", "May 2019", "25-26 February 2016"])
+def test_dates_are_never_durations(text) -> None:
+    t = normalize_timeline(text, lang="zh" if "年" in text else "ru" if "год" in text else "en")
+    assert t.duration is None and t.start is not None
