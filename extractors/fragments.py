@@ -9,6 +9,8 @@ _BREAK = re.compile(r"<\s*(br|/p|/li|/ol|/ul|ol|ul|/div|/h\d)\b[^>]*>", re.I)
 _LI = re.compile(r"<\s*li\b[^>]*>", re.I)
 _SUP = re.compile(r"\s*<\s*sup\b[^>]*>(.*?)<\s*/\s*sup\s*>", re.I | re.S)
 _TAG = re.compile(r"<[^>]+>")
+# struck-through text (a date replaced by a revision) is kept, marked as markdown marks it: "~~March 2023~~"
+_STRUCK = re.compile(r"<\s*(s|strike|del)\b[^>]*>(.*?)<\s*/\s*\1\s*>", re.I | re.S)
 _MD_BOLD = re.compile(r"\*\*(.+?)\*\*|__(.+?)__")
 _BOLD_START = re.compile(r"^\s*(<\s*(p|i|em|span)\b[^>]*>\s*)*<\s*(b|strong)\b", re.I)
 _SPACES = re.compile(r"[ \t\u00a0]+")
@@ -26,6 +28,7 @@ def fragment_to_text(fragment: str) -> str:
     ``fragment_to_text("14 <sup>th</sup> Meeting")`` -> ``"14th Meeting"``.
     """
     text = _SUP.sub(lambda m: m.group(1), fragment)
+    text = _STRUCK.sub(lambda m: f"~~{m.group(2).strip()}~~" if m.group(2).strip() else "", text)
     text = _LI.sub("\n", text)
     text = _BREAK.sub("\n", text)
     text = _TAG.sub("", text)

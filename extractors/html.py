@@ -28,6 +28,7 @@ BLOCK_TAGS = frozenset({"p", "div", "section", "article", "main", "ul", "ol", "l
                         "dl", "dt", "dd", "figure", "figcaption", "header", "footer", "hr", "address", "details",
                         "summary", "center", "fieldset", *HEADINGS})
 TERM_LEVEL = 7  # <dt> terms head their <dd>, below every h1-h6
+STRUCK_TAGS = frozenset({"s", "strike", "del"})
 BOLD_TAGS = frozenset({"b", "strong"})
 _SPACES = re.compile(r"[ \t\n\r\f\u00a0]+")  # a non-breaking space is a space, as in the text extractors
 
@@ -83,7 +84,10 @@ def _lines(el: etree._Element, nested: bool = False) -> list[str]:
         lines[-1] += node.text or ""
         for child in node:
             tag = _tag(child)
-            if tag == "br":
+            if tag in STRUCK_TAGS:  # a struck-through date replaced by a revision: kept, marked "~~...~~"
+                struck = _clean(child.text_content())
+                lines[-1] += f"~~{struck}~~" if struck else ""
+            elif tag == "br":
                 lines.append("")
             elif tag in ("ul", "ol", "table") and not nested:
                 pass

@@ -143,7 +143,7 @@ def dateparser_timeline(text: str, lang: str = "en", context_year: int | None = 
 
 
 # Tried in order; the first that returns a Timeline wins.
-from normalizers.timeline_relative import relative_timeline  # noqa: E402 - after the types it returns
+from normalizers.timeline_relative import relative_timeline, revised_timeline  # noqa: E402 - after the types
 
 
 def stages_timeline(text: str, lang: str = "en", context_year: int | None = None) -> Timeline | None:
@@ -163,7 +163,7 @@ def stages_timeline(text: str, lang: str = "en", context_year: int | None = None
 
 
 STRATEGIES: tuple[Callable[[str, str, int | None], Timeline | None], ...] = (
-    stages_timeline, relative_timeline, grammar_timeline, dateparser_timeline)
+    revised_timeline, stages_timeline, relative_timeline, grammar_timeline, dateparser_timeline)
 
 
 def normalize_timeline(text: str, lang: str = "en", context_year: int | None = None) -> Timeline:

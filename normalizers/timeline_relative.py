@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -55,7 +56,7 @@ def _patterns(lang: str) -> dict[str, Any]:
     for source in (data["en"], mine):
         for season, forms in (source.get("seasons") or {}).items():
             seasons.update({f.casefold(): season for f in forms})
-    for key in ("within", "anchor", "per", "fiscal"):
+    for key in ("within", "anchor", "per", "fiscal", "revised_to", "revised_note"):
         words[key] = words.get(key, []) + list(mine.get(key) or [])
     unit = _alt(list(unit_of))
     number = rf"\d+|{_alt(list(numbers))}"
@@ -69,9 +70,43 @@ def _patterns(lang: str) -> dict[str, Any]:
         "duration": re.compile(rf"^(?:({_alt(words['within'])})\s+)?({number})\s*({unit})"
                                rf"(?:\s*({_alt(words['within'])}))?(?:\s+(?:{_alt(words['anchor'])})\s+(.{{2,120}}))?$",
                                re.I),
+        "revised_to": re.compile(rf"^(.+?)\s*(?:→|->|,|;)?\s*(?:{_alt(words['revised_to'])})\s*:?\s*(.+)$", re.I),
+        "revised_note": re.compile(rf"^(.+?)\s*[(（]\s*(?:{_alt(words['revised_note'])})\s*:?\s*(.+?)\s*[)）]$", re.I),
         "count": re.compile(rf"^({number})\s+(?:[^\d\s]+\s+){{0,3}}?(?:{_alt(words['per'])})\s+({unit}|quarter)$",
                             re.I),
     }
+
+
+_STRUCK = re.compile(r"~~(.+?)~~")
+
+
+def revised_timeline(text: str, lang: str = "en", context_year: int | None = None) -> Timeline | None:
+    """A revised date: the current one is the timeline, the replaced one ``revised_from``.
+
+    ``revised_timeline("~~March 31, 2023~~ May 15, 2023*")`` -> 2023-05-15, revised_from "March 31, 2023";
+    also "Q2 2023, postponed to Q4 2023" and "Q4 2023 (initially Q2 2023)". None without a revision.
+    """
+    from normalizers.timeline import normalize_timeline
+
+    phrase = " ".join(str(text or "").split())
+    old = new = None
+    struck = _STRUCK.findall(phrase)
+    if struck:
+        old, new = "; ".join(s.strip() for s in struck), _STRUCK.sub(" ", phrase).strip(" *,;")
+    else:
+        p = _patterns(lang)
+        note = p["revised_note"].match(phrase)
+        moved = p["revised_to"].match(phrase)
+        if note:
+            new, old = note.group(1), note.group(2)
+        elif moved:
+            old, new = moved.group(1), moved.group(2)
+    if not new or not old:
+        return None
+    current = normalize_timeline(new.strip(" *,;"), lang, context_year)
+    if not (current.parsed or current.tbc):
+        return None
+    return replace(current, text=text, revised_from=old.strip(" *,;"))
 
 
 def relative_timeline(text: str, lang: str = "en", context_year: int | None = None) -> Timeline | None:

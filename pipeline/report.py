@@ -29,6 +29,7 @@ class RunReport:
     leads_resolved: float
     timelines_undated: dict[str, int] = field(default_factory=dict)  # phrases without dates: tbc/ongoing/unparsed
     lead_mentions: dict[str, int] = field(default_factory=dict)  # list / not_in_list / groups / placeholders
+    timelines_revised: int = 0  # timelines whose printed date replaced an earlier one (revised_from)
     unresolved_organisations: list[str] = field(default_factory=list)
     unparsed_timelines: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
@@ -70,6 +71,7 @@ class RunReport:
                            "not_in_list": sum(1 for lead in named if not lead["agency_id"]),
                            "groups": sum(1 for lead in leads if lead["is_group"]), "placeholders": placeholders},
             timelines_undated=_undated(timelines),
+            timelines_revised=sum(1 for t in timelines if t.get("revised_from")),
             unresolved_organisations=sorted({o for r in results for o in r.unresolved}),
             unparsed_timelines=sorted({t for r in results for t in r.unparsed}),
             warnings=[
@@ -112,7 +114,8 @@ class RunReport:
             f"{self.timelines_undated.get('tbc', 0)} TBC, {self.timelines_undated.get('ongoing', 0)} ongoing, "
             f"{self.timelines_undated.get('relative', 0)} relative, {self.timelines_undated.get('recurring', 0)} "
             f"recurring, "
-            f"{self.timelines_undated.get('unparsed', 0)} unparsed); organisation mentions (not groups) "
+            f"{self.timelines_undated.get('unparsed', 0)} unparsed; {self.timelines_revised} revised dates); "
+            f"organisation mentions (not groups) "
             f"resolved to an id: {pct(self.leads_resolved)} ({self.lead_mentions.get('list', 0)} from the agency "
             f"list, {self.lead_mentions.get('not_in_list', 0)} not in it, {self.lead_mentions.get('groups', 0)} "
             f"groups and {self.lead_mentions.get('placeholders', 0)} placeholders such as TBC counted apart)",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -143,3 +144,17 @@ def test_page_wrapped_in_a_form_keeps_its_content(tmp_path):
         (BlockKind.PARAGRAPH, "Loose text", 3),
         (BlockKind.PARAGRAPH, "Wrapped block", 3),
     ]
+
+
+def test_struck_through_dates_survive_as_revisions(tmp_path):
+    from pipeline.run import run_document
+
+    page = tmp_path / "plan.html"
+    page.write_text(
+        "<html><body><h2>Deliverables</h2><table><tr><th>Activity</th><th>Deadline</th><th>Lead</th></tr>"
+        "<tr><td>Publish the guide</td><td><s>March 31, 2023</s> <b>May 15, 2023*</b></td><td>UNDP</td></tr>"
+        "</table></body></html>", encoding="utf-8")
+    result = run_document(page, tmp_path)
+    (timeline,) = result.timelines
+    assert (timeline["text"], timeline["start"], timeline["revised_from"]) == (
+        "~~March 31, 2023~~ May 15, 2023*", dt.date(2023, 5, 15), "March 31, 2023")

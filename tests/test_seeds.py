@@ -228,7 +228,7 @@ def test_run_report_of_the_seeds(seed_run):
     markdown = (seed_run / "run_report.md").read_text(encoding="utf-8")
     assert "## Unresolved organisations" in markdown
     assert ("Timeline phrases parsed to dates: 80.6% (without dates: 54 TBC, 4 ongoing, 0 relative, 0 recurring, "
-            "0 unparsed)") in markdown
+            "0 unparsed; 0 revised dates)") in markdown
 
 
 def test_gmg_2016_gfmd_funding_cell_two_paragraphs_two_clauses(tables):

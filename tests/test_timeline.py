@@ -13,7 +13,7 @@ import pytest
 from normalizers import find_timeline_phrase, normalize_timeline
 from normalizers.timeline import STRATEGIES, dateparser_timeline, grammar_timeline, stages_timeline
 from normalizers.timeline_lexicon import DATA_DIR, LANGUAGES, language_words, lexicon, load_language_data
-from normalizers.timeline_relative import relative_timeline
+from normalizers.timeline_relative import relative_timeline, revised_timeline
 from pipeline.records import Precision, Timeline
 
 ROOT = Path(__file__).parents[1]
@@ -175,7 +175,8 @@ def test_every_seed_phrase_is_in_the_table() -> None:
 
 def test_strategies_run_grammar_first() -> None:
     # stages_timeline only answers texts of several " | "-separated stages; single phrases go to the grammar
-    assert STRATEGIES == (stages_timeline, relative_timeline, grammar_timeline, dateparser_timeline)
+    assert STRATEGIES == (revised_timeline, stages_timeline, relative_timeline, grammar_timeline,
+                          dateparser_timeline)
     assert stages_timeline("Q2 2021", "en", None) is None
 
 
@@ -284,3 +285,26 @@ def test_relative_seasonal_fiscal_and_counted_timings(text, lang, start, end, un
 def test_dates_are_never_durations(text) -> None:
     t = normalize_timeline(text, lang="zh" if "年" in text else "ru" if "год" in text else "en")
     assert t.duration is None and t.start is not None
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "start", "end", "revised_from"),
+    [
+        ("~~March 31, 2023~~ May 15, 2023*", "en", dt.date(2023, 5, 15), dt.date(2023, 5, 15), "March 31, 2023"),
+        ("Q2 2023, postponed to Q4 2023", "en", dt.date(2023, 10, 1), dt.date(2023, 12, 31), "Q2 2023"),
+        ("Q4 2023 (initially Q2 2023)", "en", dt.date(2023, 10, 1), dt.date(2023, 12, 31), "Q2 2023"),
+        ("T2 2023, reporté à T4 2023", "fr", dt.date(2023, 10, 1), dt.date(2023, 12, 31), "T2 2023"),
+        ("II квартал 2023 года, перенесено на IV квартал 2023 года", "ru", dt.date(2023, 10, 1),
+         dt.date(2023, 12, 31), "II квартал 2023 года"),
+        ("Q2 2021", "en", dt.date(2021, 4, 1), dt.date(2021, 6, 30), None),
+    ],
+)
+def test_a_revised_date_is_the_timeline_and_the_old_one_is_kept(text, lang, start, end, revised_from) -> None:
+    t = normalize_timeline(text, lang=lang)
+    assert (t.start, t.end, t.revised_from) == (start, end, revised_from)
+
+
+def test_struck_through_dates_are_kept_marked():
+    from extractors.fragments import fragment_to_text
+
+    assert fragment_to_text("<s>March 31, 2023</s> <b>May 15, 2023*</b>") == "~~March 31, 2023~~ May 15, 2023*"
