@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import os
 import re
 from dataclasses import replace
 from pathlib import Path
@@ -124,7 +125,12 @@ def relative_timeline(text: str, lang: str = "en", context_year: int | None = No
     return None
 
 
+FISCAL_ENV = "WORKPLANS_FISCAL_YEAR"
+
+
 def _fiscal(text: str, phrase: str, p: dict) -> Timeline | None:
+    """A fiscal year: under a declared convention (``WORKPLANS_FISCAL_YEAR=US``) its real months; otherwise
+    the calendar year it names, uncertain."""
     m = p["fiscal"].match(phrase)
     if not m:
         return None
@@ -132,6 +138,16 @@ def _fiscal(text: str, phrase: str, p: dict) -> Timeline | None:
     last = _year(m.group(2), first) if m.group(2) else first
     if last < first:
         return None
+    convention = (_data().get("fiscal_conventions") or {}).get(os.environ.get(FISCAL_ENV, "").strip().upper())
+    if convention and convention["start_month"] != 1:
+        start_month = int(convention["start_month"])
+        label_is_end = convention.get("label") == "end"
+        start_year = first - 1 if label_is_end else first
+        end_year = last if label_is_end else last + 1
+        start = dt.date(start_year, start_month, 1)
+        end = dt.date(end_year, start_month, 1) - dt.timedelta(days=1)
+        return Timeline(text=text, start=start, end=end, precision=Precision.RANGE, qualifier="fiscal",
+                        edtf=f"{start:%Y-%m}/{end:%Y-%m}")
     return Timeline(text=text, start=dt.date(first, 1, 1), end=dt.date(last, 12, 31), precision=Precision.YEAR,
                     uncertain=True, qualifier="fiscal", edtf=f"{first}?" if first == last else f"{first}?/{last}?")
 

@@ -308,3 +308,23 @@ def test_struck_through_dates_are_kept_marked():
     from extractors.fragments import fragment_to_text
 
     assert fragment_to_text("<s>March 31, 2023</s> <b>May 15, 2023*</b>") == "~~March 31, 2023~~ May 15, 2023*"
+
+
+@pytest.mark.parametrize(
+    ("convention", "text", "start", "end", "uncertain"),
+    [
+        (None, "FY2024", dt.date(2024, 1, 1), dt.date(2024, 12, 31), True),  # no convention: calendar year, uncertain
+        ("US", "FY2024", dt.date(2023, 10, 1), dt.date(2024, 9, 30), False),  # the US names the year it ends in
+        ("UK", "FY 2024", dt.date(2024, 4, 1), dt.date(2025, 3, 31), False),
+        ("US", "FY 2024/25", dt.date(2023, 10, 1), dt.date(2025, 9, 30), False),
+    ],
+)
+def test_fiscal_year_with_and_without_a_declared_convention(monkeypatch, convention, text, start, end, uncertain):
+    from normalizers.timeline_relative import FISCAL_ENV
+
+    if convention:
+        monkeypatch.setenv(FISCAL_ENV, convention)
+    else:
+        monkeypatch.delenv(FISCAL_ENV, raising=False)
+    t = normalize_timeline(text)
+    assert (t.start, t.end, t.uncertain, t.qualifier) == (start, end, uncertain, "fiscal")
