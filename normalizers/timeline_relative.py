@@ -57,7 +57,7 @@ def _patterns(lang: str) -> dict[str, Any]:
     for source in (data["en"], mine):
         for season, forms in (source.get("seasons") or {}).items():
             seasons.update({f.casefold(): season for f in forms})
-    for key in ("within", "anchor", "per", "fiscal", "revised_to", "revised_note"):
+    for key in ("within", "anchor", "per", "fiscal", "revised_to", "revised_note", "conditions"):
         words[key] = words.get(key, []) + list(mine.get(key) or [])
     unit = _alt(list(unit_of))
     number = rf"\d+|{_alt(list(numbers))}"
@@ -73,6 +73,7 @@ def _patterns(lang: str) -> dict[str, Any]:
                                re.I),
         "revised_to": re.compile(rf"^(.+?)\s*(?:→|->|,|;)?\s*(?:{_alt(words['revised_to'])})\s*:?\s*(.+)$", re.I),
         "revised_note": re.compile(rf"^(.+?)\s*[(（]\s*(?:{_alt(words['revised_note'])})\s*:?\s*(.+?)\s*[)）]$", re.I),
+        "condition": re.compile(rf"^(?:{_alt(words['conditions'])})\s+(.{{3,120}})$", re.I),
         "count": re.compile(rf"^({number})\s+(?:[^\d\s]+\s+){{0,3}}?(?:{_alt(words['per'])})\s+({unit}|quarter)$",
                             re.I),
     }
@@ -118,7 +119,7 @@ def relative_timeline(text: str, lang: str = "en", context_year: int | None = No
     if not phrase or len(phrase) > 160:
         return None
     p = _patterns(lang)
-    for reader in (_fiscal, _season, _weeks, _duration, _count):
+    for reader in (_fiscal, _season, _weeks, _duration, _count, _conditional):
         found = reader(text, phrase, p)
         if found is not None:
             return found
@@ -202,6 +203,19 @@ def _duration(text: str, phrase: str, p: dict) -> Timeline | None:
     anchor = m.group(5).strip(" .;,") if m.group(5) else None
     return Timeline(text=text, duration=f"P{n}{_ISO[unit]}", relative_to=anchor,
                     qualifier="within" if (m.group(1) or m.group(4)) else None)
+
+
+def _conditional(text: str, phrase: str, p: dict) -> Timeline | None:
+    """"when the Operator becomes v1.0": timed by an event, not a date; ``relative_to`` is the event."""
+    m = p["condition"].match(phrase)
+    return Timeline(text=text, relative_to=m.group(1).strip(" .;,"), qualifier="when") if m else None
+
+
+def condition_words(lang: str | None = None) -> list[str]:
+    """The words opening a conditional timing, in one language or all six (for finding such a clause)."""
+    data = _data()
+    langs = [lang] if lang else [k for k in data if isinstance(data[k], dict) and "units" in data[k]]
+    return [w for code in langs for w in (data.get(code) or {}).get("conditions", [])]
 
 
 def _count(text: str, phrase: str, p: dict) -> Timeline | None:

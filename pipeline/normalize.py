@@ -50,7 +50,7 @@ def timeline_row(item: WorkItem, lang: str, context_year: int | None, source_fil
         "edtf": t.edtf, "inherited": item.timeline_inherited, "parsed": t.parsed, "duration": t.duration,
         "relative_to": t.relative_to, "revised_from": t.revised_from,
     })
-    if not t.parsed and not t.tbc and not t.recurrence and not t.ongoing and not t.duration:
+    if not t.parsed and not t.tbc and not t.recurrence and not t.ongoing and not t.duration and not t.relative_to:
         out.unparsed.add(t.text)
         out.warnings.append(ErrorItem(source_file, "normalize", "unparsed_timeline",
                                       f"timeline {t.text!r} of item {item.ref or item.text[:40]!r} gives no dates",

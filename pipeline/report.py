@@ -171,7 +171,8 @@ def _undated(timelines: list[dict]) -> dict[str, int]:
     counts = {"tbc": 0, "ongoing": 0, "relative": 0, "recurring": 0, "unparsed": 0}
     for t in timelines:
         if not t["parsed"]:
-            reason = ("tbc" if t["tbc"] else "ongoing" if t["ongoing"] else "relative" if t.get("duration")
+            relative = t.get("duration") or t.get("relative_to")
+            reason = ("tbc" if t["tbc"] else "ongoing" if t["ongoing"] else "relative" if relative
                       else "recurring" if t.get("recurrence") else "unparsed")
             counts[reason] += 1
     return counts

@@ -145,7 +145,9 @@ def split_duration(text: str) -> tuple[str, str | None]:
 
 @functools.cache
 def _condition() -> re.Pattern[str]:
-    cues = "|".join(_cue(c) for c in sorted(labels()["condition_cues"], key=len, reverse=True))
+    from normalizers.timeline_relative import condition_words
+
+    cues = "|".join(_cue(c) for c in sorted(condition_words(), key=len, reverse=True))
     return re.compile(rf"(?<=\S)\s+((?i:{cues})\s+(?:[^,;.]|\.(?=\S)){{3,60}})\.?$")
 
 

@@ -268,6 +268,9 @@ RELATIVE = [
     ("one meeting per quarter", "en", None, None, False, None, None, None, "FREQ=MONTHLY;INTERVAL=3"),
     ("deux réunions par an", "fr", None, None, False, None, None, None, "FREQ=MONTHLY;INTERVAL=6"),
     ("3 per week", "en", None, None, False, None, None, None, "FREQ=WEEKLY;X-TIMES=3"),
+    ("when the Operator becomes v1.0", "en", None, None, False, "when", None, "the Operator becomes v1.0", None),
+    ("dès que le financement sera disponible", "fr", None, None, False, "when", None,
+     "le financement sera disponible", None),
 ]
 
 
