@@ -27,6 +27,11 @@ def _parser() -> argparse.ArgumentParser:
     ext.add_argument("--pages-per-task", type=int, default=0,
                      help="with --runner dask: read longer PDFs as page ranges of this size in parallel (0: off)")
     ext.add_argument("--no-progress", action="store_true", help="no progress bar")
+    exp = sub.add_parser("export", help="write OUT_DIR's tables as CSV, an Excel workbook, HXL CSV or IATI XML")
+    exp.add_argument("out_dir", nargs="?", default="output", help="output folder of a run (default: output)")
+    exp.add_argument("--format", required=True, choices=("csv", "xlsx", "hxl", "iati"), help="export format")
+    exp.add_argument("--out", required=True, help="folder to write the export into")
+    exp.add_argument("-v", "--verbose", action="store_true", help="more log lines")
     srv.add_argument("--cron", default="0 6 * * *", help="schedule, cron syntax (default: daily 06:00)")
     srv.add_argument("--no-watch", action="store_true", help="only the schedule, no folder watcher")
     srv.add_argument("--debounce", type=float, default=2.0, help="seconds of quiet before a change starts a run")
@@ -77,11 +82,28 @@ def _progress(enabled: bool):
         yield listener
 
 
+def _export(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from pipeline.errors import PipelineError
+    from pipeline.export import export
+
+    try:
+        written = export(Path(args.out_dir), args.format, Path(args.out))
+    except PipelineError as e:
+        print(f"workplans: {e}", file=sys.stderr)
+        return 2
+    print(f"{len(written)} file(s) written to {args.out}/: " + ", ".join(p.name for p in written))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``workplans`` console script; returns the process exit code."""
     args = _parser().parse_args(argv)
-    prepare_prefect(quiet=not args.verbose)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(message)s")
+    if args.command == "export":
+        return _export(args)
+    prepare_prefect(quiet=not args.verbose)
     if not os.path.isdir(args.raw_dir):
         print(f"workplans: raw folder {args.raw_dir!r} does not exist", file=sys.stderr)
         return 2
