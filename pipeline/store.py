@@ -38,9 +38,7 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("edtf", _S), ("inherited", _B), ("parsed", _B), ("duration", _S), ("relative_to", _S), ("revised_from", _S),
     ]),
     "funding": pa.schema([
-        ("item_id", _S), ("document_id", _S), ("text", _S), ("funder_ids", pa.list_(_S)),
-        ("funder_texts", pa.list_(_S)), ("named_ids", pa.list_(_S)), ("named_texts", pa.list_(_S)),
-        ("inherited", _B),
+        ("item_id", _S), ("document_id", _S), ("text", _S), ("inherited", _B),
     ]),
     "funding_agencies": pa.schema([
         ("item_id", _S), ("document_id", _S), ("agency_text", _S), ("agency_id", _S), ("role", _S),
