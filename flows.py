@@ -114,7 +114,7 @@ def extract_workplans(raw_dir: str = "raw", out_dir: str = "output", pages_per_t
         logger.info("[%d/%d] %s: %s, %d items", done, len(paths), result.document_id, result.status.value,
                     len(result.items))
     link_editions(results)
-    report = RunReport.from_results(results, parsed, started, dt.datetime.now(dt.UTC))
+    report = RunReport.from_results(results, parsed, started, dt.datetime.now(dt.UTC), raw_dir, out_dir)
     write_output(quote(results), out_dir, quote(report))  # quote: Prefect need not walk thousands of items
     logger.info(report.summary_line())
     return report

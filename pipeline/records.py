@@ -154,3 +154,4 @@ class DocumentResult:
     warnings: list[ErrorItem] = field(default_factory=list)
     unresolved: list[str] = field(default_factory=list)
     unparsed: list[str] = field(default_factory=list)
+    seconds: dict[str, float] = field(default_factory=dict)  # time spent per stage: extract, assemble, normalize

@@ -8,6 +8,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from pipeline.records import DocumentResult, Status
+from pipeline.run import PIPELINE_VERSION
+from pipeline.store import SCHEMA_VERSION
+from pipeline.twins import find_twins
 
 LOW_CONFIDENCE = 0.7  # items below this were kept on weaker signals; the report counts them per document
 
@@ -30,6 +33,12 @@ class RunReport:
     timelines_undated: dict[str, int] = field(default_factory=dict)  # phrases without dates: tbc/ongoing/unparsed
     lead_mentions: dict[str, int] = field(default_factory=dict)  # list / not_in_list / groups / placeholders
     timelines_revised: int = 0  # timelines whose printed date replaced an earlier one (revised_from)
+    raw_dir: str = ""
+    out_dir: str = ""
+    pipeline_version: str = ""
+    schema_version: str = ""
+    stage_seconds: dict[str, float] = field(default_factory=dict)  # parse time per stage, summed over documents
+    twins: dict[str, str] = field(default_factory=dict)  # document -> the primary copy of the same plan
     unresolved_organisations: list[str] = field(default_factory=list)
     unparsed_timelines: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
@@ -37,7 +46,8 @@ class RunReport:
 
     @classmethod
     def from_results(
-        cls, results: list[DocumentResult], parsed: list[str], started: dt.datetime, finished: dt.datetime
+        cls, results: list[DocumentResult], parsed: list[str], started: dt.datetime, finished: dt.datetime,
+        raw_dir: str = "", out_dir: str = "",
     ) -> RunReport:
         items = [i for r in results for i in r.items]
         timelines = [t for r in results for t in r.timelines]
@@ -72,6 +82,13 @@ class RunReport:
                            "groups": sum(1 for lead in leads if lead["is_group"]), "placeholders": placeholders},
             timelines_undated=_undated(timelines),
             timelines_revised=sum(1 for t in timelines if t.get("revised_from")),
+            raw_dir=str(Path(raw_dir).resolve()) if raw_dir else "",
+            out_dir=str(Path(out_dir).resolve()) if out_dir else "",
+            pipeline_version=PIPELINE_VERSION, schema_version=SCHEMA_VERSION,
+            stage_seconds={stage: round(sum(r.seconds.get(stage, 0.0) for r in results
+                                            if r.document_id in parsed), 3)
+                           for stage in ("extract", "assemble", "normalize")},
+            twins=find_twins(results),
             unresolved_organisations=sorted({o for r in results for o in r.unresolved}),
             unparsed_timelines=sorted({t for r in results for t in r.unparsed}),
             warnings=[
@@ -104,7 +121,11 @@ class RunReport:
         lines = [
             "# Run report",
             "",
-            f"- Run: {self.started} to {self.finished} ({self.seconds} s)",
+            f"- Run: {self.started} to {self.finished} ({self.seconds} s); workplans {self.pipeline_version}, "
+            f"schema {self.schema_version}",
+            f"- Input folder: {self.raw_dir}; output folder: {self.out_dir}",
+            "- Parse time of the documents parsed, per stage: "
+            + ", ".join(f"{k} {v} s" for k, v in self.stage_seconds.items()),
             f"- Documents: {self.documents} ({len(self.parsed)} parsed, {len(self.unchanged)} skipped as unchanged,"
             f" {len(self.failed)} with errors)",
             f"- Items: {self.items}; timelines: {self.timelines}; leads: {self.leads}",
@@ -129,6 +150,12 @@ class RunReport:
                 f"| {d['edition_of'] or ''} |"
                 for d in self.per_document
             ],
+            "",
+            "## Same plan in two formats",
+            "",
+            "Counted once where `documents.is_primary` is true:",
+            "",
+            *([f"- {k} is {v} in another format" for k, v in sorted(self.twins.items())] or ["None."]),
             "",
             "## Failed documents",
             "",

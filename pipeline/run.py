@@ -6,6 +6,7 @@ import functools
 import hashlib
 import logging
 import re
+import time
 from pathlib import Path
 
 import extractors
@@ -80,6 +81,7 @@ def run_document(path: Path, raw_dir: Path, pdf_batches: list | None = None) -> 
     the pages of a PDF already read in parallel by ``read_page_range``.
     """
     source = document_id_of(path, raw_dir)
+    clock = time.perf_counter()
     result = DocumentResult(document_id=source, source_file=source, sha256="", format=path.suffix.lstrip(".").lower())
     stage = "read"
     try:
@@ -87,17 +89,20 @@ def run_document(path: Path, raw_dir: Path, pdf_batches: list | None = None) -> 
         stage = "extract"
         result.format = extractors.format_of(path).value
         doc = extractors.extract(path) if pdf_batches is None else _from_batches(path, pdf_batches)
+        clock = _lap(result, "extract", clock)
         result.pages, result.title = doc.pages, document_title(doc)
         result.warnings += [ErrorItem(source, "extract", "extract_warning", w) for w in doc.warnings]
         result.language = detect_language(" ".join(b.text for b in doc.blocks[:400]) + " " + _table_text(doc))
         stage = "assemble"
         assembler = Assembler(doc, source)
         items = assembler.run()
+        clock = _lap(result, "assemble", clock)
         result.items, result.warnings = items, result.warnings + assembler.warnings
         result.period_start, result.period_end = _period(items, assembler.period)
         stage = "normalize"
         context = result.period_start.year if result.period_start else None
         rows = items_to_rows(items, source, result.language, context)
+        clock = _lap(result, "normalize", clock)
         result.leads, result.timelines, result.funding = rows.leads, rows.timelines, rows.funding
         result.funding_agencies = rows.funding_agencies
         result.warnings += rows.warnings
@@ -119,6 +124,12 @@ def run_document(path: Path, raw_dir: Path, pdf_batches: list | None = None) -> 
     if result.errors:
         result.status = Status.PARTIAL if result.items else Status.FAILURE
     return result
+
+
+def _lap(result: DocumentResult, stage: str, since: float) -> float:
+    now = time.perf_counter()
+    result.seconds[stage] = round(now - since, 4)
+    return now
 
 
 def _from_batches(path: Path, batches: list) -> Document:

@@ -13,14 +13,17 @@ import pyarrow.parquet as pq
 
 from pipeline.organisations import mint_organisations
 from pipeline.records import DocumentResult
+from pipeline.twins import find_twins
 
 _S, _D, _B, _I = pa.string(), pa.date32(), pa.bool_(), pa.int32()
+SCHEMA_VERSION = "2"  # raised whenever a table gains, loses or changes a column; in every file's metadata
 
 SCHEMAS: dict[str, pa.Schema] = {
     "documents": pa.schema([
         ("document_id", _S), ("source_file", _S), ("sha256", _S), ("format", _S), ("language", _S), ("title", _S),
         ("period_start", _D), ("period_end", _D), ("edition_of", _S), ("pages", _I), ("items", _I), ("status", _S),
-        ("extracted_at", pa.timestamp("us", tz="UTC")), ("pipeline_version", _S),
+        ("extracted_at", pa.timestamp("us", tz="UTC")), ("pipeline_version", _S), ("schema_version", _S),
+        ("same_as", _S), ("is_primary", _B),
     ]),
     "work_items": pa.schema([
         ("item_id", _S), ("document_id", _S), ("parent_id", _S), ("kind", _S), ("section", _S), ("block", _S),
@@ -64,8 +67,11 @@ def results_to_tables(results: list[DocumentResult], agencies: list[dict], extra
                       version: str) -> dict[str, pa.Table]:
     """All results as typed Arrow tables, rows in a stable order (documents by id, items in reading order)."""
     rows: dict[str, list[dict]] = {name: [] for name in SCHEMAS}
+    twins = find_twins(results)
     for r in sorted(results, key=lambda r: r.document_id):
         rows["documents"].append({
+            "schema_version": SCHEMA_VERSION, "same_as": twins.get(r.document_id),
+            "is_primary": r.document_id not in twins,
             "document_id": r.document_id, "source_file": r.source_file, "sha256": r.sha256, "format": r.format,
             "language": r.language, "title": r.title, "period_start": r.period_start, "period_end": r.period_end,
             "edition_of": r.edition_of, "pages": r.pages, "items": len(r.items), "status": r.status.value,
@@ -94,7 +100,9 @@ def results_to_tables(results: list[DocumentResult], agencies: list[dict], extra
                                                     {a["agency_id"]: a for a in agencies})
     for row in rows["leads"] + rows["funding_agencies"]:
         row["org_id"] = ids.get((row["document_id"], row["agency_text"]))
-    return {name: pa.Table.from_pylist(rows[name], schema=schema) for name, schema in SCHEMAS.items()}
+    meta = {b"workplans.schema_version": SCHEMA_VERSION.encode(), b"workplans.pipeline_version": version.encode()}
+    return {name: pa.Table.from_pylist(rows[name], schema=schema.with_metadata(meta))
+            for name, schema in SCHEMAS.items()}
 
 
 def write_tables(tables: dict[str, pa.Table], out_dir: Path) -> None:
