@@ -24,7 +24,16 @@ def local_api_server() -> Iterator[str | None]:
         yield os.environ["PREFECT_API_URL"]
         return
     from prefect.server.api.server import SubprocessASGIServer
-    from prefect.settings import PREFECT_API_URL, temporary_settings
+    from prefect.settings import PREFECT_API_URL, get_current_settings, temporary_settings
+
+    configured = get_current_settings().api.url
+    if configured:  # an API already set for this process (a test harness, a profile): share it, stop nothing
+        os.environ["PREFECT_API_URL"] = configured
+        try:
+            yield configured
+        finally:
+            os.environ.pop("PREFECT_API_URL", None)
+        return
 
     server = SubprocessASGIServer()
     server.start(timeout=120)
