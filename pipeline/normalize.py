@@ -38,6 +38,30 @@ def items_to_rows(items: list[WorkItem], source_file: str, lang: str, context_ye
             lead_rows(item, lead.text, lead.role, lead.inherited, lead.scope, lang, source_file, out)
         if item.funding_text:
             funding_row(item, lang, out)
+    out.timelines += rows_from_parents(items, out.timelines)
+    out.funding += rows_from_parents(items, out.funding)
+    return out
+
+
+def rows_from_parents(items: list[WorkItem], rows: list[dict]) -> list[dict]:
+    """Rows for items that print no timeline (or funding) of their own but sit under an item that does: a
+    deliverable under a dated activity is due when the activity is, so a filter on the table finds it.
+
+    The copy says so: ``inherited`` true and ``inherited_from`` "parent" (a merged cell gives "row_above").
+    """
+    own = {row["item_id"]: row for row in rows}
+    for row in rows:
+        row.setdefault("inherited_from", "row_above" if row.get("inherited") else None)
+    parents = {item.item_id: item.parent_id for item in items}
+    out = []
+    for item in items:
+        if item.item_id in own:
+            continue
+        parent = parents.get(item.item_id)
+        while parent is not None and parent not in own:
+            parent = parents.get(parent)
+        if parent is not None:
+            out.append({**own[parent], "item_id": item.item_id, "inherited": True, "inherited_from": "parent"})
     return out
 
 

@@ -50,7 +50,7 @@ class RunReport:
         raw_dir: str = "", out_dir: str = "",
     ) -> RunReport:
         items = [i for r in results for i in r.items]
-        timelines = [t for r in results for t in r.timelines]
+        timelines = [t for r in results for t in r.timelines if t.get("inherited_from") != "parent"]
         leads = [lead for r in results for lead in r.leads]
         resolved_items = {lead["item_id"] for lead in leads if lead["agency_id"]}
         parsed_items = {t["item_id"] for t in timelines if t["parsed"]}

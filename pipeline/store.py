@@ -39,9 +39,10 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("item_id", _S), ("document_id", _S), ("text", _S), ("start", _D), ("end", _D), ("precision", _S),
         ("ongoing", _B), ("tbc", _B), ("uncertain", _B), ("qualifier", _S), ("location", _S), ("recurrence", _S),
         ("edtf", _S), ("inherited", _B), ("parsed", _B), ("duration", _S), ("relative_to", _S), ("revised_from", _S),
+        ("inherited_from", _S),
     ]),
     "funding": pa.schema([
-        ("item_id", _S), ("document_id", _S), ("text", _S), ("inherited", _B),
+        ("item_id", _S), ("document_id", _S), ("text", _S), ("inherited", _B), ("inherited_from", _S),
     ]),
     "funding_agencies": pa.schema([
         ("item_id", _S), ("document_id", _S), ("agency_text", _S), ("agency_id", _S), ("role", _S),

@@ -21,8 +21,9 @@ SEEDS = (
 def records_of(tables: dict, document_id: str) -> list[dict]:
     """Work items of one document in the annotation's shape, rebuilt from the Parquet tables."""
     items = [i for i in tables["work_items"] if i["document_id"] == document_id]
-    timelines = {t["item_id"]: t for t in tables["timelines"]}
-    funding = {f["item_id"]: f for f in tables["funding"]}
+    # the annotation records each item's own cell (or merged cell); rows copied from a parent are left out
+    timelines = {t["item_id"]: t for t in tables["timelines"] if t["inherited_from"] != "parent"}
+    funding = {f["item_id"]: f for f in tables["funding"] if f["inherited_from"] != "parent"}
     leads: dict[str, list] = {}
     for lead in tables["leads"]:
         entry = [lead["source_text"], lead["source_role"], lead["inherited"]]
@@ -293,3 +294,19 @@ def test_expected_results_bullets_are_items_found_by_the_general_recogniser(tabl
     assert (first["text"], first["section"]) == ("Member States briefed on migration evidence.", "Expected results:")
     assert all(0.5 <= r["confidence"] <= 1 for r in rows)
     assert not [i for i in tables["work_items"] if i["document_id"] == SEEDS[0] and i["section"] == "Objectives:"]
+
+
+def test_deliverables_due_in_a_quarter_are_found_through_their_own_timeline_rows(seed_run):
+    """WG6 prints the date on the activity row; its deliverables carry it as rows of their own (from_parent)."""
+    import duckdb
+
+    rows = duckdb.sql(f"""
+        select w.text, t.text, t.inherited, t.inherited_from from '{seed_run}/work_items/*.parquet' w
+        join '{seed_run}/timelines/*.parquet' t using (item_id)
+        where w.kind = 'deliverable' and t."start" <= date '2020-06-30' and t."end" >= date '2020-04-01'
+        order by w.position""").fetchall()
+    assert rows == [("1st draft available", "04/2020", True, "parent"),
+                    ("2nd draft available", "05-06/2020", True, "parent")]
+    own = duckdb.sql(f"""select count(*) from '{seed_run}/timelines/*.parquet'
+                         where inherited_from is distinct from 'parent'""").fetchall()[0][0]
+    assert own == 299  # the printed phrases; the report's figures count only these
