@@ -39,7 +39,7 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("item_id", _S), ("document_id", _S), ("text", _S), ("start", _D), ("end", _D), ("precision", _S),
         ("ongoing", _B), ("tbc", _B), ("uncertain", _B), ("qualifier", _S), ("location", _S), ("recurrence", _S),
         ("edtf", _S), ("inherited", _B), ("parsed", _B), ("duration", _S), ("relative_to", _S), ("revised_from", _S),
-        ("inherited_from", _S),
+        ("inherited_from", _S), ("start_date", _D), ("end_date", _D),
     ]),
     "funding": pa.schema([
         ("item_id", _S), ("document_id", _S), ("text", _S), ("inherited", _B), ("inherited_from", _S),
@@ -88,7 +88,7 @@ def results_to_tables(results: list[DocumentResult], agencies: list[dict], extra
                 "position": position, "method": item.method, "confidence": item.confidence,
             })
         rows["leads"] += r.leads
-        rows["timelines"] += r.timelines
+        rows["timelines"] += [{**t, "start_date": t["start"], "end_date": t["end"]} for t in r.timelines]
         rows["funding"] += r.funding
         rows["funding_agencies"] += r.funding_agencies
         for severity, errors in (("error", r.errors), ("warning", r.warnings)):

@@ -310,3 +310,28 @@ def test_deliverables_due_in_a_quarter_are_found_through_their_own_timeline_rows
     own = duckdb.sql(f"""select count(*) from '{seed_run}/timelines/*.parquet'
                          where inherited_from is distinct from 'parent'""").fetchall()[0][0]
     assert own == 299  # the printed phrases; the report's figures count only these
+
+
+@pytest.mark.parametrize(("table", "key"), [
+    ("documents", "document_id"), ("work_items", "item_id"), ("timelines", "item_id"), ("funding", "item_id"),
+    ("organisations", "org_id"), ("agencies", "agency_id"),
+    ("leads", "item_id, source_text, agency_text, role"), ("funding_agencies", "item_id, agency_text, role"),
+])
+def test_every_primary_key_is_unique(seed_run, table, key):
+    import duckdb
+
+    total, distinct = duckdb.sql(
+        f"select count(*), count(distinct ({key})) from '{seed_run}/{table}/*.parquet'").fetchall()[0]
+    assert total == distinct > 0
+
+
+def test_dates_are_date32_under_names_no_sql_dialect_reserves(seed_run):
+    import duckdb
+
+    rows = duckdb.sql(f"""select count(*) from '{seed_run}/timelines/*.parquet'
+                          where start_date is not distinct from "start" and end_date is not distinct from "end"
+                       """).fetchall()[0][0]
+    assert rows == duckdb.sql(f"select count(*) from '{seed_run}/timelines/*.parquet'").fetchall()[0][0]
+    types = dict(duckdb.sql(f"describe select start_date, end_date from '{seed_run}/timelines/*.parquet'"
+                            ).fetchall()[i][:2] for i in range(2))
+    assert types == {"start_date": "DATE", "end_date": "DATE"}
