@@ -16,8 +16,9 @@ from prefect.filesystems import LocalFileSystem  # noqa: E402
 from prefect.futures import as_completed  # noqa: E402
 from prefect.utilities.annotations import quote  # noqa: E402
 
-from pipeline.catalog import list_documents, source_fingerprint  # noqa: E402
+from pipeline.catalog import check_link, list_documents, source_fingerprint  # noqa: E402
 from pipeline.editions import link_editions  # noqa: E402
+from pipeline.errors import PipelineError  # noqa: E402
 from pipeline.progress import advance  # noqa: E402
 from pipeline.records import DocumentResult  # noqa: E402
 from pipeline.report import RunReport, write_report  # noqa: E402
@@ -28,7 +29,12 @@ from pipeline.store import results_to_tables, write_tables  # noqa: E402
 def _document_key(context, parameters: dict) -> str:
     """Cache key: the document's bytes, its place in the raw folder and the pipeline's own code and data."""
     path = Path(parameters["path"])
-    parts = [parameters["document_id"], sha256_of(path), PIPELINE_VERSION, source_fingerprint()]
+    try:
+        check_link(path, Path(parameters.get("raw_dir") or path.parent))
+        content = sha256_of(path)
+    except (PipelineError, OSError):
+        content = "unreadable"  # run_document reports why; nothing outside the folder is read for a key
+    parts = [parameters["document_id"], content, PIPELINE_VERSION, source_fingerprint()]
     return hashlib.sha256("|".join(parts).encode()).hexdigest()
 
 
@@ -39,9 +45,9 @@ def _pages_key(context, parameters: dict) -> str:
 
 
 @task(name="scan-raw-folder", retries=2, retry_delay_seconds=1)
-def scan(raw_dir: str) -> list[str]:
-    """Files to process (I/O: retried)."""
-    return [str(p) for p in list_documents(Path(raw_dir))]
+def scan(raw_dir: str, out_dir: str | None = None) -> list[str]:
+    """Files to process (I/O: retried); the run's own output folder is never read as input."""
+    return [str(p) for p in list_documents(Path(raw_dir), exclude=(Path(out_dir),) if out_dir else ())]
 
 
 @task(name="process-document", cache_key_fn=_document_key, persist_result=True, result_serializer="pickle",
@@ -91,7 +97,7 @@ def extract_workplans(raw_dir: str = "raw", out_dir: str = "output", pages_per_t
     """
     logger = get_run_logger()
     started = dt.datetime.now(dt.UTC)
-    paths = scan(raw_dir)
+    paths = scan(raw_dir, out_dir)
     advance(0, len(paths), "")
     storage = _cache_storage((Path(out_dir) / ".cache").resolve())
     runner = process_document.with_options(result_storage=storage)

@@ -97,6 +97,22 @@ def _export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _folder_problem(raw_dir: str, out_dir: str) -> str | None:
+    """A one-line reason the two folders cannot be used together, or None."""
+    from pathlib import Path
+
+    from pipeline.catalog import inside
+
+    raw, out = Path(raw_dir), Path(out_dir)
+    if out.exists() and not out.is_dir():
+        return f"output path {out_dir!r} is a file; give a folder"
+    if inside(out, raw):
+        return f"output folder {out_dir!r} is inside the raw folder {raw_dir!r}; the next run would read it back"
+    if inside(raw, out):
+        return f"raw folder {raw_dir!r} is inside the output folder {out_dir!r}"
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``workplans`` console script; returns the process exit code."""
     args = _parser().parse_args(argv)
@@ -106,6 +122,10 @@ def main(argv: list[str] | None = None) -> int:
     prepare_prefect(quiet=not args.verbose)
     if not os.path.isdir(args.raw_dir):
         print(f"workplans: raw folder {args.raw_dir!r} does not exist", file=sys.stderr)
+        return 2
+    problem = _folder_problem(args.raw_dir, args.out)
+    if problem:
+        print(f"workplans: {problem}", file=sys.stderr)
         return 2
     if args.command == "extract":
         return _extract(args)

@@ -33,3 +33,11 @@ class UnknownTableLayout(PipelineError):
 
 class TooLarge(PipelineError):
     category = "too_large"
+
+
+class OutsideRawFolder(PipelineError):
+    category = "outside_raw_folder"
+
+
+class BrokenLink(PipelineError):
+    category = "broken_link"

@@ -5,12 +5,14 @@ from __future__ import annotations
 import functools
 import hashlib
 import logging
+import os
 import re
 import time
 from pathlib import Path
 
 import extractors
 from pipeline.assemble import Assembler
+from pipeline.catalog import check_link
 from pipeline.errors import PipelineError
 from pipeline.language import detect_language
 from pipeline.model import BlockKind, Document
@@ -40,11 +42,14 @@ def _sha256(path: str, size: int, mtime_ns: int) -> str:
 
 
 def document_id_of(path: Path, raw_dir: Path) -> str:
-    """Stable id: the file's path relative to the raw folder, e.g. ``"gmg_workplan_2010.txt"``."""
-    try:
-        return path.resolve().relative_to(raw_dir.resolve()).as_posix()
-    except ValueError:
-        return path.name
+    """Stable id: the file's path relative to the raw folder, e.g. ``"gmg_workplan_2010.txt"`` (a link's own
+    place, not its target's)."""
+    for a, b in ((Path(os.path.abspath(path)), Path(os.path.abspath(raw_dir))), (path.resolve(), raw_dir.resolve())):
+        try:
+            return a.relative_to(b).as_posix()
+        except ValueError:
+            continue
+    return path.name
 
 
 def page_ranges(path: Path, pages_per_task: int) -> list[tuple[int, int]]:
@@ -85,6 +90,7 @@ def run_document(path: Path, raw_dir: Path, pdf_batches: list | None = None) -> 
     result = DocumentResult(document_id=source, source_file=source, sha256="", format=path.suffix.lstrip(".").lower())
     stage = "read"
     try:
+        check_link(path, raw_dir)
         result.sha256 = sha256_of(path)
         stage = "extract"
         result.format = extractors.format_of(path).value

@@ -89,3 +89,47 @@ def test_flow_completes_other_documents_and_lists_errors(prefect_harness, bad_ra
     assert report.failed["headerless.txt"].startswith("assemble: no work items were recognised")
     assert len(pq.read_table(out / "work_items")) == 23
     assert "## Failed documents" in (out / "run_report.md").read_text(encoding="utf-8")
+
+
+def test_links_outside_the_raw_folder_and_dangling_links_are_error_rows(tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    secret = tmp_path / "secret.txt"
+    secret.write_text("root:x:0:0:root:/root:/bin/bash\n", encoding="utf-8")
+    shutil.copy(ROOT / "raw" / "gmg_workplan_2010.txt", raw)
+    (raw / "outside.txt").symlink_to(secret)
+    (raw / "dangling.txt").symlink_to(tmp_path / "nowhere.txt")
+    (raw / "again.txt").symlink_to(raw / "gmg_workplan_2010.txt")  # the same file twice: read once
+    from pipeline.catalog import list_documents
+
+    listed = [p.name for p in list_documents(raw)]
+    assert listed == ["dangling.txt", "gmg_workplan_2010.txt", "outside.txt"]
+    outside = run_document(raw / "outside.txt", raw)
+    assert (outside.status, [(e.error_type, "outside the raw folder" in e.message) for e in outside.errors]) == (
+        Status.FAILURE, [("outside_raw_folder", True)])
+    assert outside.title is None and outside.items == []  # nothing of /etc/passwd-like files is read
+    dangling = run_document(raw / "dangling.txt", raw)
+    assert [e.error_type for e in dangling.errors] == ["broken_link"]
+
+
+def test_output_inside_the_raw_folder_is_refused_in_one_line(tmp_path, capsys):
+    from pipeline.cli import main
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    assert main(["extract", str(raw), "--out", str(raw / "output")]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "inside the raw folder" in err[0]
+    (tmp_path / "file").write_text("x", encoding="utf-8")
+    assert main(["extract", str(raw), "--out", str(tmp_path / "file")]) == 2
+    assert "is a file" in capsys.readouterr().err
+
+
+def test_the_run_never_reads_its_own_output_folder(tmp_path):
+    from pipeline.catalog import list_documents
+
+    raw = tmp_path / "raw"
+    (raw / "output" / "work_items").mkdir(parents=True)
+    (raw / "output" / "run_report.md").write_text("# Run report\n", encoding="utf-8")
+    shutil.copy(ROOT / "raw" / "gmg_workplan_2010.txt", raw)
+    assert [p.name for p in list_documents(raw, exclude=(raw / "output",))] == ["gmg_workplan_2010.txt"]
