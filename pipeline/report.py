@@ -146,8 +146,8 @@ class RunReport:
             f"| document | status | language | items | low confidence (< {LOW_CONFIDENCE}) | edition of |",
             "|---|---|---|---|---|---|",
             *[
-                f"| {d['document_id']} | {d['status']} | {d['language']} | {d['items']} | {d['low_confidence']} "
-                f"| {d['edition_of'] or ''} |"
+                f"| {_md(d['document_id'])} | {d['status']} | {d['language']} | {d['items']} | {d['low_confidence']} "
+                f"| {_md(d['edition_of'] or '')} |"
                 for d in self.per_document
             ],
             "",
@@ -159,7 +159,7 @@ class RunReport:
             "",
             "## Failed documents",
             "",
-            *([f"- {k}: {v}" for k, v in self.failed.items()] or ["None."]),
+            *([f"- {_md(k)}: {_md(v)}" for k, v in self.failed.items()] or ["None."]),
             "",
             "## Unresolved organisations",
             "",
@@ -189,6 +189,11 @@ def write_report(report: RunReport, out_dir: Path) -> None:
         tmp = out_dir / f".{name}.tmp"
         tmp.write_text(body, encoding="utf-8")
         tmp.replace(out_dir / name)
+
+
+def _md(text: str) -> str:
+    """A file name or message safe in a markdown table row: a ``|`` escaped, line breaks as spaces."""
+    return " ".join(str(text).split()).replace("|", "\\|")
 
 
 def _undated(timelines: list[dict]) -> dict[str, int]:

@@ -133,3 +133,15 @@ def test_the_run_never_reads_its_own_output_folder(tmp_path):
     (raw / "output" / "run_report.md").write_text("# Run report\n", encoding="utf-8")
     shutil.copy(ROOT / "raw" / "gmg_workplan_2010.txt", raw)
     assert [p.name for p in list_documents(raw, exclude=(raw / "output",))] == ["gmg_workplan_2010.txt"]
+
+
+def test_file_names_with_pipes_and_line_breaks_keep_the_report_table_whole(prefect_harness, tmp_path):
+    from flows import extract_workplans
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    shutil.copy(ROOT / "raw" / "gmg_workplan_2010.txt", raw / "plan|draft\nv2.txt")
+    extract_workplans(raw_dir=str(raw), out_dir=str(tmp_path / "out"))
+    markdown = (tmp_path / "out" / "run_report.md").read_text(encoding="utf-8")
+    rows = [line for line in markdown.splitlines() if line.startswith("| plan")]
+    assert rows == [r"| plan\|draft v2.txt | success | en | 51 | 0 |  |"]
