@@ -35,6 +35,9 @@ STEPS: tuple[Callable[[list[Hit], CellText], list[Hit]], ...] = (
 )
 
 
+MAX_CELL_CHARS = 5000  # names are read in at most this much of one cell: the work grows with its length
+
+
 def resolve_agencies(text: str, lang: str = "en", default_role: Role | None = None) -> list[AgencyMention]:
     """Split a lead, members or funding cell into organisation mentions with canonical ids and roles.
 
@@ -46,7 +49,7 @@ def resolve_agencies(text: str, lang: str = "en", default_role: Role | None = No
     >>> [(m.agency_id, m.role.value) for m in resolve_agencies("GMG Chair (UNU), IOM and UNFPA", "en", Role.LEAD)]
     [('UNU', 'chair'), ('IOM', 'lead'), ('UNFPA', 'lead')]
     """
-    cell = make_cell(text or "", lang, default_role)
+    cell = make_cell((text or "")[:MAX_CELL_CHARS], lang, default_role)
     hits = match_known(cell)
     for step in STEPS:
         hits = sorted(step(hits, cell), key=lambda h: (h.start, h.end))

@@ -7,6 +7,7 @@ import functools
 import logging
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from normalizers.timeline_grammar import Spec, Token, tokenize
@@ -166,6 +167,9 @@ STRATEGIES: tuple[Callable[[str, str, int | None], Timeline | None], ...] = (
     revised_timeline, stages_timeline, relative_timeline, grammar_timeline, dateparser_timeline)
 
 
+MAX_TIMELINE_CHARS = 500  # read at most this much of one timeline text: the grammar's work grows with length
+
+
 def normalize_timeline(text: str, lang: str = "en", context_year: int | None = None) -> Timeline:
     """Normalise one timeline phrase; never raises, and start <= end.
 
@@ -175,6 +179,9 @@ def normalize_timeline(text: str, lang: str = "en", context_year: int | None = N
     """
     if not isinstance(text, str):
         text = "" if text is None else str(text)
+    if len(text) > MAX_TIMELINE_CHARS:  # a cell that long is prose; its dates, if any, are read in the first part
+        head = normalize_timeline(text[:MAX_TIMELINE_CHARS], lang, context_year)
+        return replace(head, text=text, uncertain=True)
     if not (isinstance(context_year, int) and 1 <= context_year <= 9998):
         context_year = None
     lang = _language(lang)

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, field
 
 from normalizers import normalize_timeline, resolve_agencies, split_funders
+from normalizers.timeline import MAX_TIMELINE_CHARS
 from pipeline.fragments import is_placeholder
 from pipeline.records import LEAD_ROLES, AgencyMention, ErrorItem, Role, WorkItem
 
@@ -67,6 +68,11 @@ def rows_from_parents(items: list[WorkItem], rows: list[dict]) -> list[dict]:
 
 def timeline_row(item: WorkItem, lang: str, context_year: int | None, source_file: str, out: NormalizedRows) -> None:
     t = normalize_timeline(item.timeline_text, lang=lang, context_year=context_year)
+    if len(item.timeline_text or "") > MAX_TIMELINE_CHARS:
+        out.warnings.append(ErrorItem(source_file, "normalize", "too_long",
+                                      f"timeline of item {item.ref or item.text[:40]!r} is "
+                                      f"{len(item.timeline_text or '')} characters; the first {MAX_TIMELINE_CHARS} "
+                                      f"were read", item.page))
     out.timelines.append({
         "item_id": item.item_id, "document_id": item.document_id, "text": t.text, "start": t.start, "end": t.end,
         "precision": t.precision.value if t.precision else None, "ongoing": t.ongoing, "tbc": t.tbc,

@@ -681,3 +681,10 @@ def test_lists_yield_one_mention_per_item(parts: list[str], sep: str) -> None:
 def test_prose_words_before_a_name_are_not_organisations(text, lang, expected):
     """A capitalised verb running into "by"/"par" before a name, or an article before a group, is prose."""
     assert [(m.text, m.agency_id) for m in resolve_agencies(text, lang, Role.FUNDER)] == expected
+
+
+def test_a_very_long_cell_is_read_in_its_first_part() -> None:
+    from normalizers.agencies import MAX_CELL_CHARS
+
+    mentions = resolve_agencies("IOM, " * 20_000)
+    assert 0 < len(mentions) <= MAX_CELL_CHARS // 5 and {m.agency_id for m in mentions} == {"IOM"}

@@ -331,3 +331,13 @@ def test_fiscal_year_with_and_without_a_declared_convention(monkeypatch, convent
         monkeypatch.delenv(FISCAL_ENV, raising=False)
     t = normalize_timeline(text)
     assert (t.start, t.end, t.uncertain, t.qualifier) == (start, end, uncertain, "fiscal")
+
+
+def test_a_very_long_timeline_text_is_read_in_its_first_part_and_kept_whole() -> None:
+    from normalizers.timeline import MAX_TIMELINE_CHARS
+
+    text = "Q2 2021 " + "and more words " * 200
+    t = normalize_timeline(text)
+    assert len(text) > MAX_TIMELINE_CHARS
+    assert (t.text, t.start, t.end, t.uncertain) == (text, dt.date(2021, 4, 1), dt.date(2021, 6, 30), True)
+    assert normalize_timeline("-" * 100_000).start is None  # bounded work, no error
