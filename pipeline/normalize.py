@@ -90,7 +90,7 @@ def timeline_row(item: WorkItem, lang: str, context_year: int | None, source_fil
 def lead_rows(item: WorkItem, text: str, role: Role, inherited: bool, scope: str, lang: str, source_file: str,
               out: NormalizedRows) -> None:
     base = {"item_id": item.item_id, "document_id": item.document_id, "inherited": inherited, "scope": scope,
-            "source_text": text, "source_role": role.value, "placeholder": False}
+            "source_text": text, "source_role": role.value, "placeholder": False, "proposed": False}
     if is_placeholder(text):  # "TBC", "Help Wanted": the lead is still to be found, no organisation
         out.leads.append({**base, "agency_text": text, "agency_id": None, "role": role.value, "is_group": False,
                           "placeholder": True})
@@ -102,8 +102,9 @@ def lead_rows(item: WorkItem, text: str, role: Role, inherited: bool, scope: str
     for m in mentions:
         # a name the resolver took from a lead cell keeps the cell's own role unless the words say otherwise
         own = m.role if m.role is not None and role in LEAD_ROLES else role
+        proposed = own is Role.PROPOSED  # "UN-Habitat (proposed)": a lead still to be confirmed, still a lead
         out.leads.append({**base, "agency_text": m.text, "agency_id": m.agency_id,
-                          "role": own.value, "is_group": m.is_group})
+                          "role": (role if proposed else own).value, "is_group": m.is_group, "proposed": proposed})
         if m.agency_id is None and not m.is_group and m.text not in out.unresolved:
             out.unresolved.add(m.text)
             out.warnings.append(ErrorItem(source_file, "normalize", "unresolved_organisation",

@@ -33,7 +33,7 @@ SCHEMAS: dict[str, pa.Schema] = {
     "leads": pa.schema([
         ("item_id", _S), ("document_id", _S), ("agency_text", _S), ("agency_id", _S), ("role", _S),
         ("inherited", _B), ("is_group", _B), ("scope", _S), ("source_text", _S), ("source_role", _S),
-        ("placeholder", _B), ("org_id", _S),
+        ("placeholder", _B), ("org_id", _S), ("proposed", _B),
     ]),
     "timelines": pa.schema([
         ("item_id", _S), ("document_id", _S), ("text", _S), ("start", _D), ("end", _D), ("precision", _S),

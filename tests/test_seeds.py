@@ -155,11 +155,11 @@ def test_wg6_activity_1_4(tables):
         deliverable["text"] == "Common platform for online contribution developed, Inputs on Best practices available"
     )
     leads = [
-        (lead["agency_id"], lead["role"])
+        (lead["agency_id"], lead["role"], lead["proposed"])
         for lead in by_item(tables, "leads", item["item_id"])
         if lead["source_role"] == "lead"
     ]
-    assert leads == [("WHO", "lead"), ("UN-Habitat", "proposed")]
+    assert leads == [("WHO", "lead", False), ("UN-Habitat", "lead", True)]  # proposed, still a lead
 
 
 def test_gmg_2010_symposium_milestone(tables):
