@@ -35,6 +35,8 @@ def items_to_rows(items: list[WorkItem], source_file: str, lang: str, context_ye
     for item in items:
         if item.timeline_text:
             timeline_row(item, lang, context_year, source_file, out)
+        else:
+            dated_in_text(item, lang, context_year, out)
         for lead in item.leads:
             lead_rows(item, lead.text, lead.role, lead.inherited, lead.scope, lang, source_file, out)
         if item.funding_text:
@@ -42,6 +44,32 @@ def items_to_rows(items: list[WorkItem], source_file: str, lang: str, context_ye
     out.timelines += rows_from_parents(items, out.timelines)
     out.funding += rows_from_parents(items, out.funding)
     return out
+
+
+def dated_in_text(item: WorkItem, lang: str, context_year: int | None, out: NormalizedRows) -> None:
+    """An item whose own sentence says when ("... capacity-building activities throughout 2022-2024"): the phrase
+    is its timeline (``in_text`` true). Only a phrase that says when the work happens counts (throughout, by,
+    from, until a date, or a quarter, month or day); a bare year in passing ("the 2013 High-level Dialogue")
+    does not."""
+    from normalizers import find_timeline_phrase
+
+    phrase = find_timeline_phrase(item.text, lang)
+    if not phrase:
+        return
+    t = normalize_timeline(phrase, lang=lang, context_year=context_year)
+    timed = t.ongoing or t.qualifier in ("by", "from", "within") or (
+        t.precision is not None and t.precision.value in ("day", "week", "month", "quarter", "half"))
+    if not (t.parsed and timed):
+        return
+    if context_year and t.end and t.end.year < context_year:
+        return  # "(draft prepared at the workshop in May 2015)" in a 2016-2018 plan: background, not timing
+    out.timelines.append({
+        "item_id": item.item_id, "document_id": item.document_id, "text": t.text, "start": t.start, "end": t.end,
+        "precision": t.precision.value if t.precision else None, "ongoing": t.ongoing, "tbc": t.tbc,
+        "uncertain": t.uncertain, "qualifier": t.qualifier, "location": t.location, "recurrence": t.recurrence,
+        "edtf": t.edtf, "inherited": False, "parsed": t.parsed, "duration": t.duration,
+        "relative_to": t.relative_to, "revised_from": t.revised_from, "in_text": True,
+    })
 
 
 def rows_from_parents(items: list[WorkItem], rows: list[dict]) -> list[dict]:
@@ -62,7 +90,8 @@ def rows_from_parents(items: list[WorkItem], rows: list[dict]) -> list[dict]:
         while parent is not None and parent not in own:
             parent = parents.get(parent)
         if parent is not None:
-            out.append({**own[parent], "item_id": item.item_id, "inherited": True, "inherited_from": "parent"})
+            out.append({**own[parent], "item_id": item.item_id, "inherited": True, "inherited_from": "parent",
+                        "in_text": False})
     return out
 
 
@@ -78,7 +107,7 @@ def timeline_row(item: WorkItem, lang: str, context_year: int | None, source_fil
         "precision": t.precision.value if t.precision else None, "ongoing": t.ongoing, "tbc": t.tbc,
         "uncertain": t.uncertain, "qualifier": t.qualifier, "location": t.location, "recurrence": t.recurrence,
         "edtf": t.edtf, "inherited": item.timeline_inherited, "parsed": t.parsed, "duration": t.duration,
-        "relative_to": t.relative_to, "revised_from": t.revised_from,
+        "relative_to": t.relative_to, "revised_from": t.revised_from, "in_text": False,
     })
     if not t.parsed and not t.tbc and not t.recurrence and not t.ongoing and not t.duration and not t.relative_to:
         out.unparsed.add(t.text)

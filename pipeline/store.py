@@ -39,7 +39,7 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("item_id", _S), ("document_id", _S), ("text", _S), ("start", _D), ("end", _D), ("precision", _S),
         ("ongoing", _B), ("tbc", _B), ("uncertain", _B), ("qualifier", _S), ("location", _S), ("recurrence", _S),
         ("edtf", _S), ("inherited", _B), ("parsed", _B), ("duration", _S), ("relative_to", _S), ("revised_from", _S),
-        ("inherited_from", _S), ("start_date", _D), ("end_date", _D),
+        ("inherited_from", _S), ("start_date", _D), ("end_date", _D), ("in_text", _B),
     ]),
     "funding": pa.schema([
         ("item_id", _S), ("document_id", _S), ("text", _S), ("inherited", _B), ("inherited_from", _S),
