@@ -56,7 +56,7 @@ def dated_in_text(item: WorkItem, lang: str, context_year: int | None, out: Norm
     phrase = find_timeline_phrase(item.text, lang)
     if not phrase:
         return
-    t = normalize_timeline(phrase, lang=lang, context_year=context_year)
+    t = _widest_reading(item.text, phrase, lang, context_year)
     timed = t.ongoing or t.qualifier in ("by", "from", "within") or (
         t.precision is not None and t.precision.value in ("day", "week", "month", "quarter", "half"))
     if not (t.parsed and timed):
@@ -70,6 +70,23 @@ def dated_in_text(item: WorkItem, lang: str, context_year: int | None, out: Norm
         "edtf": t.edtf, "inherited": False, "parsed": t.parsed, "duration": t.duration,
         "relative_to": t.relative_to, "revised_from": t.revised_from, "in_text": True,
     })
+
+
+def _widest_reading(text: str, phrase: str, lang: str, context_year: int | None):
+    """The phrase with the words around it that still read as one timing: "durante todo el período" before
+    "2022-2024", "整个期间" after it, which the phrase finder leaves out but which say "throughout"."""
+    best = normalize_timeline(phrase, lang=lang, context_year=context_year)
+    at = text.find(phrase)
+    if at < 0 or best.ongoing or best.qualifier:
+        return best
+    before, after = text[:at].split(), text[at + len(phrase):]
+    candidates = [" ".join(before[-k:]) + " " + phrase for k in range(1, min(4, len(before)) + 1)]
+    candidates += [phrase + after[:k] for k in range(1, 5) if after[:k].strip() and not after[:k].isascii()]
+    for wider in candidates:
+        t = normalize_timeline(wider, lang=lang, context_year=context_year)
+        if t.parsed and (t.start, t.end) == (best.start, best.end) and (t.ongoing or t.qualifier):
+            return t
+    return best
 
 
 def rows_from_parents(items: list[WorkItem], rows: list[dict]) -> list[dict]:
