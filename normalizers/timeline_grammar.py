@@ -50,7 +50,7 @@ def tokenize(text: str, lex: Lexicon) -> list[Token]:
                 tokens.append(("list", key[0], start, start + 1))  # Arabic "والربع": "and" + "الربع"
                 start += 1
                 kind, value = words[key[1:]]
-        else:  # dmy, iso, mmy, my, yy: numeric dates, kept as their numbers
+        else:  # dmy, iso, mmy, ymm, my, yy: numeric dates, kept as their numbers
             kind, value = group, tuple(int(d) for d in _DIGITS.findall(s))
         tokens.append((kind, value, start, end))
     return tokens
@@ -181,7 +181,7 @@ def build(tokens: list[Token]) -> list[Item]:
             else:
                 close()
                 items.append(("conn", kind, i))
-        elif kind in ("dmy", "iso", "my", "mmy", "yy"):
+        elif kind in ("dmy", "iso", "my", "mmy", "ymm", "yy"):
             _numeric(kind, value, i, items, whole, close)
             cur = None
         elif kind in ("ongoing", "tbc", "uncertain", "recurrence", "qmark"):
@@ -207,10 +207,14 @@ def _numeric(kind: str, value: tuple[int, ...], i: int, items: list[Item], whole
         whole(i, value[0], value[1], value[2])
     elif kind == "my":
         whole(i, value[1], value[0])
-    elif kind == "mmy":  # "05-06/2020": May to June 2020
+    elif kind == "mmy":  # "05-06/2020", "05–06.2020": May to June 2020
         whole(i, value[2], value[0])
         items.append(("conn", "range", i))
         whole(i, value[2], value[1])
+    elif kind == "ymm":  # "2020年5-6月": May to June 2020
+        whole(i, value[0], value[1])
+        items.append(("conn", "range", i))
+        whole(i, value[0], value[2])
     else:  # "2021-22" (years) or "2016-12" (ISO month)
         year, tail = value
         if tail > year % 100:

@@ -190,7 +190,9 @@ def _token_regex(words: list[str], suffixes: list[str], quarter_prefixes: list[s
         rf"(?P<dmy>(?<![\d/.])(?:\d{{1,2}}/\d{{1,2}}/{_YEAR}|\d{{1,2}}\.\d{{1,2}}\.{_YEAR}|\d{{1,2}}-\d{{1,2}}-{_YEAR})"
         r"(?![\d/.]))",
         rf"(?P<iso>(?<!\d){_YEAR}-\d\d-\d\d(?!\d))",
-        rf"(?P<mmy>(?<![\d/.])\d{{1,2}}-\d{{1,2}}/{_YEAR}(?!\d))",
+        rf"(?P<mmy>(?<![\d/.])\d{{1,2}}\s?[-–]\s?\d{{1,2}}[/.]{_YEAR}(?!\d))",
+        # "2020年5-6月": a CJK year then a range of months
+        rf"(?P<ymm>(?<!\d){_YEAR}\s?年\s?\d{{1,2}}\s?[-–~至]\s?\d{{1,2}}\s?月)",
         rf"(?P<my>(?<![\d/.])\d{{1,2}}[/.]{_YEAR}(?![\d/]))",
         rf"(?P<yy>(?<!\d){_YEAR}[-/]\d\d(?![\d/-]))",
         rf"(?P<year>(?<!\d){_YEAR}(?!\d))",

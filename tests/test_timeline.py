@@ -341,3 +341,13 @@ def test_a_very_long_timeline_text_is_read_in_its_first_part_and_kept_whole() ->
     assert len(text) > MAX_TIMELINE_CHARS
     assert (t.text, t.start, t.end, t.uncertain) == (text, dt.date(2021, 4, 1), dt.date(2021, 6, 30), True)
     assert normalize_timeline("-" * 100_000).start is None  # bounded work, no error
+
+
+@pytest.mark.parametrize(("text", "lang", "start", "end"), [
+    ("05–06.2020", "ru", dt.date(2020, 5, 1), dt.date(2020, 6, 30)),
+    ("2020年5-6月", "zh", dt.date(2020, 5, 1), dt.date(2020, 6, 30)),
+    ("05.06.2020", "ru", dt.date(2020, 6, 5), dt.date(2020, 6, 5)),  # a day, not a range of months
+])
+def test_numeric_month_ranges_of_the_editions(text, lang, start, end) -> None:
+    t = normalize_timeline(text, lang=lang)
+    assert (t.start, t.end) == (start, end)
