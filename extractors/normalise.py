@@ -26,7 +26,9 @@ def normalise_text(text: str) -> str:
 
 def _compatibility(ch: str) -> bool:
     cp = ord(ch)
-    return 0x2E80 <= cp <= 0x2FDF or 0xFB00 <= cp <= 0xFB06 or 0xF900 <= cp <= 0xFAFF
+    # CJK radicals and compatibility ideographs, Latin ligatures, Arabic presentation forms ("ﻻ" -> "لا")
+    return (0x2E80 <= cp <= 0x2FDF or 0xFB00 <= cp <= 0xFB06 or 0xF900 <= cp <= 0xFAFF or 0xFB50 <= cp <= 0xFDFF
+            or 0xFE70 <= cp <= 0xFEFF)
 
 
 def normalise_document(doc: Document) -> Document:

@@ -105,7 +105,7 @@ def _make_line(chars: list[Char], page: int) -> Line | None:
     spaces = [c["x1"] - c["x0"] for c in chars if c["text"] == " " and c["x1"] > c["x0"]]
     return Line(
         page=page,
-        text=DOUBLED_LABEL_RE.sub(r"\1\2 ", "".join(parts).translate(LIGATURES)),
+        text=_logical(DOUBLED_LABEL_RE.sub(r"\1\2 ", "".join(parts).translate(LIGATURES))),
         x0=visible[0]["x0"],
         x1=last_visible["x1"],
         top=min(c["top"] for c in main),
@@ -252,3 +252,17 @@ def mark_drawn_bullets(lines: list[Line], shapes: Sequence[tuple[float, float, f
                     line.text = f"• {line.text}"
                     line.x0 = x0
                 break
+
+
+_RTL = re.compile(r"[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
+
+
+def _logical(text: str) -> str:
+    """A line of Arabic or Hebrew comes out of the PDF in visual order (left to right as drawn): put it back in
+    reading order with the Unicode bidirectional algorithm (python-bidi), so numbers and Latin runs stay
+    in place. Lines without right-to-left letters are returned as they are."""
+    if not _RTL.search(text):
+        return text
+    from bidi.algorithm import get_display
+
+    return get_display(text, base_dir="R")

@@ -73,3 +73,17 @@ def test_french_items_mirror_the_english_ones(results):
 ])
 def test_detect_language(text, lang):
     assert detect_language(text) == lang
+
+
+def test_arabic_pdf_edition_gives_the_lead_line_of_its_text_edition(tmp_path):
+    import shutil
+    from pathlib import Path
+
+    from pipeline.run import run_document
+
+    fixtures = Path(__file__).parent / "fixtures" / "editions"
+    shutil.copy(fixtures / "wg6_services_access_draft_2019_ar.pdf", tmp_path)
+    result = run_document(tmp_path / "wg6_services_access_draft_2019_ar.pdf", tmp_path)
+    assert result.language == "ar"
+    leads = {(lead["agency_id"], lead["role"]) for lead in result.leads if lead["source_role"] == "lead"}
+    assert {("WHO", "lead"), ("UN-Habitat", "lead")} <= leads

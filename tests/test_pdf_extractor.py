@@ -291,3 +291,11 @@ def test_ligature_glyphs_read_as_their_letters():
     cells = [c.text for b in doc.blocks for r in b.rows for c in r.cells] + [b.text for b in doc.blocks]
     assert any("Pilot countries\nand cities\nidentified" in t or "identified" in t for t in cells)
     assert not any("\ufb01" in t or "\ufb02" in t for t in cells)
+
+
+def test_arabic_lines_read_in_logical_order():
+    # pdfplumber gives an Arabic line's letters left to right as drawn; the bidi algorithm restores reading order
+    doc = extract(FIXTURES / "editions" / "wg6_services_access_draft_2019_ar.pdf")
+    texts = [b.text for b in doc.blocks if b.kind is BlockKind.PARAGRAPH]
+    assert texts[0] == "مشروع خطة عمل الفريق العامل 6"  # the number stays where it is printed
+    assert texts[2].startswith("الجهات الرائدة: منظمة الصحة العالمية")
