@@ -65,7 +65,10 @@ def measure(regions: Iterable[Sequence[Line]], body_lines: Sequence[Line], glyph
     right = ends[int(0.95 * (len(ends) - 1))]
     # too few pairs of a size say nothing about its normal spacing: ``is_gap`` then assumes half the size
     gaps = {s: _modal_gap(g) for s, g in by_size.items() if len(g) >= 5}
-    return LayoutStats(body, right, gaps, glyph_spaces)
+    # the "a wrap keeps its space glyph" rule holds for producers that draw spaces at line ends too (LibreOffice);
+    # a browser draws spaces between words but never at a wrap, so there the fit of the next word decides
+    wraps_keep_spaces = glyph_spaces and any(line.trailing_space for line in body_lines)
+    return LayoutStats(body, right, gaps, wraps_keep_spaces)
 
 
 @dataclass
