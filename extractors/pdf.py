@@ -20,7 +20,15 @@ from extractors.pdf_blocks import build_blocks
 from extractors.pdf_chars import lean_chars
 from extractors.pdf_layout import PageItems, measure, running_lines
 from extractors.pdf_lines import LINE_HYPHEN, Line, chars_to_lines, mark_drawn_bullets, settle_line_hyphens
-from extractors.pdf_tables import TABLE_SETTINGS, RawTable, bucket_chars, make_cell_lines, raw_tables, to_fragment
+from extractors.pdf_tables import (
+    TABLE_SETTINGS,
+    RawTable,
+    bucket_chars,
+    extend_open_rows,
+    make_cell_lines,
+    raw_tables,
+    to_fragment,
+)
 from pipeline.errors import EmptyDocument, EncryptedPdf, ScannedDocument, UnreadableDocument
 from pipeline.model import Block, BlockKind, Cell, Document, Format, Row
 
@@ -73,6 +81,8 @@ class _PageReader(PageBatch):
         except _DAMAGE as e:
             raise UnreadableDocument(f"{name}: damaged PDF, page {number} cannot be read ({e!r})") from e
         tables = raw_tables(found, number)
+        if tables:
+            extend_open_rows(tables, _vertical_rules(page))
         if not has_text:
             if images:
                 self.warnings.append(f"page {number} has no text layer (image only)")
@@ -87,6 +97,14 @@ class _PageReader(PageBatch):
         for table in tables:
             make_cell_lines(table)
         self.tables.append(tables)
+
+
+def _vertical_rules(page: Any) -> list[tuple[float, float, float]]:
+    """The page's vertical rules (cell sides) as (x, top, bottom)."""
+    try:
+        return [(e["x0"], e["top"], e["bottom"]) for e in page.edges if e.get("orientation") == "v"]
+    except _DAMAGE:
+        return []
 
 
 def _bullet_shapes(page: Any) -> list[tuple[float, float, float, float]]:

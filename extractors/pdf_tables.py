@@ -113,6 +113,44 @@ def raw_tables(found: Sequence[Any], page_number: int) -> list[RawTable]:
     return tables
 
 
+def _column_edges(table: RawTable) -> list[float]:
+    """The x positions of the table's column rules, from its row with the most cells."""
+    row = max(table.grid, key=lambda r: sum(c is not None for c in r))
+    cells = [c for c in row if c is not None]
+    return sorted({round(c.bbox[0], 1) for c in cells} | {round(cells[-1].bbox[2], 1)})
+
+
+def extend_open_rows(tables: list[RawTable], vertical: Sequence[tuple[float, float, float]]) -> None:
+    """A row cut by a page break has side rules but no closing rule, so the table finder leaves it out: where
+    the column rules of the page's last table run on below it (or of its first table start above it), that
+    stretch is one more row, so its text stays in its columns and joins the row's other part on the next page.
+
+    ``vertical``: the page's vertical rules as (x, top, bottom).
+    """
+    if not tables:
+        return
+    for table, below in ((tables[-1], True), (tables[0], False)):
+        edges = _column_edges(table)
+        x0, top, x1, bottom = table.bbox
+        runs = [(t, b) for x, t, b in vertical
+                if any(abs(x - e) <= 2 for e in edges)
+                and (t >= bottom - 2 and b > bottom + 4 if below else b <= top + 2 and t < top - 4)]
+        if len(runs) < 2:
+            continue
+        y0, y1 = (bottom, max(b for _, b in runs)) if below else (min(t for t, _ in runs), top)
+        row = [RawCell((a, y0, b, y1), []) for a, b in zip(edges, edges[1:], strict=False)]
+        width = len(table.grid[0])
+        row += [None] * (width - len(row))
+        if below:
+            table.grid.append(row)
+            table.row_boxes.append((x0, y0, x1, y1))
+            table.bbox = (x0, top, x1, y1)
+        else:
+            table.grid.insert(0, row)
+            table.row_boxes.insert(0, (x0, y0, x1, y1))
+            table.bbox = (x0, y0, x1, bottom)
+
+
 def _cell_at(table: RawTable, row_tops: Sequence[float], x: float, y: float) -> RawCell | None:
     index = bisect.bisect_right(row_tops, y) - 1
     # a cell spanning rows lives in its top row only, so look upwards when the slot is empty

@@ -104,3 +104,14 @@ def test_a_damaged_page_range_is_reported_as_the_document_error(tmp_path):
     batch = read_page_range(broken, 1, 12)
     result = run_document(broken, tmp_path, [batch])
     assert [e.error_type for e in result.errors] == ["unreadable"]
+
+
+def test_a_browser_print_of_a_ruled_table_gives_the_text_twins_records():
+    """Headless Chromium (a second producer): spaces never drawn at wraps, bullets and ligatures drawn as
+    glyph shapes, a table row cut by the page break with side rules only. The WG6 plan printed portrait gives
+    the same items, intervals and agency ids as its text twin."""
+    chromium = ROOT / "tests" / "fixtures" / "chromium"
+    printed = run_document(chromium / "wg6_services_access_draft_2019_portrait.pdf", chromium)
+    text = run_document(ROOT / "raw" / "wg6_services_access_draft_2019.txt", ROOT / "raw")
+    assert len(printed.items) == len(text.items) == 23
+    assert signature(printed) == signature(text)
