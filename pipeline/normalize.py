@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from normalizers import normalize_timeline, resolve_agencies, split_funders
 from normalizers.timeline import MAX_TIMELINE_CHARS
 from pipeline.fragments import is_placeholder
-from pipeline.records import LEAD_ROLES, AgencyMention, ErrorItem, Role, WorkItem
+from pipeline.records import LEAD_ROLES, AgencyMention, ErrorItem, Role, Timeline, WorkItem
 
 
 @dataclass
@@ -63,13 +63,7 @@ def dated_in_text(item: WorkItem, lang: str, context_year: int | None, out: Norm
         return
     if context_year and t.end and t.end.year < context_year:
         return  # "(draft prepared at the workshop in May 2015)" in a 2016-2018 plan: background, not timing
-    out.timelines.append({
-        "item_id": item.item_id, "document_id": item.document_id, "text": t.text, "start": t.start, "end": t.end,
-        "precision": t.precision.value if t.precision else None, "ongoing": t.ongoing, "tbc": t.tbc,
-        "uncertain": t.uncertain, "qualifier": t.qualifier, "location": t.location, "recurrence": t.recurrence,
-        "edtf": t.edtf, "inherited": False, "parsed": t.parsed, "duration": t.duration,
-        "relative_to": t.relative_to, "revised_from": t.revised_from, "in_text": True,
-    })
+    out.timelines.append(_timeline_dict(item, t, inherited=False, in_text=True))
 
 
 def _widest_reading(text: str, phrase: str, lang: str, context_year: int | None):
@@ -87,6 +81,17 @@ def _widest_reading(text: str, phrase: str, lang: str, context_year: int | None)
         if t.parsed and (t.start, t.end) == (best.start, best.end) and (t.ongoing or t.qualifier):
             return t
     return best
+
+
+def _timeline_dict(item: WorkItem, t: Timeline, inherited: bool, in_text: bool) -> dict:
+    """One ``timelines`` row of an item from its normalised Timeline."""
+    return {
+        "item_id": item.item_id, "document_id": item.document_id, "text": t.text, "start": t.start, "end": t.end,
+        "precision": t.precision.value if t.precision else None, "ongoing": t.ongoing, "tbc": t.tbc,
+        "uncertain": t.uncertain, "qualifier": t.qualifier, "location": t.location, "recurrence": t.recurrence,
+        "edtf": t.edtf, "inherited": inherited, "parsed": t.parsed, "duration": t.duration,
+        "relative_to": t.relative_to, "revised_from": t.revised_from, "in_text": in_text,
+    }
 
 
 def rows_from_parents(items: list[WorkItem], rows: list[dict]) -> list[dict]:
@@ -119,13 +124,7 @@ def timeline_row(item: WorkItem, lang: str, context_year: int | None, source_fil
                                       f"timeline of item {item.ref or item.text[:40]!r} is "
                                       f"{len(item.timeline_text or '')} characters; the first {MAX_TIMELINE_CHARS} "
                                       f"were read", item.page))
-    out.timelines.append({
-        "item_id": item.item_id, "document_id": item.document_id, "text": t.text, "start": t.start, "end": t.end,
-        "precision": t.precision.value if t.precision else None, "ongoing": t.ongoing, "tbc": t.tbc,
-        "uncertain": t.uncertain, "qualifier": t.qualifier, "location": t.location, "recurrence": t.recurrence,
-        "edtf": t.edtf, "inherited": item.timeline_inherited, "parsed": t.parsed, "duration": t.duration,
-        "relative_to": t.relative_to, "revised_from": t.revised_from, "in_text": False,
-    })
+    out.timelines.append(_timeline_dict(item, t, inherited=item.timeline_inherited, in_text=False))
     if not t.parsed and not t.tbc and not t.recurrence and not t.ongoing and not t.duration and not t.relative_to:
         out.unparsed.add(t.text)
         out.warnings.append(ErrorItem(source_file, "normalize", "unparsed_timeline",
