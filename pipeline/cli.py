@@ -10,10 +10,21 @@ import sys
 
 from pipeline.environment import prepare_prefect
 
+# exit codes (README "Exit codes"): every document parsed; the run failed; a user error (bad option, folder);
+# some documents failed or were partial (the tables are still written)
+EXIT_OK, EXIT_RUN_FAILED, EXIT_USAGE, EXIT_SOME_DOCUMENTS = 0, 1, 2, 3
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with one-line errors: ``workplans: <what is wrong> (workplans --help)``, exit code 2."""
+
+    def error(self, message: str):  # type: ignore[override]
+        self.exit(EXIT_USAGE, f"workplans: {message} ({self.prog} --help)\n")
+
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="workplans", description="Workplans to typed Parquet records.")
-    sub = parser.add_subparsers(dest="command", required=True)
+    parser = _Parser(prog="workplans", description="Workplans to typed Parquet records.")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     ext = sub.add_parser("extract", help="extract every workplan in RAW_DIR into Parquet tables in OUT_DIR")
     srv = sub.add_parser("serve", help="serve a deployment: re-extract on a schedule and when RAW_DIR changes")
     for p in (ext, srv):
@@ -50,18 +61,23 @@ def _extract(args: argparse.Namespace) -> int:
         flow = extract_workplans.with_options(task_runner=dask_task_runner(args.address, args.workers))
         server = local_api_server()
         pages_per_task = args.pages_per_task
-    with one_shot_settings(), server, _progress(not args.no_progress and sys.stderr.isatty()) as listener:
-        token = LISTENER.set(listener)
-        try:
-            report = flow(raw_dir=args.raw_dir, out_dir=args.out, pages_per_task=pages_per_task)
-        finally:
-            LISTENER.reset(token)
+    try:
+        with one_shot_settings(), server, _progress(not args.no_progress and sys.stderr.isatty()) as listener:
+            token = LISTENER.set(listener)
+            try:
+                report = flow(raw_dir=args.raw_dir, out_dir=args.out, pages_per_task=pages_per_task)
+            finally:
+                LISTENER.reset(token)
+    except Exception as e:  # noqa: BLE001 - the run itself failed (not one document): one line, exit 1
+        logging.getLogger(__name__).debug("run failed", exc_info=True)
+        print(f"workplans: the run failed: {type(e).__name__}: {e} (run with -v for details)", file=sys.stderr)
+        return EXIT_RUN_FAILED
     print(report.summary_line())
     if report.failed:
         for doc, reason in report.failed.items():
             print(f"  {doc}: {reason}")
     print(f"Parquet tables and run_report.md written to {args.out}/")
-    return 0
+    return EXIT_SOME_DOCUMENTS if report.failed else EXIT_OK
 
 
 @contextlib.contextmanager
@@ -92,7 +108,7 @@ def _export(args: argparse.Namespace) -> int:
         written = export(Path(args.out_dir), args.format, Path(args.out))
     except PipelineError as e:
         print(f"workplans: {e}", file=sys.stderr)
-        return 2
+        return EXIT_USAGE
     print(f"{len(written)} file(s) written to {args.out}/: " + ", ".join(p.name for p in written))
     return 0
 
@@ -110,6 +126,19 @@ def _folder_problem(raw_dir: str, out_dir: str) -> str | None:
         return f"output folder {out_dir!r} is inside the raw folder {raw_dir!r}; the next run would read it back"
     if inside(raw, out):
         return f"raw folder {raw_dir!r} is inside the output folder {out_dir!r}"
+    from pipeline.snapshots import is_locked
+
+    if out.is_dir() and is_locked(out):
+        return f"another run is writing {out_dir!r}; wait for it to finish"
+    return None
+
+
+def _option_problem(args: argparse.Namespace) -> str | None:
+    """A one-line reason an option value cannot work, or None."""
+    if getattr(args, "workers", 1) < 1:
+        return f"--workers must be 1 or more (got {args.workers})"
+    if getattr(args, "pages_per_task", 0) < 0:
+        return f"--pages-per-task must be 0 (off) or more (got {args.pages_per_task})"
     return None
 
 
@@ -122,11 +151,11 @@ def main(argv: list[str] | None = None) -> int:
     prepare_prefect(quiet=not args.verbose)
     if not os.path.isdir(args.raw_dir):
         print(f"workplans: raw folder {args.raw_dir!r} does not exist", file=sys.stderr)
-        return 2
-    problem = _folder_problem(args.raw_dir, args.out)
+        return EXIT_USAGE
+    problem = _folder_problem(args.raw_dir, args.out) or _option_problem(args)
     if problem:
         print(f"workplans: {problem}", file=sys.stderr)
-        return 2
+        return EXIT_USAGE
     if args.command == "extract":
         return _extract(args)
     from pipeline.orchestration import serve

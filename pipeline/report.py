@@ -179,16 +179,17 @@ class RunReport:
         return "\n".join(lines)
 
 
-def write_report(report: RunReport, out_dir: Path) -> None:
-    """``out_dir/run_report.md`` and ``run_report.json``, each written to a temporary name then renamed."""
+def write_report(report: RunReport, out_dir: Path) -> list[str]:
+    """``out_dir/run_report.md`` and ``run_report.json`` (into a run's snapshot folder); returns their names."""
     out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
     for name, body in (
         ("run_report.json", json.dumps(asdict(report), indent=2, ensure_ascii=False)),
         ("run_report.md", report.to_markdown()),
     ):
-        tmp = out_dir / f".{name}.tmp"
-        tmp.write_text(body, encoding="utf-8")
-        tmp.replace(out_dir / name)
+        (out_dir / name).write_text(body, encoding="utf-8")
+        written.append(name)
+    return written
 
 
 def _md(text: str) -> str:

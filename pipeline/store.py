@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
-import shutil
-import uuid
 from pathlib import Path
 
 import pyarrow as pa
@@ -13,6 +10,7 @@ import pyarrow.parquet as pq
 
 from pipeline.organisations import mint_organisations
 from pipeline.records import DocumentResult
+from pipeline.snapshots import fault_point
 from pipeline.twins import find_twins
 
 _S, _D, _B, _I = pa.string(), pa.date32(), pa.bool_(), pa.int32()
@@ -106,22 +104,14 @@ def results_to_tables(results: list[DocumentResult], agencies: list[dict], extra
             for name, schema in SCHEMAS.items()}
 
 
-def write_tables(tables: dict[str, pa.Table], out_dir: Path) -> None:
-    """Write each table as ``out_dir/<table>/part-0.parquet``: built in a temporary folder, then swapped in,
-    so a failed run never leaves a half-written table and readers see either the old or the new one."""
-    out_dir.mkdir(parents=True, exist_ok=True)
+def write_tables(tables: dict[str, pa.Table], folder: Path) -> None:
+    """Write each table as ``folder/<table>/part-0.parquet`` (``folder``: a run's snapshot being built; see
+    ``pipeline.snapshots.publish`` for how it becomes current)."""
     for name, table in tables.items():
-        final = out_dir / name
-        staging = out_dir / f".{name}.{uuid.uuid4().hex}.tmp"
-        staging.mkdir()
-        pq.write_table(table, staging / "part-0.parquet", compression="zstd")
-        old = None
-        if final.exists():
-            old = out_dir / f".{name}.{uuid.uuid4().hex}.old"
-            os.replace(final, old)
-        os.replace(staging, final)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
+        (folder / name).mkdir(parents=True, exist_ok=True)
+        with pq.ParquetWriter(folder / name / "part-0.parquet", table.schema, compression="zstd") as writer:
+            writer.write_table(table)
+            fault_point(f"table:{name}")  # crash tests: a file cut short, its footer never written
 
 
 def read_table(out_dir: Path, name: str) -> pa.Table:
