@@ -7,10 +7,16 @@ Layout of an output folder::
     OUT/.current -> .runs/<run_id>                                              swapped by one rename
     OUT/<table> -> .current/<table>, OUT/run_report.md -> .current/run_report.md  fixed links
 
-So ``read_parquet('OUT/work_items/*.parquet')`` reads the current run, and a reader never sees a table missing
-or two runs mixed: the links never change, and ``.current`` moves from one complete snapshot to the next in
-one ``rename``. The snapshot that was current before stays on disk until the next run (a reader that listed
-its files can still open them); older ones and the leftovers of a killed run are removed by the next run.
+    OUT/current_run.txt                                                         the current run id, as text
+
+So ``read_parquet('OUT/work_items/*.parquet')`` reads the current run: the links never change, and ``.current``
+moves from one complete snapshot to the next in one ``rename``, so a table is never missing, half written or
+mixed from two runs. A query that is running at the very instant of a switch can still fail: readers such as
+DuckDB open a file by its path more than once per query, and the path then leads to the next run's file. A
+reader that polls while runs write reads one snapshot by its own path instead
+(``OUT/.runs/<current_run.txt>/<table>/*.parquet``): a snapshot never changes, and stays on disk for
+``WORKPLANS_SNAPSHOT_GRACE_SECONDS`` (default 600) after the next run replaced it; the one before the current
+run is always kept. Older ones and the leftovers of a killed run are removed by the next run.
 """
 
 from __future__ import annotations
@@ -29,7 +35,8 @@ from pathlib import Path
 
 log = logging.getLogger(__name__)
 
-RUNS, CURRENT, LOCK, DONE = ".runs", ".current", ".lock", ".complete"
+RUNS, CURRENT, LOCK, DONE, RUN_ID = ".runs", ".current", ".lock", ".complete", "current_run.txt"
+GRACE_ENV = "WORKPLANS_SNAPSHOT_GRACE_SECONDS"
 FAULT_ENV = "WORKPLANS_FAULT_POINT"  # tests only: the process kills itself (SIGKILL) at this named point
 
 
@@ -94,6 +101,9 @@ def publish(out_dir: Path, write: Callable[[Path], list[str]]) -> Path:
     previous = current_snapshot(out_dir)
     _replace_link(out_dir / CURRENT, Path(RUNS) / run_id)
     fault_point("after-switch")
+    pointer = out_dir / f".{RUN_ID}.{uuid.uuid4().hex[:8]}.tmp"
+    pointer.write_text(run_id + "\n")
+    os.replace(pointer, out_dir / RUN_ID)
     for name in names:
         _fixed_link(out_dir, name)
     remove_leftovers(out_dir, keep={run_id} | ({previous.name} if previous else set()))
@@ -113,7 +123,7 @@ def remove_leftovers(out_dir: Path, keep: set[str] | None = None) -> list[str]:
     """Delete snapshots other than the current one (and ``keep``), half-written ones of a killed run, and the
     temporary files of earlier layouts; returns what was removed. Call it holding ``output_lock``."""
     current = current_snapshot(out_dir)
-    keep = set(keep or ()) | ({current.name} if current else set())
+    keep = set(keep or ()) | ({current.name} if current else set()) | _recent(out_dir, current)
     removed = []
     runs = out_dir / RUNS
     if runs.is_dir():
@@ -128,6 +138,21 @@ def remove_leftovers(out_dir: Path, keep: set[str] | None = None) -> list[str]:
     if removed:
         log.info("removed %d leftovers of earlier runs in %s", len(removed), out_dir)
     return removed
+
+
+def _recent(out_dir: Path, current: Path | None) -> set[str]:
+    """Complete snapshots a reader may still be reading: the newest one before the current, and every one
+    replaced less than the grace period ago (its successor's completion time)."""
+    done = sorted((p.stat().st_mtime_ns, p.parent.name) for p in (out_dir / RUNS).glob(f"*/{DONE}"))
+    names = [name for _, name in done]
+    older = [name for name in names if current is None or name != current.name]
+    keep = set(older[-1:])
+    grace_ns = float(os.environ.get(GRACE_ENV, "600")) * 1e9
+    now = dt.datetime.now().timestamp() * 1e9
+    for (_, name), (replaced_at, _) in zip(done, done[1:], strict=False):
+        if now - replaced_at < grace_ns:
+            keep.add(name)
+    return keep
 
 
 def _replace_link(link: Path, target: Path) -> None:
