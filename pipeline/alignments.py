@@ -7,7 +7,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from pipeline.records import DocumentResult
+from pipeline.records import LEAD_ROLES, DocumentResult, WorkItem
 
 MIN_SCORE = 0.55  # a pair scoring less is never matched: the item is left without a counterpart
 MIN_MEAN = 0.6  # a pair of documents whose matched items score less on average is no edition: no rows
@@ -18,6 +18,7 @@ WEIGHTS = {"kind": 1.0, "depth": 0.5, "length": 1.5, "children": 1.0, "ref": 3.0
 ONE_SIDED = 1 / 3  # a signal only one of the two items carries (a stray footnote number) weighs a third
 AGREEING = ("ref", "dates", "agencies", "numbers", "root")  # signals named in ``method`` when they agree
 _NUMBER = re.compile(r"\d+")  # any script's digits ("٣", "３"): int() reads them all
+LEAD_ROLE_VALUES = frozenset(role.value for role in LEAD_ROLES)
 _ENUMERATOR = re.compile(r"^[^\W\d_]$|^[ivxlc]+$", re.I)  # a lone letter or a roman numeral ("b", "iv")
 
 
@@ -162,3 +163,56 @@ def align_editions(results: list[DocumentResult]) -> list[dict]:
         if original is not None and result.items and original.items:
             rows += align_documents(result, original)
     return rows
+
+
+def _intervals(result: DocumentResult) -> dict[str, set]:
+    out: dict[str, set] = {}
+    for t in result.timelines:
+        if t["start"] or t["end"]:
+            out.setdefault(t["item_id"], set()).add((t["start"], t["end"]))
+    return out
+
+
+def _lead_ids(result: DocumentResult) -> dict[str, set]:
+    out: dict[str, set] = {}
+    for lead in result.leads:
+        if lead["agency_id"] and lead["role"] in LEAD_ROLE_VALUES:
+            out.setdefault(lead["item_id"], set()).add(lead["agency_id"])
+    return out
+
+
+def alignments_to_differences(results: list[DocumentResult], rows: list[dict]) -> list[dict]:
+    """Aligned items whose dated interval or lead agency ids differ between edition and original.
+
+    ``{"document_id": "wg6_es.txt", "item": "1.1 Cartografía de ...", "original_item": "1.1 Mapping of ...",
+    "field": "interval", "edition": "2019-12-01..2019-12-31", "original": "2019-11-12..2019-11-12"}``
+    """
+    by_id = {r.document_id: r for r in results}
+    items = {i.item_id: i for r in results for i in r.items}
+    cache: dict[str, tuple[dict, dict]] = {}
+
+    def facts(document_id: str) -> tuple[dict, dict]:
+        if document_id not in cache:
+            cache[document_id] = (_intervals(by_id[document_id]), _lead_ids(by_id[document_id]))
+        return cache[document_id]
+
+    out: list[dict] = []
+    for row in rows:
+        (e_dates, e_leads), (o_dates, o_leads) = facts(row["document_id"]), facts(row["original_document_id"])
+        for name, mine, theirs, shown in (
+            ("interval", e_dates, o_dates, lambda v: "; ".join(f"{s or ''}..{e or ''}" for s, e in sorted(
+                v, key=lambda p: (str(p[0]), str(p[1]))))),
+            ("lead agencies", e_leads, o_leads, lambda v: ", ".join(sorted(v))),
+        ):
+            a, b = mine.get(row["item_id"], set()), theirs.get(row["original_item_id"], set())
+            if a != b:
+                out.append({"document_id": row["document_id"], "item": _label(items[row["item_id"]]),
+                            "original_item": _label(items[row["original_item_id"]]), "field": name,
+                            "edition": shown(a) or "none", "original": shown(b) or "none"})
+    return out
+
+
+def _label(item: WorkItem) -> str:
+    text = " ".join(item.text.split())
+    text = text if len(text) <= 60 else text[:57] + "..."
+    return f"{item.ref} {text}" if item.ref else text

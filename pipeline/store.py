@@ -11,12 +11,13 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from pipeline.alignments import align_editions
 from pipeline.organisations import mint_organisations
 from pipeline.records import DocumentResult
 from pipeline.twins import find_twins
 
 _S, _D, _B, _I = pa.string(), pa.date32(), pa.bool_(), pa.int32()
-SCHEMA_VERSION = "2"  # raised whenever a table gains, loses or changes a column; in every file's metadata
+SCHEMA_VERSION = "3"  # raised whenever a table gains, loses or changes a column; in every file's metadata
 
 SCHEMAS: dict[str, pa.Schema] = {
     "documents": pa.schema([
@@ -56,6 +57,10 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("agency_id", _S), ("acronym", _S), ("name_en", _S), ("kind", _S), ("iati_id", _S),
         ("name_ar", _S), ("name_zh", _S), ("name_fr", _S), ("name_ru", _S), ("name_es", _S),
         ("acronym_ar", _S), ("acronym_zh", _S), ("acronym_fr", _S), ("acronym_ru", _S), ("acronym_es", _S),
+    ]),
+    "item_alignments": pa.schema([
+        ("item_id", _S), ("original_item_id", _S), ("document_id", _S), ("original_document_id", _S),
+        ("score", pa.float32()), ("method", _S),
     ]),
     "errors": pa.schema([
         ("source_file", _S), ("document_id", _S), ("severity", _S), ("stage", _S), ("error_type", _S),
@@ -97,6 +102,7 @@ def results_to_tables(results: list[DocumentResult], agencies: list[dict], extra
                 "error_type": e.error_type, "message": e.message, "page": e.page, "line": e.line,
             } for e in errors]
     rows["agencies"] = agencies
+    rows["item_alignments"] = align_editions(results)
     ids, rows["organisations"] = mint_organisations(rows["leads"] + rows["funding_agencies"],
                                                     {a["agency_id"]: a for a in agencies})
     for row in rows["leads"] + rows["funding_agencies"]:
