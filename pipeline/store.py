@@ -30,6 +30,7 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("item_id", _S), ("document_id", _S), ("parent_id", _S), ("kind", _S), ("section", _S), ("block", _S),
         ("ref", _S), ("text", _S), ("status", _S), ("page", _I), ("locator", _S), ("timeline_text", _S),
         ("funding_text", _S), ("lead_text", _S), ("position", _I), ("method", _S), ("confidence", pa.float32()),
+        ("language", _S),
     ]),
     "leads": pa.schema([
         ("item_id", _S), ("document_id", _S), ("agency_text", _S), ("agency_id", _S), ("role", _S),
@@ -91,6 +92,7 @@ def results_to_tables(results: list[DocumentResult], agencies: list[dict], extra
                 "text": item.text, "status": item.status, "page": item.page, "locator": item.locator,
                 "timeline_text": item.timeline_text, "funding_text": item.funding_text, "lead_text": lead,
                 "position": position, "method": item.method, "confidence": item.confidence,
+                "language": item.language or r.language,
             })
         rows["leads"] += r.leads
         rows["timelines"] += [{**t, "start_date": t["start"], "end_date": t["end"]} for t in r.timelines]
