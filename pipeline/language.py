@@ -51,7 +51,7 @@ def _detector():
 
 def latin_probabilities(text: str) -> dict[str, float]:
     """Probability of English, French and Spanish: ``latin_probabilities("Aller au contenu principal")`` ->
-    ``{"fr": 0.99..., "en": ..., "es": ...}``."""
+    ``{"fr": 0.98..., "es": 0.01..., "en": 0.004...}``."""
     return {lang: float(p) for lang, p in _detector().rank(text)}
 
 
