@@ -7,6 +7,7 @@ import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from pipeline.alignments import align_editions, alignments_to_differences
 from pipeline.records import DocumentResult, Status
 from pipeline.run import PIPELINE_VERSION
 from pipeline.store import SCHEMA_VERSION
@@ -42,6 +43,7 @@ class RunReport:
     unresolved_organisations: list[str] = field(default_factory=list)
     unparsed_timelines: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    edition_differences: list[dict] = field(default_factory=list)  # aligned items whose dates or leads differ
     per_document: list[dict] = field(default_factory=list)
 
     @classmethod
@@ -97,6 +99,7 @@ class RunReport:
                 for w in r.warnings
                 if w.error_type not in ("unresolved_organisation", "unparsed_timeline")
             ],
+            edition_differences=alignments_to_differences(results, align_editions(results)),
             per_document=[
                 {
                     "document_id": r.document_id,
@@ -156,6 +159,15 @@ class RunReport:
             "Counted once where `documents.is_primary` is true:",
             "",
             *([f"- {k} is {v} in another format" for k, v in sorted(self.twins.items())] or ["None."]),
+            "",
+            "## Differences between editions",
+            "",
+            "Items of a translated edition whose dated interval or lead agencies differ from the original item "
+            "they are aligned with (`item_alignments`): a date changed in translation, or a misread.",
+            "",
+            *([f"- {_md(d['document_id'])}: {_md(d['item'])} ({_md(d['original_item'])}): {d['field']} "
+               f"{_md(d['edition'])} in the edition, {_md(d['original'])} in the original"
+               for d in self.edition_differences] or ["None."]),
             "",
             "## Failed documents",
             "",

@@ -8,13 +8,14 @@ import logging
 import os
 import re
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import extractors
 from pipeline.assemble import Assembler
 from pipeline.catalog import check_link
 from pipeline.errors import PipelineError
-from pipeline.language import detect_language
+from pipeline.language import block_language, detect_language
 from pipeline.model import BlockKind, Document
 from pipeline.normalize import items_to_rows
 from pipeline.records import DocumentResult, ErrorItem, Status, WorkItem
@@ -101,7 +102,7 @@ def run_document(path: Path, raw_dir: Path, pdf_batches: list | None = None) -> 
         result.language = detect_language(" ".join(b.text for b in doc.blocks[:400]) + " " + _table_text(doc))
         stage = "assemble"
         assembler = Assembler(doc, source)
-        items = assembler.run()
+        items = [replace(i, language=block_language(i.text, result.language)) for i in assembler.run()]
         clock = _lap(result, "assemble", clock)
         result.items, result.warnings = items, result.warnings + assembler.warnings
         result.period_start, result.period_end = _period(items, assembler.period)
