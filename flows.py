@@ -152,10 +152,14 @@ def main(argv: list[str] | None = None) -> int:
     from pipeline.cli import main as cli_main
 
     args = sys.argv[1:] if argv is None else argv
-    if args[:1] in (["serve"], ["extract"]) or any(a.startswith("-") for a in args[:1]):
+    if args[:1] in (["serve"], ["extract"], ["export"], ["-h"], ["--help"]):
         return cli_main(args)
-    raw, out = (args + ["raw", "output"][len(args):])[:2]
-    return cli_main(["extract", raw, "--out", out])
+    first_option = next((n for n, a in enumerate(args) if a.startswith("-")), len(args))
+    folders, options = args[:first_option], args[first_option:]  # "RAW OUT -v": extract's options after the folders
+    if len(folders) > 2:
+        return cli_main(["extract", *args])  # argparse says what is wrong, in one line
+    raw, out = (folders + ["raw", "output"][len(folders):])[:2]
+    return cli_main(["extract", raw, *(["--out", out] if "--out" not in options else []), *options])
 
 
 if __name__ == "__main__":

@@ -62,7 +62,8 @@ def _extract(args: argparse.Namespace) -> int:
         server = local_api_server()
         pages_per_task = args.pages_per_task
     try:
-        with one_shot_settings(), server, _progress(not args.no_progress and sys.stderr.isatty()) as listener:
+        show = not args.no_progress and sys.stderr.isatty()
+        with one_shot_settings(), server, _progress(show, _count(args.raw_dir, args.out) if show else None) as listener:
             token = LISTENER.set(listener)
             try:
                 report = flow(raw_dir=args.raw_dir, out_dir=args.out, pages_per_task=pages_per_task)
@@ -80,8 +81,20 @@ def _extract(args: argparse.Namespace) -> int:
     return EXIT_SOME_DOCUMENTS if report.failed else EXIT_OK
 
 
+def _count(raw_dir: str, out_dir: str) -> int | None:
+    """How many documents the run will see, counted before Prefect starts (the bar shows 0/N at once)."""
+    from pathlib import Path
+
+    from pipeline.catalog import list_documents
+
+    try:
+        return len(list_documents(Path(raw_dir), exclude=(Path(out_dir),)))
+    except OSError:
+        return None
+
+
 @contextlib.contextmanager
-def _progress(enabled: bool):
+def _progress(enabled: bool, total: int | None = None):
     """A rich progress bar (documents done / total, current document), or nothing."""
     if not enabled:
         yield None
@@ -90,7 +103,7 @@ def _progress(enabled: bool):
 
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   TextColumn("{task.fields[current]}"), transient=False) as bar:
-        task = bar.add_task("documents", total=None, current="")
+        task = bar.add_task("documents", total=total, current="")
 
         def listener(done: int, total: int, document_id: str) -> None:
             bar.update(task, completed=done, total=total, current=document_id)
@@ -149,6 +162,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "export":
         return _export(args)
     prepare_prefect(quiet=not args.verbose)
+    if not args.verbose:  # Dask's scheduler and workers log at INFO by default, over the progress bar
+        os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "error")
     if not os.path.isdir(args.raw_dir):
         print(f"workplans: raw folder {args.raw_dir!r} does not exist", file=sys.stderr)
         return EXIT_USAGE
