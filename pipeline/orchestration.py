@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import datetime as dt
 import hashlib
 import logging
@@ -245,7 +246,10 @@ def serve(raw_dir: str, out_dir: str, cron: str, watch: bool = True, debounce_ms
         signal.signal(signal.SIGTERM, _interrupt)
 
     def start_run(_: set[str]) -> None:
-        run_deployment(f"{flow.name}/{name}", parameters=params, timeout=0)
+        try:
+            run_deployment(f"{flow.name}/{name}", parameters=params, timeout=0)
+        except Exception as e:  # the watcher keeps watching; the schedule still runs
+            log.warning("could not start a run for the change: %s", e)
 
     with serve_api(name) as server:
         missed = cancel_missed_runs(f"{flow.name}/{name}")
@@ -260,8 +264,10 @@ def serve(raw_dir: str, out_dir: str, cron: str, watch: bool = True, debounce_ms
             say(f"Prefect API: {server.api_url} (no UI)")
         say("Ctrl-C to stop.")
         if watch:
-            thread = threading.Thread(target=watch_raw, args=(raw, start_run, stop, debounce_ms),
-                                      name="raw-watcher", daemon=True)
+            # the thread runs in a copy of this context: Prefect's settings (the API's address) live in a contextvar
+            thread = threading.Thread(target=contextvars.copy_context().run,
+                                      args=(watch_raw, raw, start_run, stop, debounce_ms), name="raw-watcher",
+                                      daemon=True)
             thread.start()
         try:
             flow.serve(name=name, cron=cron, parameters=params, limit=1, print_starting_message=False)
