@@ -33,15 +33,20 @@ class ServerAddress:
     owned: bool
 
 
-def free_port(preferred: int) -> int:
-    """``preferred`` if nothing listens on it, else a port the system hands out: ``free_port(4200)`` -> ``4200``."""
+def listening_socket(preferred: int) -> socket.socket:
+    """A socket listening on 127.0.0.1: port ``preferred`` when free, else one the system hands out. The server
+    process gets it already bound, so that no other process can take the port between our choice and its start
+    (and our health check cannot reach another server that did)."""
     for port in (preferred, 0):
-        with contextlib.closing(socket.socket(socket.AF_INET, socket.SOCK_STREAM)) as sock:
-            try:
-                sock.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return sock.getsockname()[1]
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind(("127.0.0.1", port))
+            sock.listen(2048)
+        except OSError:
+            sock.close()
+            continue
+        return sock
     raise ServerUnavailable("no free local port for a Prefect server")
 
 
@@ -68,13 +73,16 @@ def _die_with_parent() -> None:
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # 1: PR_SET_PDEATHSIG
 
 
-def _start_process(database: Path, port: int, log_file: Path) -> subprocess.Popen:
-    """What ``prefect server start --background`` runs (uvicorn on Prefect's app factory), as our child."""
+def _start_process(database: Path, sock: socket.socket, log_file: Path) -> subprocess.Popen:
+    """What ``prefect server start --background`` runs (uvicorn on Prefect's app factory), as our child, serving
+    on ``sock``."""
+    port = sock.getsockname()[1]
     command = [sys.executable, "-m", "uvicorn", "--factory", "prefect.server.api.server:create_app",
-               "--host", "127.0.0.1", "--port", str(port), "--log-level", "error", "--lifespan", "on"]
+               "--fd", str(sock.fileno()), "--log-level", "error", "--lifespan", "on"]
     with log_file.open("ab") as out:
         return subprocess.Popen(command, env=server_environment(database, port), stdout=out, stderr=out,
-                                stdin=subprocess.DEVNULL, start_new_session=True,  # Ctrl-C is ours to pass on
+                                stdin=subprocess.DEVNULL, pass_fds=(sock.fileno(),),
+                                start_new_session=True,  # Ctrl-C is ours to pass on, after the runner's shutdown
                                 preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None)
 
 
@@ -88,16 +96,16 @@ def _answers(url: str, html: bool = False) -> bool:
         return False
 
 
-def _wait_until_up(process: subprocess.Popen, url: str, timeout: float) -> bool:
-    """True once the API answers; False if the process ended first (its port taken meanwhile, a bad database)."""
+def _wait_until_up(process: subprocess.Popen, url: str, timeout: float, log_file: Path) -> None:
+    """Return once the API answers; raise if the process ended first or the time is up."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            return False
+            raise ServerUnavailable(f"the local Prefect server stopped while starting (see {log_file})")
         if api_answers(f"{url}/api"):
-            return True
+            return
         time.sleep(0.2)
-    raise ServerUnavailable(f"the local Prefect server did not answer at {url} within {timeout:.0f} s")
+    raise ServerUnavailable(f"the local Prefect server did not answer at {url} within {timeout:.0f} s (see {log_file})")
 
 
 def _stop(process: subprocess.Popen) -> None:
@@ -123,21 +131,11 @@ def owned_server(database: Path, preferred_port: int = 4200, timeout: float = 12
     """
     database.parent.mkdir(parents=True, exist_ok=True)
     log_file = database.with_suffix(".log")
-    for _attempt in range(3):
-        port = free_port(preferred_port)
-        url = f"http://127.0.0.1:{port}"
-        process = _start_process(database, port, log_file)
-        try:
-            up = _wait_until_up(process, url, timeout)
-        except BaseException:
-            _stop(process)
-            raise
-        if up:
-            break
-        preferred_port = 0
-    else:
-        raise ServerUnavailable(f"the local Prefect server did not start (see {log_file})")
+    with listening_socket(preferred_port) as sock:
+        url = f"http://127.0.0.1:{sock.getsockname()[1]}"
+        process = _start_process(database, sock, log_file)
     try:
+        _wait_until_up(process, url, timeout, log_file)
         log.info("Prefect server (pid %d) at %s, database %s", process.pid, url, database)
         yield ServerAddress(f"{url}/api", url, owned=True)
     finally:

@@ -67,6 +67,17 @@ def test_bad_cron_is_one_line_and_exit_2(tmp_path, capsys):
     assert not (tmp_path / "out").exists()
 
 
+def test_an_api_that_does_not_answer_is_one_line_and_exit_1(tmp_path, capsys, monkeypatch):
+    from pipeline.cli import main
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    monkeypatch.setenv("PREFECT_API_URL", "http://127.0.0.1:9/api")  # the discard port: nothing listens
+    assert main(["serve", str(raw), "--out", str(tmp_path / "out"), "--no-watch"]) == 1
+    assert capsys.readouterr().err.splitlines() == [
+        "workplans: the Prefect API at http://127.0.0.1:9/api (PREFECT_API_URL) does not answer"]
+
+
 def test_runs_missed_while_the_folder_was_not_served_are_cancelled(prefect_harness):
     from prefect import get_client
     from prefect.states import Scheduled
