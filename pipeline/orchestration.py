@@ -165,7 +165,7 @@ def serve_api(name: str) -> Iterator[ServerAddress]:
             raise ServerUnavailable(f"the Prefect API at {configured} (PREFECT_API_URL) does not answer")
         yield ServerAddress(configured, settings.ui_url, owned=False)
         return
-    with owned_server(Path(settings.home) / "serve" / f"{name}.db") as server:
+    with owned_server(Path(settings.home) / "serve" / f"{name}.db", settings.server.api.port) as server:
         os.environ["PREFECT_API_URL"] = server.api_url
         try:
             with temporary_settings({PREFECT_API_URL: server.api_url}):
