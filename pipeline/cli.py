@@ -43,7 +43,7 @@ def _parser() -> argparse.ArgumentParser:
     exp.add_argument("--format", required=True, choices=("csv", "xlsx", "hxl", "iati"), help="export format")
     exp.add_argument("--out", required=True, help="folder to write the export into")
     exp.add_argument("-v", "--verbose", action="store_true", help="more log lines")
-    srv.add_argument("--cron", default="0 6 * * *", help="schedule, cron syntax (default: daily 06:00)")
+    srv.add_argument("--cron", default="0 6 * * *", help="schedule, cron syntax, UTC (default: daily 06:00)")
     srv.add_argument("--no-watch", action="store_true", help="only the schedule, no folder watcher")
     srv.add_argument("--debounce", type=float, default=2.0, help="seconds of quiet before a change starts a run")
     return parser
@@ -173,9 +173,26 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_USAGE
     if args.command == "extract":
         return _extract(args)
-    from pipeline.orchestration import serve
+    return _serve(args)
 
-    serve(args.raw_dir, args.out, cron=args.cron, watch=not args.no_watch, debounce_ms=int(args.debounce * 1000))
+
+def _serve(args: argparse.Namespace) -> int:
+    from pipeline.errors import ServerUnavailable
+    from pipeline.orchestration import cron_problem, serve
+
+    problem = cron_problem(args.cron)  # before any server starts: one line, not Prefect's traceback
+    if problem:
+        print(f"workplans: {problem}", file=sys.stderr)
+        return 2
+    try:
+        serve(args.raw_dir, args.out, cron=args.cron, watch=not args.no_watch, debounce_ms=int(args.debounce * 1000),
+              say=lambda line: print(line, flush=True))
+    except ServerUnavailable as e:
+        print(f"workplans: {e}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        pass  # stopped while starting: the server, if started, was stopped on the way out
+    print("Stopped.", flush=True)
     return 0
 
 
