@@ -9,7 +9,8 @@ from pathlib import Path
 
 from pipeline.environment import prepare_prefect
 
-prepare_prefect(quiet=__name__ == "__main__" and not {"-v", "--verbose"} & set(sys.argv))
+_COMMAND = __name__ == "__main__" or Path(sys.argv[0]).name == "workplans"  # run as a command, not imported
+prepare_prefect(quiet=_COMMAND and not {"-v", "--verbose"} & set(sys.argv))
 
 from prefect import flow, get_run_logger, task  # noqa: E402
 from prefect.futures import as_completed  # noqa: E402
@@ -148,18 +149,20 @@ def _extract(raw_dir: str, out_dir: str, pages_per_task: int) -> tuple[RunReport
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python flows.py [RAW_DIR [OUT_DIR]]`` runs the flow; ``python flows.py serve ...`` serves it."""
+    """Entry point of the ``workplans`` command and of ``python flows.py``: ``python flows.py [RAW_DIR [OUT_DIR]]``
+    runs the flow, ``python flows.py serve|extract|export ...`` the commands of ``pipeline/cli.py``."""
     from pipeline.cli import main as cli_main
 
     args = sys.argv[1:] if argv is None else argv
     if args[:1] in (["serve"], ["extract"], ["export"], ["-h"], ["--help"]):
-        return cli_main(args)
+        return cli_main(args, extract_workplans)
     first_option = next((n for n, a in enumerate(args) if a.startswith("-")), len(args))
     folders, options = args[:first_option], args[first_option:]  # "RAW OUT -v": extract's options after the folders
     if len(folders) > 2:
-        return cli_main(["extract", *args])  # argparse says what is wrong, in one line
+        return cli_main(["extract", *args], extract_workplans)  # argparse says what is wrong, in one line
     raw, out = (folders + ["raw", "output"][len(folders):])[:2]
-    return cli_main(["extract", raw, *(["--out", out] if "--out" not in options else []), *options])
+    command = ["extract", raw, *(["--out", out] if "--out" not in options else []), *options]
+    return cli_main(command, extract_workplans)
 
 
 if __name__ == "__main__":

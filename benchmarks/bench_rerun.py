@@ -42,7 +42,7 @@ def folder(base: Path, count: int) -> Path:
 
 def timed(raw: Path, out: Path) -> tuple[float, dict]:
     started = time.perf_counter()
-    run = subprocess.run([sys.executable, "-m", "pipeline.cli", "extract", str(raw), "--out", str(out),
+    run = subprocess.run([sys.executable, str(ROOT / "flows.py"), "extract", str(raw), "--out", str(out),
                           "--no-progress"], capture_output=True, text=True, cwd=ROOT)
     seconds = time.perf_counter() - started
     if run.returncode not in (0, 3):

@@ -7,8 +7,12 @@ import contextlib
 import logging
 import os
 import sys
+from typing import TYPE_CHECKING
 
 from pipeline.environment import prepare_prefect
+
+if TYPE_CHECKING:
+    from prefect import Flow
 
 # exit codes (README "Exit codes"): every document parsed; the run failed; a user error (bad option, folder);
 # some documents failed or were partial (the tables are still written)
@@ -49,8 +53,7 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _extract(args: argparse.Namespace) -> int:
-    from flows import extract_workplans
+def _extract(args: argparse.Namespace, extract_workplans: Flow) -> int:
     from pipeline.orchestration import dask_task_runner, local_api_server, one_shot_settings
     from pipeline.progress import LISTENER
 
@@ -155,8 +158,9 @@ def _option_problem(args: argparse.Namespace) -> str | None:
     return None
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Entry point of the ``workplans`` console script; returns the process exit code."""
+def main(argv: list[str] | None, flow: Flow) -> int:
+    """The command line on ``argv``, running ``flow`` (``flows.extract_workplans``: ``flows.main``, the entry point
+    of the ``workplans`` console script, hands it in); returns the process exit code."""
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(message)s")
     if args.command == "export":
@@ -172,11 +176,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"workplans: {problem}", file=sys.stderr)
         return EXIT_USAGE
     if args.command == "extract":
-        return _extract(args)
-    return _serve(args)
+        return _extract(args, flow)
+    return _serve(args, flow)
 
 
-def _serve(args: argparse.Namespace) -> int:
+def _serve(args: argparse.Namespace, flow: Flow) -> int:
     from pipeline.errors import ServerUnavailable
     from pipeline.orchestration import cron_problem, serve
 
@@ -185,8 +189,8 @@ def _serve(args: argparse.Namespace) -> int:
         print(f"workplans: {problem}", file=sys.stderr)
         return 2
     try:
-        serve(args.raw_dir, args.out, cron=args.cron, watch=not args.no_watch, debounce_ms=int(args.debounce * 1000),
-              say=lambda line: print(line, flush=True))
+        serve(flow, args.raw_dir, args.out, cron=args.cron, watch=not args.no_watch,
+              debounce_ms=int(args.debounce * 1000), say=lambda line: print(line, flush=True))
     except ServerUnavailable as e:
         print(f"workplans: {e}", file=sys.stderr)
         return 1
@@ -195,6 +199,3 @@ def _serve(args: argparse.Namespace) -> int:
     print("Stopped.", flush=True)
     return 0
 
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -13,9 +13,13 @@ import signal
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pipeline.errors import ServerUnavailable
 from pipeline.local_server import ServerAddress, api_answers, owned_server, ui_answers
+
+if TYPE_CHECKING:
+    from prefect import Flow
 
 log = logging.getLogger(__name__)
 
@@ -225,16 +229,15 @@ def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt  # SIGTERM before the runner installs its own handler: leave through the finally blocks
 
 
-def serve(raw_dir: str, out_dir: str, cron: str, watch: bool = True, debounce_ms: int = 2000,
-          say: Callable[[str], None] = log.warning) -> None:
+def serve(extract_workplans: Flow, raw_dir: str, out_dir: str, cron: str, watch: bool = True,
+          debounce_ms: int = 2000, say: Callable[[str], None] = log.warning) -> None:
     """Serve the flow as this folder's deployment with a cron schedule, plus a watcher that starts a run on changes.
 
+    ``extract_workplans``: the flow (``flows.py`` hands it in: the top floor calls this module, never the reverse).
     ``say`` gets the lines for the user (the deployment, the next run, the UI address); each run prints its own.
     Returns on Ctrl-C or SIGTERM, after the runner paused the schedule and the owned server (if any) stopped.
     """
     from prefect.deployments import run_deployment
-
-    from flows import extract_workplans
 
     raw, out = Path(raw_dir).resolve(), Path(out_dir).resolve()
     name = deployment_name(raw)

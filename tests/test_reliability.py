@@ -114,7 +114,7 @@ def _cli(raw: Path, out: Path, api_url: str, fault: str | None = None) -> subpro
     env.pop("WORKPLANS_FAULT_POINT", None)
     if fault:
         env["WORKPLANS_FAULT_POINT"] = fault
-    return subprocess.run([sys.executable, "-m", "pipeline.cli", "extract", str(raw), "--out", str(out),
+    return subprocess.run([sys.executable, str(ROOT / "flows.py"), "extract", str(raw), "--out", str(out),
                            "--no-progress"], env=env, capture_output=True, text=True, timeout=300, cwd=ROOT)
 
 
@@ -208,7 +208,7 @@ def test_two_runs_into_one_folder_never_mix_and_a_polling_reader_never_fails(api
     try:
         for _ in range(2):
             env = {**os.environ, "PREFECT_API_URL": api_url, "PYTHONPATH": str(ROOT)}
-            runs = [subprocess.Popen([sys.executable, "-m", "pipeline.cli", "extract", str(raws[name]), "--out",
+            runs = [subprocess.Popen([sys.executable, str(ROOT / "flows.py"), "extract", str(raws[name]), "--out",
                                       str(out), "--no-progress"], env=env, cwd=ROOT, stdout=subprocess.PIPE,
                                      stderr=subprocess.PIPE, text=True) for name in (SMALL, OTHER)]
             codes = [run.wait(timeout=300) for run in runs]
@@ -342,7 +342,7 @@ def test_exit_code_3_when_one_of_three_documents_is_corrupt_and_the_others_are_w
 ])
 def test_a_user_error_is_one_line_and_exit_code_2(args, message, tmp_path):
     (tmp_path / "raw").mkdir()
-    run = subprocess.run([sys.executable, "-m", "pipeline.cli", "extract", str(tmp_path / "raw"), "--out",
+    run = subprocess.run([sys.executable, str(ROOT / "flows.py"), "extract", str(tmp_path / "raw"), "--out",
                           str(tmp_path / "out"), *args], capture_output=True, text=True, cwd=ROOT,
                          env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=120)
     assert run.returncode == 2
@@ -356,7 +356,7 @@ def test_a_second_run_into_a_locked_output_folder_exits_2_at_once(tmp_path):
     raw, out = tmp_path / "raw", tmp_path / "out"
     raw.mkdir()
     with output_lock(out):
-        run = subprocess.run([sys.executable, "-m", "pipeline.cli", "extract", str(raw), "--out", str(out)],
+        run = subprocess.run([sys.executable, str(ROOT / "flows.py"), "extract", str(raw), "--out", str(out)],
                              capture_output=True, text=True, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
                              timeout=120)
     assert run.returncode == 2

@@ -55,7 +55,7 @@ def test_cron_prefect_refuses_gets_its_reason(cron, reason):
 
 
 def test_bad_cron_is_one_line_and_exit_2(tmp_path, capsys):
-    from pipeline.cli import main
+    from flows import main
 
     raw = tmp_path / "raw"
     raw.mkdir()
@@ -68,7 +68,7 @@ def test_bad_cron_is_one_line_and_exit_2(tmp_path, capsys):
 
 
 def test_an_api_that_does_not_answer_is_one_line_and_exit_1(tmp_path, capsys, monkeypatch):
-    from pipeline.cli import main
+    from flows import main
 
     raw = tmp_path / "raw"
     raw.mkdir()
@@ -103,7 +103,7 @@ def _serve(raw: Path, out: Path, home: Path, log: Path, api_url: str | None = No
     if api_url:
         env["PREFECT_API_URL"] = api_url
     with log.open("w") as fh:
-        return subprocess.Popen([sys.executable, "-m", "pipeline.cli", "serve", str(raw), "--out", str(out),
+        return subprocess.Popen([sys.executable, str(ROOT / "flows.py"), "serve", str(raw), "--out", str(out),
                                  "--cron", "* * * * *", "--no-watch"], env=env, stdout=fh, stderr=subprocess.STDOUT,
                                 cwd=ROOT)
 
