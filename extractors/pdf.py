@@ -19,7 +19,13 @@ from pdfplumber.utils.exceptions import PdfminerException
 from extractors.pdf_blocks import build_blocks
 from extractors.pdf_chars import lean_chars
 from extractors.pdf_layout import PageItems, measure, running_lines
-from extractors.pdf_lines import LINE_HYPHEN, Line, chars_to_lines, mark_drawn_bullets, settle_line_hyphens
+from extractors.pdf_lines import (
+    LINE_HYPHEN,
+    Line,
+    chars_to_lines,
+    mark_drawn_bullets,
+    settle_line_hyphens,
+)
 from extractors.pdf_tables import (
     TABLE_SETTINGS,
     RawTable,
@@ -150,7 +156,7 @@ def extract(path: Path, batches: list[PageBatch] | None = None) -> Document:
     drop = running_lines(pages, stats)
     pages = [PageItems(page.number, [item for i, item in enumerate(page.items) if (p, i) not in drop])
              for p, page in enumerate(pages)]
-    blocks = settle_hyphens(build_blocks(tab_tables(pages, stats), set(), stats))
+    blocks = settle_hyphens(build_blocks(tab_tables(pages, stats, reader.glyph_spaces), set(), stats))
     title = next((b.text for b in blocks if b.kind is BlockKind.HEADING), None)
     for warning in reader.warnings:
         log.warning("%s: %s", path.name, warning)

@@ -46,7 +46,7 @@ class Line:
     space_width: float
     # where the producer left a gap no space glyph fills (a tab jump), left to right: the pieces of the line
     # between such gaps, each in reading order, and each gap as (end of the glyphs before, start of the text
-    # after, 1.0 when a space glyph came before the jump else 0.0)
+    # after, 1.0 when a space glyph came before the jump, 2.0 when it is narrower than a space, else 0.0)
     pieces: tuple[str, ...] = ()
     tabs: tuple[tuple[float, float, float], ...] = ()
     bare_start: bool = True  # no space glyph left of the first visible char (an indent by tab, not by spaces)
@@ -96,8 +96,11 @@ def _make_line(chars: list[Char], page: int, spaced: bool) -> Line | None:
     prev: Char | None = None
     space_end = 0.0
     first_word_end = None
+    jump: tuple[float, float] | None = None  # a jump onto a space glyph (a tab stop where a space starts)
     for c in chars:
         if c["text"].isspace():
+            if prev is not None and not pending_space and c["x0"] - prev["x1"] > 0.15 * size:
+                jump = (prev["x1"], c["x0"])
             pending_space = prev is not None
             space_end = c["x1"]
             continue
@@ -109,11 +112,16 @@ def _make_line(chars: list[Char], page: int, spaced: bool) -> Line | None:
                      and bool(_CJK.match(c["text"])) != bool(_CJK.match(prev["text"])))
         if autospace and spaced:
             pass
+        elif prev is not None and not pending_space and 0.05 * size < c["x0"] - prev["x1"] <= 0.15 * size:
+            # too narrow for a space, yet maybe a tab onto a stop just right of the text: told with the stops
+            pieces.append("".join(parts))
+            tabs.append((prev["x1"], c["x0"], 2.0))
+            parts = []
         elif prev is not None and not raised and (pending_space or c["x0"] - prev["x1"] > 0.15 * size):
             end = space_end if pending_space else prev["x1"]
-            if c["x0"] - end > 0.15 * size and not autospace:  # a jump no space glyph fills (a tab)
+            if jump is not None or (c["x0"] - end > 0.15 * size and not autospace):  # a jump no glyph fills (a tab)
                 pieces.append("".join(parts))
-                tabs.append((end, c["x0"], float(pending_space)))
+                tabs.append((*jump, 0.0) if jump is not None else (end, c["x0"], float(pending_space)))
                 parts = []
             parts.append(" ")
             if first_word_end is None:
@@ -122,6 +130,7 @@ def _make_line(chars: list[Char], page: int, spaced: bool) -> Line | None:
         # reversed with the rest of the line, so they are put in drawing order first
         parts.append(c["text"][::-1] if len(c["text"]) > 1 and _RTL.search(c["text"]) else c["text"])
         pending_space = False
+        jump = None
         prev = c
     pieces.append("".join(parts))
     last_visible = visible[-1]
@@ -173,8 +182,8 @@ def is_soft_break(prev: Line, nxt: Line, right: float, glyph_spaces: bool) -> bo
     # only between lines starting at the same x: centred lines may drop their trailing space
     aligned = abs(prev.x0 - nxt.x0) < 1.0
     room = prev.x1 + prev.space_width < right - 1.0
-    # a break after a Chinese or Japanese character needs no space
-    ideograph = bool(_CJK.match(prev.text[-1:])) and bool(_CJK.match(nxt.text[:1]))
+    # a break after a Chinese or Japanese character, before another or a number ("目标" / "15、16"), needs no space
+    ideograph = bool(_CJK.match(prev.text[-1:])) and (bool(_CJK.match(nxt.text[:1])) or nxt.text[:1].isdigit())
     if glyph_spaces and aligned and room and not prev.trailing_space and not hyphenated and not ideograph:
         return False
     needed = nxt.first_word_width if hyphenated else nxt.first_word_width + prev.space_width
@@ -290,7 +299,7 @@ _CJK = re.compile(r"[\u3000-\u30ff\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
 _RTL = re.compile(r"[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
 
 
-def _logical(text: str) -> str:
+def _logical(text: str, base: str = "R") -> str:
     """A line of Arabic or Hebrew comes out of the PDF in visual order (left to right as drawn): put it back in
     reading order with the Unicode bidirectional algorithm (python-bidi), so numbers and Latin runs stay
     in place. Lines without right-to-left letters are returned as they are."""
@@ -298,4 +307,4 @@ def _logical(text: str) -> str:
         return text
     from bidi.algorithm import get_display
 
-    return get_display(text, base_dir="R")
+    return get_display(text, base_dir=base)

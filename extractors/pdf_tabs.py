@@ -43,7 +43,7 @@ class TabGrid:
 def tab_grid(lines: Sequence[Line]) -> TabGrid | None:
     """The regular tab stops the gap-ends of ``lines`` land on, or None when they land on no common grid.
 
-    The left edge is the most common line start; the step is the widest one that at least nine in ten
+    The left edge is the most common line start; the step is the widest one that at least four in five
     gap-ends fall on (LibreOffice's default 1.25 cm, Word's 0.5 in, or a document's own).
     """
     lines = [line for line in lines if not (line.tabs and _is_marker(line.pieces[0]))]
@@ -57,7 +57,7 @@ def tab_grid(lines: Sequence[Line]) -> TabGrid | None:
     candidates = sorted({o / k for o in offsets for k in range(1, 13) if 12 <= o / k <= 200}, reverse=True)
     for step in candidates:
         near = sum(abs(o / step - round(o / step)) * step <= _ON_STOP for o in offsets)
-        if near >= 0.9 * len(offsets):
+        if near >= 0.8 * len(offsets):
             stops = {round(o / step) for o in offsets}
             return TabGrid(left, step) if len(stops) >= 2 else None
     return None
@@ -81,7 +81,7 @@ def _own_text(line: Line, grid: TabGrid) -> str:
             # after a space glyph only a jump onto a stop is a tab (justified text stretches its spaces); a tab
             # after a list marker ("•", "1.") only reaches the item's hanging indent
             tab = (not spaced or grid.on_stop(land)) and not (i == 0 and _is_marker(text))
-            text += ("\t" * grid.stops_between(start, land) if tab else " ") + piece
+            text += ("\t" * grid.stops_between(start, land) if tab else "" if spaced == 2 else " ") + piece
     else:
         text = line.text
     lead = grid.on_stop(line.x0) if line.bare_start else 0
@@ -200,11 +200,12 @@ def _tables(sources: list[tuple[_Source, int]]) -> list[list[_Source]]:
     return tables
 
 
-def tab_tables(pages: list[PageItems], stats: LayoutStats) -> list[PageItems]:
+def tab_tables(pages: list[PageItems], stats: LayoutStats, glyph_spaces: bool) -> list[PageItems]:
     """Pages with the lines of tab-stop tables replaced by table fragments (placed where their first row
-    starts); pages of a document with no tab grid come back unchanged."""
+    starts); pages of a document with no tab grid, or whose producer draws no spaces (so that a gap without
+    one says nothing), come back unchanged."""
     grid = tab_grid([item for page in pages for item in page.items if isinstance(item, Line)])
-    if grid is None or not stats.glyph_spaces:
+    if grid is None or not glyph_spaces:
         return pages
     sources = _sources(pages, stats, grid)
     tables = _tables(sources)
