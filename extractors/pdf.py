@@ -19,7 +19,13 @@ from pdfplumber.utils.exceptions import PdfminerException
 from extractors.pdf_blocks import build_blocks
 from extractors.pdf_chars import lean_chars
 from extractors.pdf_layout import PageItems, measure, running_lines
-from extractors.pdf_lines import LINE_HYPHEN, Line, chars_to_lines, mark_drawn_bullets, settle_line_hyphens
+from extractors.pdf_lines import (
+    LINE_HYPHEN,
+    Line,
+    chars_to_lines,
+    mark_drawn_bullets,
+    settle_line_hyphens,
+)
 from extractors.pdf_tables import (
     TABLE_SETTINGS,
     RawTable,
@@ -29,6 +35,7 @@ from extractors.pdf_tables import (
     raw_tables,
     to_fragment,
 )
+from extractors.pdf_tabs import tab_tables
 from pipeline.errors import EmptyDocument, EncryptedPdf, ScannedDocument, UnreadableDocument
 from pipeline.model import Block, BlockKind, Cell, Document, Format, Row
 
@@ -90,8 +97,9 @@ class _PageReader(PageBatch):
             self.tables.append([])
             return
         self.text_pages += 1
-        self.glyph_spaces = self.glyph_spaces or any(c["text"] == " " for c in chars)
-        lines = chars_to_lines(bucket_chars(chars, tables), number)
+        spaced = any(c["text"] == " " for c in chars)
+        self.glyph_spaces = self.glyph_spaces or spaced
+        lines = chars_to_lines(bucket_chars(chars, tables), number, spaced)
         mark_drawn_bullets(lines, _bullet_shapes(page))
         self.lines.append(lines)
         for table in tables:
@@ -145,7 +153,10 @@ def extract(path: Path, batches: list[PageBatch] | None = None) -> Document:
         fragments = [to_fragment(t, stats.is_gap, stats.glyph_spaces) for t in tables]
         items = sorted([*lines, *fragments], key=lambda item: item.top if isinstance(item, Line) else item.bbox[1])
         pages.append(PageItems(number, items))
-    blocks = settle_hyphens(build_blocks(pages, running_lines(pages, stats), stats))
+    drop = running_lines(pages, stats)
+    pages = [PageItems(page.number, [item for i, item in enumerate(page.items) if (p, i) not in drop])
+             for p, page in enumerate(pages)]
+    blocks = settle_hyphens(build_blocks(tab_tables(pages, stats, reader.glyph_spaces), set(), stats))
     title = next((b.text for b in blocks if b.kind is BlockKind.HEADING), None)
     for warning in reader.warnings:
         log.warning("%s: %s", path.name, warning)
