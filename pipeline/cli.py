@@ -58,11 +58,10 @@ def _extract(args: argparse.Namespace, extract_workplans: Flow) -> int:
     from pipeline.progress import LISTENER
 
     flow = extract_workplans
-    server = contextlib.nullcontext()
+    server = local_api_server()  # one API for the run (Dask workers share it), started without Prefect's server code
     pages_per_task = 0
     if args.runner == "dask":
         flow = extract_workplans.with_options(task_runner=dask_task_runner(args.address, args.workers))
-        server = local_api_server()
         pages_per_task = args.pages_per_task
     try:
         show = not args.no_progress and sys.stderr.isatty()

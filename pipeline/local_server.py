@@ -50,18 +50,21 @@ def listening_socket(preferred: int) -> socket.socket:
     raise ServerUnavailable("no free local port for a Prefect server")
 
 
-def server_environment(database: Path, port: int) -> dict[str, str]:
-    """The environment of a full Prefect server on ``port`` keeping its database in ``database``."""
+def server_environment(database: Path | None, port: int, temporary: bool = False) -> dict[str, str]:
+    """The environment of a full Prefect server on ``port`` keeping its database in ``database``; ``temporary``:
+    a server for one run, as Prefect's own temporary server (API only, the services of temporary servers, the
+    database of the Prefect home unless ``database`` is given)."""
     env = {k: v for k, v in os.environ.items() if k not in _TEMPORARY_SERVER_FLAGS}
     url = f"http://127.0.0.1:{port}"
-    env.update({
-        "PREFECT_API_DATABASE_CONNECTION_URL": f"sqlite+aiosqlite:///{database}",
-        "PREFECT_SERVER_API_HOST": "127.0.0.1",
-        "PREFECT_SERVER_API_PORT": str(port),
-        "PREFECT_UI_API_URL": f"{url}/api",  # the UI in the browser calls this API
-        "PREFECT_SERVER_SERVICES_SCHEDULER_ENABLED": "true",
-        "PREFECT__SERVER_FINAL": "1",
-    })
+    env.update({"PREFECT_SERVER_API_HOST": "127.0.0.1", "PREFECT_SERVER_API_PORT": str(port),
+                "PREFECT__SERVER_FINAL": "1"})
+    if database is not None:
+        env["PREFECT_API_DATABASE_CONNECTION_URL"] = f"sqlite+aiosqlite:///{database}"
+    if temporary:
+        env.update({"PREFECT__SERVER_EPHEMERAL": "1", "PREFECT_UI_ENABLED": "false"})
+    else:
+        env.update({"PREFECT_UI_API_URL": f"{url}/api",  # the UI in the browser calls this API
+                    "PREFECT_SERVER_SERVICES_SCHEDULER_ENABLED": "true"})
     return env
 
 
@@ -73,14 +76,15 @@ def _die_with_parent() -> None:
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # 1: PR_SET_PDEATHSIG
 
 
-def _start_process(database: Path, sock: socket.socket, log_file: Path) -> subprocess.Popen:
+def _start_process(database: Path | None, sock: socket.socket, log_file: Path,
+                   temporary: bool = False) -> subprocess.Popen:
     """What ``prefect server start --background`` runs (uvicorn on Prefect's app factory), as our child, serving
     on ``sock``."""
     port = sock.getsockname()[1]
     command = [sys.executable, "-m", "uvicorn", "--factory", "prefect.server.api.server:create_app",
                "--fd", str(sock.fileno()), "--log-level", "error", "--lifespan", "on"]
     with log_file.open("ab") as out:
-        return subprocess.Popen(command, env=server_environment(database, port), stdout=out, stderr=out,
+        return subprocess.Popen(command, env=server_environment(database, port, temporary), stdout=out, stderr=out,
                                 stdin=subprocess.DEVNULL, pass_fds=(sock.fileno(),),
                                 start_new_session=True,  # Ctrl-C is ours to pass on, after the runner's shutdown
                                 preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None)
@@ -138,6 +142,22 @@ def owned_server(database: Path, preferred_port: int = 4200, timeout: float = 12
         _wait_until_up(process, url, timeout, log_file)
         log.info("Prefect server (pid %d) at %s, database %s", process.pid, url, database)
         yield ServerAddress(f"{url}/api", url, owned=True)
+    finally:
+        _stop(process)
+
+
+@contextlib.contextmanager
+def temporary_server(log_file: Path, timeout: float = 180) -> Iterator[ServerAddress]:
+    """A Prefect API for one command's run, started without importing Prefect's server code into this process
+    (the server process imports it, while this one goes on), its output in ``log_file`` rather than on the
+    console; stopped when the block ends (and if this process dies, on Linux)."""
+    log_file.parent.mkdir(parents=True, exist_ok=True)
+    with listening_socket(0) as sock:
+        url = f"http://127.0.0.1:{sock.getsockname()[1]}"
+        process = _start_process(None, sock, log_file, temporary=True)
+    try:
+        _wait_until_up(process, url, timeout, log_file)
+        yield ServerAddress(f"{url}/api", None, owned=True)
     finally:
         _stop(process)
 

@@ -35,8 +35,9 @@ def local_api_server() -> Iterator[str | None]:
     if os.environ.get("PREFECT_API_URL"):
         yield os.environ["PREFECT_API_URL"]
         return
-    from prefect.server.api.server import SubprocessASGIServer
     from prefect.settings import PREFECT_API_URL, get_current_settings, temporary_settings
+
+    from pipeline.local_server import temporary_server
 
     configured = get_current_settings().api.url
     if configured:  # an API already set for this process (a test harness, a profile): share it, stop nothing
@@ -47,16 +48,16 @@ def local_api_server() -> Iterator[str | None]:
             os.environ.pop("PREFECT_API_URL", None)
         return
 
-    server = SubprocessASGIServer()
-    server.start(timeout=120)
-    os.environ["PREFECT_API_URL"] = server.api_url
-    try:
-        with temporary_settings({PREFECT_API_URL: server.api_url}):
-            yield server.api_url
-    finally:
-        _drain_to_api()  # send pending logs and events while the server still listens
-        os.environ.pop("PREFECT_API_URL", None)
-        server.stop()
+    home = get_current_settings().home
+    timeout = get_current_settings().server.ephemeral.startup_timeout_seconds
+    with temporary_server(Path(home) / "temporary-server.log", timeout=timeout) as server:
+        os.environ["PREFECT_API_URL"] = server.api_url
+        try:
+            with temporary_settings({PREFECT_API_URL: server.api_url}):
+                yield server.api_url
+        finally:
+            _drain_to_api()  # send pending logs and events while the server still listens
+            os.environ.pop("PREFECT_API_URL", None)
 
 
 @contextlib.contextmanager
