@@ -17,8 +17,8 @@ from pdfminer.psexceptions import PSException
 from pdfplumber.utils.exceptions import PdfminerException
 
 from extractors.pdf_blocks import build_blocks
-from extractors.pdf_checks import check_page, check_page_count
 from extractors.pdf_chars import lean_chars
+from extractors.pdf_checks import check_page, check_page_count
 from extractors.pdf_layout import PageItems, measure, running_lines
 from extractors.pdf_lines import LINE_HYPHEN, Line, chars_to_lines, mark_drawn_bullets, settle_line_hyphens
 from extractors.pdf_tables import (
