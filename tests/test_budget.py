@@ -186,8 +186,8 @@ def test_html_nested_deeper_than_the_parser_reads_is_a_warning(tmp_path):
     raw = tmp_path / "raw"
     raw.mkdir()
     shutil.copy(ROOT / "tests" / "fixtures" / "sample_workplan.html", raw / "shallow.html")
-    page = ("<html><body><h1>Work plan 2021</h1>\n<ul><li>Activity 1: write the report</li></ul>\n" + "<div>\n" * 300 + "<p>Activity 2: lost below the limit</p>" + "</div>" * 300
-            + "</body></html>")
+    page = ("<html><body><h1>Work plan 2021</h1>\n<ul><li>Activity 1: write the report</li></ul>\n"
+            + "<div>\n" * 300 + "<p>Activity 2: lost below the limit</p>" + "</div>" * 300 + "</body></html>")
     (raw / "deep.html").write_text(page, encoding="utf-8")
     result = run_document(raw / "deep.html", raw)
     assert (result.status, [i.text for i in result.items]) == (Status.PARTIAL, ["Activity 1: write the report"])
