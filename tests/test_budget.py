@@ -39,12 +39,14 @@ def test_timeline_grammar_reads_very_long_input_right(text, start, end, precisio
     assert (t.start, t.end, t.precision, t.edtf) == (start, end, precision, edtf)
 
 
-def test_timeline_grammar_finds_nothing_in_dashes_and_the_phrase_after_them():
-    from normalizers.timeline import find_timeline_phrase, grammar_timeline
+def test_timeline_grammar_finds_nothing_in_dashes_and_the_phrase_after_them(monkeypatch):
+    import normalizers.timeline as timeline
 
-    assert grammar_timeline("-" * 20000) is None
-    assert find_timeline_phrase("Circulate the text " + "- " * 10000 + "by end of February 2021") == \
-        "by end of February 2021"
+    assert timeline.grammar_timeline("-" * 20000) is None
+    sentence = "Circulate the text " + "- " * 10000 + "by end of February 2021"
+    assert timeline.find_timeline_phrase(sentence) is None  # past MAX_SENTENCE_CHARS: not searched
+    monkeypatch.setattr(timeline, "MAX_SENTENCE_CHARS", 10**9)
+    assert timeline.find_timeline_phrase(sentence) == "by end of February 2021"
 
 
 @pytest.mark.parametrize(
