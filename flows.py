@@ -20,10 +20,11 @@ from pipeline.cache import CacheFolder, RecordSerializer, prune  # noqa: E402
 from pipeline.catalog import check_link, list_documents, source_fingerprint  # noqa: E402
 from pipeline.editions import link_editions  # noqa: E402
 from pipeline.errors import PipelineError  # noqa: E402
+from pipeline.isolation import run_document_limited  # noqa: E402
 from pipeline.progress import advance  # noqa: E402
 from pipeline.records import DocumentResult  # noqa: E402
 from pipeline.report import RunReport, write_report  # noqa: E402
-from pipeline.run import PIPELINE_VERSION, page_ranges, read_page_range, run_document, sha256_of  # noqa: E402
+from pipeline.run import PIPELINE_VERSION, page_ranges, read_page_range, sha256_of  # noqa: E402
 from pipeline.snapshots import output_lock, publish, remove_leftovers  # noqa: E402
 from pipeline.store import results_to_tables, write_tables  # noqa: E402
 
@@ -55,8 +56,9 @@ def scan(raw_dir: str, out_dir: str | None = None) -> list[str]:
 @task(name="process-document", cache_key_fn=_document_key, persist_result=True, result_serializer=RecordSerializer(),
       task_run_name="process {document_id}")
 def process_document(path: str, raw_dir: str, document_id: str, pdf_batches: list | None = None) -> DocumentResult:
-    """Extract, assemble and normalise one document (no retries: parse errors are deterministic)."""
-    return run_document(Path(path), Path(raw_dir), pdf_batches)
+    """Extract, assemble and normalise one document in a worker process with a time and memory budget (no
+    retries: parse errors are deterministic)."""
+    return run_document_limited(Path(path), Path(raw_dir), pdf_batches)
 
 
 @task(name="read-pdf-pages", cache_key_fn=_pages_key, persist_result=True, result_serializer=RecordSerializer(),

@@ -71,6 +71,9 @@ class _Worker:
 
 _idle: list[_Worker] = []
 _lock = threading.Lock()
+# documents read at once, one worker process each: the cores (Prefect's thread runner starts more tasks than that,
+# and each worker holds about 200 MB)
+_slots = threading.BoundedSemaphore(max(1, os.cpu_count() or 1))
 
 
 @functools.cache
@@ -166,6 +169,11 @@ def run_document_limited(path: Path, raw_dir: Path, pdf_batches: list | None = N
     if multiprocessing.current_process().daemon:
         log.debug("%s: in a daemon process (a Dask worker), read without limits", path)
         return run_document(path, raw_dir, pdf_batches)
+    with _slots:
+        return _limited(Path(path), Path(raw_dir), pdf_batches, seconds, memory_mb)
+
+
+def _limited(path: Path, raw_dir: Path, pdf_batches: list | None, seconds: float, memory_mb: float) -> DocumentResult:
     env = {k: v for k, v in os.environ.items() if k.startswith("WORKPLANS_") and k != FAULT_ENV}
     worker = _take_worker()
     try:
