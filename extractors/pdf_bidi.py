@@ -63,11 +63,11 @@ def _is_mark(text: str) -> bool:
     return len(text) == 1 and unicodedata.category(text) == "Mn"
 
 
-def starts_in_rtl_run(text: str, rtl_paragraph: bool) -> bool:
-    """Whether the leftmost word of a visual line was drawn inside a right-to-left run (so the line's end in
-    reading order is at its left): ``starts_in_rtl_run("2019 ربمسيد", False)`` -> True."""
+def edge_runs(text: str, rtl_paragraph: bool) -> tuple[bool, bool]:
+    """Whether the leftmost and the rightmost char of a visual line were drawn inside right-to-left runs:
+    ``edge_runs("2019 ربمسيد UNHCR", False)`` -> ``(True, False)``."""
     tokens = marked_tokens(text.strip(), rtl_paragraph)
-    return bool(tokens) and tokens[0].rtl
+    return (tokens[0].rtl, tokens[-1].rtl) if tokens else (False, False)
 
 
 def _kind(ch: str) -> str:

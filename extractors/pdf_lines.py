@@ -11,9 +11,9 @@ from extractors.lines import split_marker as split_text_marker
 from extractors.pdf_bidi import (
     bracket_mirroring,
     drawing_order,
+    edge_runs,
     has_rtl,
     paragraph_is_rtl,
-    starts_in_rtl_run,
     visual_to_logical,
 )
 
@@ -191,7 +191,8 @@ def lines_to_reading_order(lines: Sequence[Line], left: float, right: float) -> 
     how the region's lines are aligned, the brackets from how they pair (``extractors.pdf_bidi``).
 
     A left-to-right paragraph of Arabic (as LibreOffice lays out a text without direction marks) draws the
-    space that ended a wrapped line left of its last words: there it counts as the line's trailing space.
+    space that ended a wrapped line left of its last words, so a line ending in Arabic words counts as ending
+    in a space: whether it wrapped is told by the width of the next line's first word.
     """
     rtl = paragraph_is_rtl(((line.x0, line.x1, line.size) for line in lines), left, right)
     mirror = bracket_mirroring((" ".join(p for p, _ in line.visual), rtl) for line in lines)
@@ -203,7 +204,10 @@ def lines_to_reading_order(lines: Sequence[Line], left: float, right: float) -> 
             spaced = line.visual[max(i, order[k - 1]) if k else 0][1]
             text += (" " if k and spaced else "") + parts[i]
         text = DOUBLED_LABEL_RE.sub(r"\1\2 ", text)
-        if not line.bare_start and (rtl or starts_in_rtl_run(line.visual[0][0], rtl)):
+        if rtl:
+            line.trailing_space = line.trailing_space or not line.bare_start
+        elif edge_runs(line.visual[-1][0], rtl)[1]:
+            # the line ends in a right-to-left run, whose space (when the line wrapped) is drawn left of it
             line.trailing_space = True
         words = text.split()
         visual_length = sum(len(p) for p, _ in line.visual) + len(parts) - 1
@@ -283,12 +287,14 @@ def _cut_word(prev: Line, nxt: Line, right: float) -> bool:
     did not fit ("Throughout" + "2016"), so only a number cut before a digit or a word cut before
     a short lower-case stub that is no common word counts.
     """
-    if not prev.single_word or prev.trailing_space:
+    # the last tab piece of a row ("1.3 ..." <tab> "03/12/201") is what the break cut
+    tail = prev.pieces[-1] if prev.tabs else prev.text
+    if " " in tail or prev.trailing_space:
         return False
     stub = nxt.text.split(" ", 1)[0]
-    if NUMBER_PIECE_RE.match(prev.text):
+    if NUMBER_PIECE_RE.match(tail):
         return stub[:1].isdigit() and prev.x1 + 0.5 * nxt.size > right - 0.5
-    return prev.text[-1:].isalpha() and stub.isalpha() and stub.islower() and len(stub) <= 3 and stub not in SHORT_WORDS
+    return tail[-1:].isalpha() and stub.isalpha() and stub.islower() and len(stub) <= 3 and stub not in SHORT_WORDS
 
 
 def starts_item(prev: Line, line: Line, right: float, glyph_spaces: bool) -> bool:
