@@ -18,7 +18,7 @@ _LABEL_RE = re.compile(rf"[{_DIGIT}]+(?:\.[{_DIGIT}]+)+\.?$")
 _LABEL_PUNCT = ".)("
 # marks that open a list item, so stay first in a left-to-right line even before right-to-left words
 _BULLETS = frozenset("-–—•*▪○■‣∙·")
-_OPENING = re.compile(r"[()\[\]{}«»“”‘’\"']")
+_BRACKET_OR_QUOTE = re.compile(r"[()\[\]{}«»“”‘’\"']")
 _PAIRS = ("()", "[]", "{}", "<>", "«»")
 _PAIR = {ch: pair for pair in _PAIRS for ch in pair}
 _MIRROR = str.maketrans("()[]{}<>«»", ")(][}{><»«")
@@ -108,7 +108,7 @@ def _is_label(tokens: Sequence[_Token], index: int) -> bool:
     token = tokens[index]
     nxt = tokens[index + 1].text if index + 1 < len(tokens) else ""
     after = tokens[index + 2].text if index + 2 < len(tokens) else " "
-    return bool(_LABEL_RE.match(token.text)) or (nxt in _LABEL_PUNCT and nxt != "" and after.isspace())
+    return bool(_LABEL_RE.match(token.text)) or (len(nxt) == 1 and nxt in _LABEL_PUNCT and after.isspace())
 
 
 def _cut_at_end(tokens: Sequence[_Token], index: int) -> bool:
@@ -180,7 +180,7 @@ def _mark_neutrals(tokens: list[_Token], rtl_paragraph: bool) -> None:
             # at the right end: the start of a run carried on from the line before, if it is a bracket or quote
             _set_rtl(run, False)
             for token in run:
-                if token.text.isspace() or not _OPENING.match(token.text):
+                if token.text.isspace() or not _BRACKET_OR_QUOTE.match(token.text):
                     break
                 token.rtl = True
         else:
