@@ -87,3 +87,29 @@ def test_arabic_pdf_edition_gives_the_lead_line_of_its_text_edition(tmp_path):
     assert result.language == "ar"
     leads = {(lead["agency_id"], lead["role"]) for lead in result.leads if lead["source_role"] == "lead"}
     assert {("WHO", "lead"), ("UN-Habitat", "lead")} <= leads
+
+
+def test_a_new_edition_dropped_into_the_folder_is_the_only_document_parsed_and_joins_its_family(
+        prefect_harness, tmp_path):
+    import duckdb
+
+    from flows import extract_workplans
+
+    root = Path(__file__).resolve().parent.parent
+    raw, out = tmp_path / "raw", tmp_path / "out"
+    raw.mkdir()
+    original = "wg6_services_access_draft_2019.txt"
+    shutil.copy(root / "raw" / original, raw)
+    shutil.copy(root / "raw" / "gmg_workplan_2010.txt", raw)
+    first = extract_workplans(raw_dir=str(raw), out_dir=str(out))
+    assert first.parsed == ["gmg_workplan_2010.txt", original]
+
+    for edition in ("wg6_services_access_draft_2019_zh.pdf", "wg6_services_access_draft_2019_ar.txt"):
+        shutil.copy(root / "tests" / "fixtures" / "editions" / edition, raw)
+        report = extract_workplans(raw_dir=str(raw), out_dir=str(out))
+        assert report.parsed == [edition]  # only the new file is read; the others come from the cache
+        links = dict(duckdb.sql(f"select document_id, edition_of from '{out}/documents/*.parquet'").fetchall())
+        assert links[edition] == original and links[original] is None and links["gmg_workplan_2010.txt"] is None
+        aligned = duckdb.sql(f"select count(*), count(distinct original_document_id) from "
+                             f"'{out}/item_alignments/*.parquet' where document_id = '{edition}'").fetchall()[0]
+        assert aligned == (23, 1)
