@@ -123,8 +123,9 @@ class WorkItem:
 class LeadRow:
     """One row of the ``leads`` table: an organisation, group or placeholder named in an item's lead text.
 
-    ``LeadRow(item_id="wg6.txt#12", document_id="wg6.txt", agency_text="UNDP", agency_id="UNDP", role="lead",
-    source_text="UNDP, IOM", source_role="lead")``; ``org_id`` is minted across the whole run by the store.
+    ``LeadRow(item_id="8b13bf5889aa6e95", document_id="gmg_multi_annual_workplan_2016_2018.md",
+    agency_text="UN Women", agency_id="UN-Women", role="chair", source_text="GMG Chair (UN Women)",
+    source_role="lead")``; ``org_id`` is minted across the whole run by the store.
     """
 
     item_id: str

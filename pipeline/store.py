@@ -102,8 +102,8 @@ def results_to_tables(results: list[DocumentResult], agencies: list[dict], extra
             })
         leads += r.leads
         funders += r.funding_agencies
-        rows["timelines"] += [dataclasses.asdict(t) for t in r.timelines]
-        rows["funding"] += [dataclasses.asdict(f) for f in r.funding]
+        rows["timelines"] += map(_row, r.timelines)
+        rows["funding"] += map(_row, r.funding)
         for severity, errors in (("error", r.errors), ("warning", r.warnings)):
             rows["errors"] += [{
                 "source_file": e.source_file, "document_id": r.document_id, "severity": severity, "stage": e.stage,
@@ -113,10 +113,15 @@ def results_to_tables(results: list[DocumentResult], agencies: list[dict], extra
     rows["item_alignments"] = align_editions(results)
     ids, rows["organisations"] = mint_organisations(leads + funders, {a["agency_id"]: a for a in agencies})
     for name, mentions in (("leads", leads), ("funding_agencies", funders)):
-        rows[name] = [{**dataclasses.asdict(m), "org_id": ids.get((m.document_id, m.agency_text))} for m in mentions]
+        rows[name] = [{**_row(m), "org_id": ids.get((m.document_id, m.agency_text))} for m in mentions]
     meta = {b"workplans.schema_version": SCHEMA_VERSION.encode(), b"workplans.pipeline_version": version.encode()}
     return {name: pa.Table.from_pylist(rows[name], schema=schema.with_metadata(meta))
             for name, schema in SCHEMAS.items()}
+
+
+def _row(record: object) -> dict:
+    """A row record as a table row (shallow, unlike ``dataclasses.asdict``: ten times faster, fields are plain)."""
+    return {f.name: getattr(record, f.name) for f in dataclasses.fields(record)}
 
 
 def write_tables(tables: dict[str, pa.Table], folder: Path) -> None:
