@@ -9,7 +9,8 @@ from pathlib import Path
 
 from pipeline.environment import prepare_prefect
 
-prepare_prefect(quiet=__name__ == "__main__" and not {"-v", "--verbose"} & set(sys.argv))
+_COMMAND = __name__ == "__main__" or Path(sys.argv[0]).name == "workplans"  # run as a command, not imported
+prepare_prefect(quiet=_COMMAND and not {"-v", "--verbose"} & set(sys.argv))
 
 from prefect import flow, get_run_logger, task  # noqa: E402
 from prefect.futures import as_completed  # noqa: E402
@@ -19,10 +20,11 @@ from pipeline.cache import CacheFolder, RecordSerializer, prune  # noqa: E402
 from pipeline.catalog import check_link, list_documents, source_fingerprint  # noqa: E402
 from pipeline.editions import link_editions  # noqa: E402
 from pipeline.errors import PipelineError  # noqa: E402
+from pipeline.isolation import run_document_limited  # noqa: E402
 from pipeline.progress import advance  # noqa: E402
 from pipeline.records import DocumentResult  # noqa: E402
 from pipeline.report import RunReport, write_report  # noqa: E402
-from pipeline.run import PIPELINE_VERSION, page_ranges, read_page_range, run_document, sha256_of  # noqa: E402
+from pipeline.run import PIPELINE_VERSION, page_ranges, read_page_range, sha256_of  # noqa: E402
 from pipeline.snapshots import output_lock, publish, remove_leftovers  # noqa: E402
 from pipeline.store import results_to_tables, write_tables  # noqa: E402
 
@@ -54,8 +56,9 @@ def scan(raw_dir: str, out_dir: str | None = None) -> list[str]:
 @task(name="process-document", cache_key_fn=_document_key, persist_result=True, result_serializer=RecordSerializer(),
       task_run_name="process {document_id}")
 def process_document(path: str, raw_dir: str, document_id: str, pdf_batches: list | None = None) -> DocumentResult:
-    """Extract, assemble and normalise one document (no retries: parse errors are deterministic)."""
-    return run_document(Path(path), Path(raw_dir), pdf_batches)
+    """Extract, assemble and normalise one document in a worker process with a time and memory budget (no
+    retries: parse errors are deterministic)."""
+    return run_document_limited(Path(path), Path(raw_dir), pdf_batches)
 
 
 @task(name="read-pdf-pages", cache_key_fn=_pages_key, persist_result=True, result_serializer=RecordSerializer(),
@@ -148,14 +151,20 @@ def _extract(raw_dir: str, out_dir: str, pages_per_task: int) -> tuple[RunReport
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python flows.py [RAW_DIR [OUT_DIR]]`` runs the flow; ``python flows.py serve ...`` serves it."""
+    """Entry point of the ``workplans`` command and of ``python flows.py``: ``python flows.py [RAW_DIR [OUT_DIR]]``
+    runs the flow, ``python flows.py serve|extract|export ...`` the commands of ``pipeline/cli.py``."""
     from pipeline.cli import main as cli_main
 
     args = sys.argv[1:] if argv is None else argv
-    if args[:1] in (["serve"], ["extract"]) or any(a.startswith("-") for a in args[:1]):
-        return cli_main(args)
-    raw, out = (args + ["raw", "output"][len(args):])[:2]
-    return cli_main(["extract", raw, "--out", out])
+    if args[:1] in (["serve"], ["extract"], ["export"], ["-h"], ["--help"]):
+        return cli_main(args, extract_workplans)
+    first_option = next((n for n, a in enumerate(args) if a.startswith("-")), len(args))
+    folders, options = args[:first_option], args[first_option:]  # "RAW OUT -v": extract's options after the folders
+    if len(folders) > 2:
+        return cli_main(["extract", *args], extract_workplans)  # argparse says what is wrong, in one line
+    raw, out = (folders + ["raw", "output"][len(folders):])[:2]
+    command = ["extract", raw, *(["--out", out] if "--out" not in options else []), *options]
+    return cli_main(command, extract_workplans)
 
 
 if __name__ == "__main__":

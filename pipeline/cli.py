@@ -7,8 +7,12 @@ import contextlib
 import logging
 import os
 import sys
+from typing import TYPE_CHECKING
 
 from pipeline.environment import prepare_prefect
+
+if TYPE_CHECKING:
+    from prefect import Flow
 
 # exit codes (README "Exit codes"): every document parsed; the run failed; a user error (bad option, folder);
 # some documents failed or were partial (the tables are still written)
@@ -43,26 +47,25 @@ def _parser() -> argparse.ArgumentParser:
     exp.add_argument("--format", required=True, choices=("csv", "xlsx", "hxl", "iati"), help="export format")
     exp.add_argument("--out", required=True, help="folder to write the export into")
     exp.add_argument("-v", "--verbose", action="store_true", help="more log lines")
-    srv.add_argument("--cron", default="0 6 * * *", help="schedule, cron syntax (default: daily 06:00)")
+    srv.add_argument("--cron", default="0 6 * * *", help="schedule, cron syntax, UTC (default: daily 06:00)")
     srv.add_argument("--no-watch", action="store_true", help="only the schedule, no folder watcher")
     srv.add_argument("--debounce", type=float, default=2.0, help="seconds of quiet before a change starts a run")
     return parser
 
 
-def _extract(args: argparse.Namespace) -> int:
-    from flows import extract_workplans
+def _extract(args: argparse.Namespace, extract_workplans: Flow) -> int:
     from pipeline.orchestration import dask_task_runner, local_api_server, one_shot_settings
     from pipeline.progress import LISTENER
 
     flow = extract_workplans
-    server = contextlib.nullcontext()
+    server = local_api_server()  # one API for the run (Dask workers share it), started without Prefect's server code
     pages_per_task = 0
     if args.runner == "dask":
         flow = extract_workplans.with_options(task_runner=dask_task_runner(args.address, args.workers))
-        server = local_api_server()
         pages_per_task = args.pages_per_task
     try:
-        with one_shot_settings(), server, _progress(not args.no_progress and sys.stderr.isatty()) as listener:
+        show = not args.no_progress and sys.stderr.isatty()
+        with one_shot_settings(), server, _progress(show, _count(args.raw_dir, args.out) if show else None) as listener:
             token = LISTENER.set(listener)
             try:
                 report = flow(raw_dir=args.raw_dir, out_dir=args.out, pages_per_task=pages_per_task)
@@ -80,8 +83,20 @@ def _extract(args: argparse.Namespace) -> int:
     return EXIT_SOME_DOCUMENTS if report.failed else EXIT_OK
 
 
+def _count(raw_dir: str, out_dir: str) -> int | None:
+    """How many documents the run will see, counted before Prefect starts (the bar shows 0/N at once)."""
+    from pathlib import Path
+
+    from pipeline.catalog import list_documents
+
+    try:
+        return len(list_documents(Path(raw_dir), exclude=(Path(out_dir),)))
+    except OSError:
+        return None
+
+
 @contextlib.contextmanager
-def _progress(enabled: bool):
+def _progress(enabled: bool, total: int | None = None):
     """A rich progress bar (documents done / total, current document), or nothing."""
     if not enabled:
         yield None
@@ -90,7 +105,7 @@ def _progress(enabled: bool):
 
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   TextColumn("{task.fields[current]}"), transient=False) as bar:
-        task = bar.add_task("documents", total=None, current="")
+        task = bar.add_task("documents", total=total, current="")
 
         def listener(done: int, total: int, document_id: str) -> None:
             bar.update(task, completed=done, total=total, current=document_id)
@@ -142,13 +157,16 @@ def _option_problem(args: argparse.Namespace) -> str | None:
     return None
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Entry point of the ``workplans`` console script; returns the process exit code."""
+def main(argv: list[str] | None, flow: Flow) -> int:
+    """The command line on ``argv``, running ``flow`` (``flows.extract_workplans``: ``flows.main``, the entry point
+    of the ``workplans`` console script, hands it in); returns the process exit code."""
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(message)s")
     if args.command == "export":
         return _export(args)
     prepare_prefect(quiet=not args.verbose)
+    if not args.verbose:  # Dask's scheduler and workers log at INFO by default, over the progress bar
+        os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "error")
     if not os.path.isdir(args.raw_dir):
         print(f"workplans: raw folder {args.raw_dir!r} does not exist", file=sys.stderr)
         return EXIT_USAGE
@@ -157,12 +175,26 @@ def main(argv: list[str] | None = None) -> int:
         print(f"workplans: {problem}", file=sys.stderr)
         return EXIT_USAGE
     if args.command == "extract":
-        return _extract(args)
-    from pipeline.orchestration import serve
+        return _extract(args, flow)
+    return _serve(args, flow)
 
-    serve(args.raw_dir, args.out, cron=args.cron, watch=not args.no_watch, debounce_ms=int(args.debounce * 1000))
+
+def _serve(args: argparse.Namespace, flow: Flow) -> int:
+    from pipeline.errors import ServerUnavailable
+    from pipeline.orchestration import cron_problem, serve
+
+    problem = cron_problem(args.cron)  # before any server starts: one line, not Prefect's traceback
+    if problem:
+        print(f"workplans: {problem}", file=sys.stderr)
+        return 2
+    try:
+        serve(flow, args.raw_dir, args.out, cron=args.cron, watch=not args.no_watch,
+              debounce_ms=int(args.debounce * 1000), say=lambda line: print(line, flush=True))
+    except ServerUnavailable as e:
+        print(f"workplans: {e}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        pass  # stopped while starting: the server, if started, was stopped on the way out
+    print("Stopped.", flush=True)
     return 0
 
-
-if __name__ == "__main__":
-    sys.exit(main())

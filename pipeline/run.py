@@ -99,6 +99,8 @@ def run_document(path: Path, raw_dir: Path, pdf_batches: list | None = None) -> 
         clock = _lap(result, "extract", clock)
         result.pages, result.title = doc.pages, document_title(doc)
         result.warnings += [ErrorItem(source, "extract", "extract_warning", w) for w in doc.warnings]
+        result.warnings += [ErrorItem(source, "extract", "lost_content", loss.message, loss.page, loss.line)
+                            for loss in doc.lost]
         result.language = detect_language(" ".join(b.text for b in doc.blocks[:400]) + " " + _table_text(doc))
         stage = "assemble"
         assembler = Assembler(doc, source)
@@ -128,6 +130,8 @@ def run_document(path: Path, raw_dir: Path, pdf_batches: list | None = None) -> 
     except Exception as e:  # noqa: BLE001 - the one place that catches: a bug must not stop the run
         log.debug("unexpected error on %s", source, exc_info=True)
         result.errors.append(ErrorItem(source, stage, "internal_error", f"{type(e).__name__}: {e}"))
+    if any(w.error_type == "lost_content" for w in result.warnings) and result.status is Status.SUCCESS:
+        result.status = Status.PARTIAL  # part of the file could not be read: its records are not all there
     if result.errors:
         result.status = Status.PARTIAL if result.items else Status.FAILURE
     return result

@@ -110,7 +110,7 @@ def test_watcher_starts_exactly_one_run_for_a_new_file(tmp_path):
 
 @pytest.mark.parametrize("argv", [["extract", "does-not-exist"], ["serve", "does-not-exist"]])
 def test_cli_says_one_line_for_a_missing_folder(argv, capsys):
-    from pipeline.cli import main
+    from flows import main
 
     assert main(argv) == 2
     err = capsys.readouterr().err.strip().splitlines()

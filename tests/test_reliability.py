@@ -114,7 +114,7 @@ def _cli(raw: Path, out: Path, api_url: str, fault: str | None = None) -> subpro
     env.pop("WORKPLANS_FAULT_POINT", None)
     if fault:
         env["WORKPLANS_FAULT_POINT"] = fault
-    return subprocess.run([sys.executable, "-m", "pipeline.cli", "extract", str(raw), "--out", str(out),
+    return subprocess.run([sys.executable, str(ROOT / "flows.py"), "extract", str(raw), "--out", str(out),
                            "--no-progress"], env=env, capture_output=True, text=True, timeout=300, cwd=ROOT)
 
 
@@ -208,7 +208,7 @@ def test_two_runs_into_one_folder_never_mix_and_a_polling_reader_never_fails(api
     try:
         for _ in range(2):
             env = {**os.environ, "PREFECT_API_URL": api_url, "PYTHONPATH": str(ROOT)}
-            runs = [subprocess.Popen([sys.executable, "-m", "pipeline.cli", "extract", str(raws[name]), "--out",
+            runs = [subprocess.Popen([sys.executable, str(ROOT / "flows.py"), "extract", str(raws[name]), "--out",
                                       str(out), "--no-progress"], env=env, cwd=ROOT, stdout=subprocess.PIPE,
                                      stderr=subprocess.PIPE, text=True) for name in (SMALL, OTHER)]
             codes = [run.wait(timeout=300) for run in runs]
@@ -318,3 +318,46 @@ def test_publish_replaces_folders_of_the_earlier_layout(tmp_path):
     assert (out / "a").is_symlink() and (out / "a").resolve() == (snapshot / "a").resolve()
     assert duckdb.sql(f"select document_id from read_parquet('{out}/a/*.parquet')").fetchall() == [("x",)]
     assert not (out / ".a.1234.tmp").exists()
+
+
+# --- exit codes -------------------------------------------------------------------------------------------
+
+def test_exit_code_3_when_one_of_three_documents_is_corrupt_and_the_others_are_written(api_url, tmp_path):
+    raw, out = tmp_path / "raw", tmp_path / "out"
+    raw.mkdir()
+    shutil.copy(RAW / SMALL, raw)
+    shutil.copy(RAW / OTHER, raw)
+    (raw / "broken.pdf").write_bytes(b"%PDF-1.7\n1 0 obj << /Type /Catalog >>\n%%garbage, no xref, no trailer")
+    run = _cli(raw, out, api_url)
+    assert run.returncode == 3, run.stderr[-2000:]
+    assert "broken.pdf" in run.stdout
+    assert _read_all(out)["work_items"] == {SMALL, OTHER}
+    assert _read_all(out)["errors"] >= {"broken.pdf"}
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--workers", "0"], "--workers must be 1 or more"),
+    (["--no-such-option"], "unrecognized arguments: --no-such-option"),
+    (["--runner", "spark"], "invalid choice: 'spark'"),
+])
+def test_a_user_error_is_one_line_and_exit_code_2(args, message, tmp_path):
+    (tmp_path / "raw").mkdir()
+    run = subprocess.run([sys.executable, str(ROOT / "flows.py"), "extract", str(tmp_path / "raw"), "--out",
+                          str(tmp_path / "out"), *args], capture_output=True, text=True, cwd=ROOT,
+                         env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=120)
+    assert run.returncode == 2
+    assert run.stderr.count("\n") == 1 and message in run.stderr and "Traceback" not in run.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_second_run_into_a_locked_output_folder_exits_2_at_once(tmp_path):
+    from pipeline.snapshots import output_lock
+
+    raw, out = tmp_path / "raw", tmp_path / "out"
+    raw.mkdir()
+    with output_lock(out):
+        run = subprocess.run([sys.executable, str(ROOT / "flows.py"), "extract", str(raw), "--out", str(out)],
+                             capture_output=True, text=True, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
+                             timeout=120)
+    assert run.returncode == 2
+    assert run.stderr.strip() == f"workplans: another run is writing {str(out)!r}; wait for it to finish"
