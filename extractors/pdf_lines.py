@@ -8,6 +8,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from extractors.lines import split_marker as split_text_marker
+from extractors.pdf_bidi import (
+    bracket_mirroring,
+    drawing_order,
+    edge_runs,
+    has_rtl,
+    paragraph_is_rtl,
+    visual_to_logical,
+)
 
 Char = dict[str, Any]
 
@@ -50,6 +58,9 @@ class Line:
     pieces: tuple[str, ...] = ()
     tabs: tuple[tuple[float, float, float], ...] = ()
     bare_start: bool = True  # no space glyph left of the first visible char (an indent by tab, not by spaces)
+    # a line with right-to-left letters: its pieces as drawn, left to right, each but the first after a space
+    # or not (put in reading order once the lines of the region are known: ``lines_to_reading_order``)
+    visual: tuple[tuple[str, bool], ...] = ()
 
     @property
     def single_word(self) -> bool:
@@ -78,7 +89,7 @@ def _cluster(chars: Sequence[Char]) -> list[list[Char]]:
 
 
 def _make_line(chars: list[Char], page: int, spaced: bool) -> Line | None:
-    chars.sort(key=lambda c: c["x0"])
+    chars[:] = drawing_order(chars)
     visible = [c for c in chars if not c["text"].isspace()]
     if not visible:
         return None
@@ -128,17 +139,18 @@ def _make_line(chars: list[Char], page: int, spaced: bool) -> Line | None:
                 first_word_end = prev["x1"]
         # a glyph standing for several letters ("لا") is drawn once: in a right-to-left line its letters are
         # reversed with the rest of the line, so they are put in drawing order first
-        parts.append(c["text"][::-1] if len(c["text"]) > 1 and _RTL.search(c["text"]) else c["text"])
+        parts.append(c["text"][::-1] if len(c["text"]) > 1 and has_rtl(c["text"]) else c["text"])
         pending_space = False
         jump = None
         prev = c
     pieces.append("".join(parts))
+    visual = tuple((p.strip().translate(LIGATURES), p[:1] == " ") for p in pieces) if has_rtl("".join(pieces)) else ()
     last_visible = visible[-1]
     trailing = any(c["text"].isspace() and c["x0"] >= last_visible["x1"] - 0.5 for c in chars)
     spaces = [c["x1"] - c["x0"] for c in chars if c["text"] == " " and c["x1"] > c["x0"]]
     return Line(
         page=page,
-        text=_logical(DOUBLED_LABEL_RE.sub(r"\1\2 ", "".join(pieces).translate(LIGATURES))),
+        text=DOUBLED_LABEL_RE.sub(r"\1\2 ", "".join(pieces).translate(LIGATURES)),
         x0=visible[0]["x0"],
         x1=last_visible["x1"],
         top=min(c["top"] for c in main),
@@ -151,20 +163,59 @@ def _make_line(chars: list[Char], page: int, spaced: bool) -> Line | None:
         first_word_width=(visible[0]["x1"] if _CJK.match(visible[0]["text"]) else first_word_end or last_visible["x1"])
         - visible[0]["x0"],
         space_width=min(spaces) if spaces else 0.26 * size,
-        pieces=tuple(_logical(p.strip().translate(LIGATURES)) for p in pieces) if tabs else (),
+        pieces=tuple(p.strip().translate(LIGATURES) for p in pieces) if tabs else (),
         tabs=tuple(tabs),
         bare_start=not any(c["text"].isspace() and c["x1"] <= visible[0]["x0"] + 0.5 for c in chars),
+        visual=visual,
     )
 
 
-def chars_to_lines(chars: Iterable[Char], page: int, spaced: bool = False) -> list[Line]:
-    """Lines in top-to-bottom order from the chars of one region (a page body or one table cell).
+def chars_to_lines(chars: Iterable[Char], page: int, spaced: bool = False,
+                   edges: tuple[float, float] | None = None) -> list[Line]:
+    """Lines in top-to-bottom order from the chars of one region (a page body or one table cell, whose left
+    and right ``edges`` tell how lines are aligned; by default the outermost chars').
 
     >>> [l.text for l in chars_to_lines([], 1)]
     []
     """
-    lines = (_make_line(cluster, page, spaced) for cluster in _cluster(list(chars)))
-    return [line for line in lines if line is not None]
+    made = (_make_line(cluster, page, spaced) for cluster in _cluster(list(chars)))
+    lines = [line for line in made if line is not None]
+    if any(line.visual for line in lines):
+        left, right = edges or (min(line.x0 for line in lines), max(line.x1 for line in lines))
+        lines_to_reading_order([line for line in lines if line.visual], left, right)
+    return lines
+
+
+def lines_to_reading_order(lines: Sequence[Line], left: float, right: float) -> None:
+    """Put lines of right-to-left letters, drawn left to right, in reading order: the paragraph direction from
+    how the region's lines are aligned, the brackets from how they pair (``extractors.pdf_bidi``).
+
+    A left-to-right paragraph of Arabic (as LibreOffice lays out a text without direction marks) draws the
+    space that ended a wrapped line left of its last words, so a line ending in Arabic words counts as ending
+    in a space: whether it wrapped is told by the width of the next line's first word.
+    """
+    rtl = paragraph_is_rtl(((line.x0, line.x1, line.size) for line in lines), left, right)
+    mirror = bracket_mirroring((" ".join(p for p, _ in line.visual), rtl) for line in lines)
+    for line in lines:
+        parts = [visual_to_logical(p, rtl, mirror) for p, _ in line.visual]
+        order = range(len(parts) - 1, -1, -1) if rtl else range(len(parts))
+        text = ""
+        for k, i in enumerate(order):
+            spaced = line.visual[max(i, order[k - 1]) if k else 0][1]
+            text += (" " if k and spaced else "") + parts[i]
+        text = DOUBLED_LABEL_RE.sub(r"\1\2 ", text)
+        if rtl:
+            line.trailing_space = line.trailing_space or not line.bare_start
+        elif edge_runs(line.visual[-1][0], rtl)[1]:
+            # the line ends in a right-to-left run, whose space (when the line wrapped) is drawn left of it
+            line.trailing_space = True
+        words = text.split()
+        visual_length = sum(len(p) for p, _ in line.visual) + len(parts) - 1
+        if words and visual_length:
+            line.first_word_width = (line.x1 - line.x0) * len(words[0]) / visual_length
+        line.text = text
+        if line.tabs:
+            line.pieces = tuple(parts)
 
 
 def is_soft_break(prev: Line, nxt: Line, right: float, glyph_spaces: bool) -> bool:
@@ -236,12 +287,14 @@ def _cut_word(prev: Line, nxt: Line, right: float) -> bool:
     did not fit ("Throughout" + "2016"), so only a number cut before a digit or a word cut before
     a short lower-case stub that is no common word counts.
     """
-    if not prev.single_word or prev.trailing_space:
+    # the last tab piece of a row ("1.3 ..." <tab> "03/12/201") is what the break cut
+    tail = prev.pieces[-1] if prev.tabs else prev.text
+    if " " in tail or prev.trailing_space:
         return False
     stub = nxt.text.split(" ", 1)[0]
-    if NUMBER_PIECE_RE.match(prev.text):
+    if NUMBER_PIECE_RE.match(tail):
         return stub[:1].isdigit() and prev.x1 + 0.5 * nxt.size > right - 0.5
-    return prev.text[-1:].isalpha() and stub.isalpha() and stub.islower() and len(stub) <= 3 and stub not in SHORT_WORDS
+    return tail[-1:].isalpha() and stub.isalpha() and stub.islower() and len(stub) <= 3 and stub not in SHORT_WORDS
 
 
 def starts_item(prev: Line, line: Line, right: float, glyph_spaces: bool) -> bool:
@@ -296,15 +349,3 @@ def mark_drawn_bullets(lines: list[Line], shapes: Sequence[tuple[float, float, f
 
 
 _CJK = re.compile(r"[\u3000-\u30ff\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
-_RTL = re.compile(r"[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
-
-
-def _logical(text: str, base: str = "R") -> str:
-    """A line of Arabic or Hebrew comes out of the PDF in visual order (left to right as drawn): put it back in
-    reading order with the Unicode bidirectional algorithm (python-bidi), so numbers and Latin runs stay
-    in place. Lines without right-to-left letters are returned as they are."""
-    if not _RTL.search(text):
-        return text
-    from bidi.algorithm import get_display
-
-    return get_display(text, base_dir=base)

@@ -187,7 +187,7 @@ def make_cell_lines(table: RawTable) -> None:
     for row in table.grid:
         for cell in row:
             if cell is not None:
-                cell.lines = chars_to_lines(cell.chars, table.page)
+                cell.lines = chars_to_lines(cell.chars, table.page, edges=(cell.bbox[0], cell.bbox[2]))
                 cell.chars = []
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from extractors.fragments import fragment_to_text
 from extractors.pdf_layout import LayoutStats, PageItems
-from extractors.pdf_lines import Line, is_soft_break, join_lines, split_marker
+from extractors.pdf_lines import ACTIVITY_RE, Line, is_soft_break, join_lines, split_marker
 from extractors.pdf_tables import Fragment
 from pipeline.model import Cell, Provenance, Row
 
@@ -71,6 +71,8 @@ class _Source:
     text: str = ""
     gap_before: bool = False
     cells: list[str] = field(default_factory=list)
+    # where a wrapped line joined: (its index in ``lines``, where its text starts in ``text``)
+    wraps: list[tuple[int, int]] = field(default_factory=list)
 
 
 def _own_text(line: Line, grid: TabGrid) -> str:
@@ -97,6 +99,7 @@ def _sources(pages: Sequence[PageItems], stats: LayoutStats, grid: TabGrid) -> l
     """Runs of lines joined by wraps, with the page index of their first line; a ruled table ends a run."""
     out: list[tuple[_Source, int]] = []
     current: _Source | None = None
+    page_index = {page.number: p for p, page in enumerate(pages)}
     for p, page in enumerate(pages):
         for item in page.items:
             if not isinstance(item, Line):
@@ -116,13 +119,43 @@ def _sources(pages: Sequence[PageItems], stats: LayoutStats, grid: TabGrid) -> l
                     current.text = current.text.rstrip() + _MAYBE_TAB * room + own
                 else:
                     joined = join_lines(current.text, prev, item, stats.right)
-                    current.text = joined[: len(joined) - len(item.text)] + own
+                    text = joined[: len(joined) - len(item.text)] + own
+                    widest = max((s.text.count("\t") for s, _ in out if s is not current), default=0)
+                    if text.count("\t") > max(widest, current.text.count("\t")) and widest:
+                        split = _split_row(current)
+                        if split is not None:
+                            out.append((split, page_index[split.lines[0].page]))
+                            current = split
+                            joined = join_lines(current.text, prev, item, stats.right)
+                            text = joined[: len(joined) - len(item.text)] + own
+                    current.wraps.append((len(current.lines) - 1, len(text) - len(own)))
+                    current.text = text
                 continue
             current = _Source([item], own, gap_before=prev is None or gap)
             out.append((current, p))
     for source, _ in out:
         source.cells = _cells(source.text.replace(_MAYBE_TAB, ""))
     return out
+
+
+def _split_row(source: _Source) -> _Source | None:
+    """A source about to get more tabs than any row before it took in the next row at a wrap: a line as full as
+    the width, whose next row's first word could not have fitted on it. Split it at the last wrap after its last
+    tab, or rather at one opening a list label ("1.1 ..."); return the new row (None when there is no such wrap).
+    """
+    last_tab = source.text.rfind("\t")
+    wraps = [(i, at) for i, at in source.wraps if at > last_tab]
+    if not wraps:
+        return None
+    labelled = [(i, at) for i, at in wraps
+                if split_marker(source.lines[i].text)[0] or ACTIVITY_RE.match(source.lines[i].text)]
+    i, at = (labelled or wraps)[-1]
+    row = _Source(source.lines[i:], source.text[at:].lstrip(" "),
+                  wraps=[(j - i, a - at) for j, a in source.wraps if j > i])
+    del source.lines[i:]
+    source.text = source.text[:at].rstrip(" ")
+    source.wraps = [(j, a) for j, a in source.wraps if j < i]
+    return row
 
 
 def _cells(text: str) -> list[str]:

@@ -15,6 +15,8 @@ from pipeline.run import run_document
 FIXTURES = Path(__file__).parent / "fixtures"
 EDITIONS = FIXTURES / "editions"
 ZH = "wg6_services_access_draft_2019_zh"
+AR_WG6 = "wg6_services_access_draft_2019_ar"
+AR_NETWORK = "un_network_workplan_2022_2024_pdftext_ar"
 
 
 def _items(result) -> list[tuple]:
@@ -46,6 +48,49 @@ def test_chinese_pdf_edition_gives_the_intervals_and_agencies_of_its_text_editio
     assert activity[2] == [("2019-12-03", "2019-12-03")]
     # the synergies column holds no timeline: "所有可持续发展目标..." is not read as a date
     assert all(span != ("None", "None") for item in pdf for span in item[2])
+
+
+def _editions(tmp_path_factory, stem: str) -> dict:
+    raw = tmp_path_factory.mktemp(stem[:12])
+    for suffix in (".pdf", ".txt"):
+        shutil.copy(EDITIONS / f"{stem}{suffix}", raw)
+    return {suffix: _items(run_document(raw / f"{stem}{suffix}", raw)) for suffix in (".pdf", ".txt")}
+
+
+@pytest.fixture(scope="module")
+def arabic(tmp_path_factory):
+    return {stem: _editions(tmp_path_factory, stem) for stem in (AR_WG6, AR_NETWORK)}
+
+
+def test_arabic_pdf_edition_gives_the_intervals_and_agencies_of_its_text_edition(arabic):
+    # LibreOffice laid both out as left-to-right paragraphs of Arabic; the lines are read back in reading order
+    pdf, text = arabic[AR_NETWORK][".pdf"], arabic[AR_NETWORK][".txt"]
+    assert pdf == text
+    assert len(pdf) == 47
+    pdf, text = arabic[AR_WG6][".pdf"], arabic[AR_WG6][".txt"]
+    assert len(pdf) == len(text) == 23
+    assert pdf[0] == ("priority_area", "1)", [("2019-12-01", "2019-12-31")], {"WHO", "UN-Habitat"})
+    # dates LibreOffice broke inside the number ("25/11/201" / "9") are whole again
+    assert next(i for i in pdf if i[1] == "1.2")[2] == [("2019-11-25", "2019-11-25")]
+    assert next(i for i in pdf if i[1] == "1.3")[2] == [("2019-12-03", "2019-12-03")]
+    assert next(i for i in pdf if i[1] == "1.4")[2] == [("2019-12-16", "2020-02-29")]
+    # one difference left: a tab drawn exactly one space wide before "03/2020" is read as a space, so activity
+    # 3.1's date stays in its deliverables cell and the activity keeps its priority area's month
+    differ = [(p, t) for p, t in zip(pdf, text, strict=True) if p != t]
+    assert differ == [(("activity", "3.1", [("2020-07-01", "2020-07-31")], {"WHO", "UN-Habitat"}),
+                       ("activity", "3.1", [("2020-03-01", "2020-03-31")], {"WHO", "UN-Habitat"}))]
+
+
+def test_arabic_lines_of_a_left_to_right_paragraph_read_in_order():
+    doc = extract(EDITIONS / f"{AR_WG6}.pdf")
+    texts = [b.text for b in doc.blocks]
+    # the number ending the heading is drawn at its left; brackets come out as typed
+    assert texts[0] == "مشروع خطة عمل الفريق العامل 6"
+    assert texts[2] == "الجهات الرائدة: منظمة الصحة العالمية، وموئل الأمم المتحدة (مقترح)"
+    assert "6 مشروع" not in texts[0]
+    table = next(b for b in doc.blocks if b.kind is BlockKind.TABLE)
+    row = next(r for r in table.rows if r.texts[0].startswith("1.3"))
+    assert row.texts == ["1.3 تحديد البلدان والمدن التجريبية", "تم تحديد البلدان والمدن التجريبية", "03/12/2019", ""]
 
 
 def test_tab_stops_split_a_ruleless_table_into_cells():
