@@ -54,12 +54,12 @@ def result_to_profiles(result: DocumentResult) -> list[Profile]:
     """One profile per item of a document, in reading order."""
     dates: dict[str, set] = {}
     for t in result.timelines:
-        if t["start"] or t["end"]:
-            dates.setdefault(t["item_id"], set()).add((t["start"], t["end"]))
+        if t.start or t.end:
+            dates.setdefault(t.item_id, set()).add((t.start, t.end))
     agencies: dict[str, set] = {}
     for lead in result.leads:
-        if lead["agency_id"]:
-            agencies.setdefault(lead["item_id"], set()).add(lead["agency_id"])
+        if lead.agency_id:
+            agencies.setdefault(lead.item_id, set()).add(lead.agency_id)
     position = {item.item_id: n for n, item in enumerate(result.items)}
     total = sum(len(item.text) for item in result.items) or 1
     children = Counter(item.parent_id for item in result.items)
@@ -168,16 +168,16 @@ def align_editions(results: list[DocumentResult]) -> list[dict]:
 def _intervals(result: DocumentResult) -> dict[str, set]:
     out: dict[str, set] = {}
     for t in result.timelines:
-        if t["start"] or t["end"]:
-            out.setdefault(t["item_id"], set()).add((t["start"], t["end"]))
+        if t.start or t.end:
+            out.setdefault(t.item_id, set()).add((t.start, t.end))
     return out
 
 
 def _lead_ids(result: DocumentResult) -> dict[str, set]:
     out: dict[str, set] = {}
     for lead in result.leads:
-        if lead["agency_id"] and lead["role"] in LEAD_ROLE_VALUES:
-            out.setdefault(lead["item_id"], set()).add(lead["agency_id"])
+        if lead.agency_id and lead.role in LEAD_ROLE_VALUES:
+            out.setdefault(lead.item_id, set()).add(lead.agency_id)
     return out
 
 

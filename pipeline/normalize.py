@@ -4,23 +4,37 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import TypeVar
 
 from normalizers import normalize_timeline, resolve_agencies, split_funders
 from normalizers.agencies import MAX_CELL_CHARS
 from normalizers.timeline import MAX_TIMELINE_CHARS
 from pipeline.fragments import is_placeholder
-from pipeline.records import LEAD_ROLES, AgencyMention, ErrorItem, Role, Timeline, WorkItem
+from pipeline.records import (
+    LEAD_ROLES,
+    AgencyMention,
+    ErrorItem,
+    FundingAgencyRow,
+    FundingRow,
+    LeadRow,
+    Role,
+    Timeline,
+    TimelineRow,
+    WorkItem,
+)
+
+R = TypeVar("R", TimelineRow, FundingRow)
 
 
 @dataclass
 class NormalizedRows:
     """Rows for the leads, timelines, funding and funding_agencies tables, plus item-level warnings."""
 
-    leads: list[dict] = field(default_factory=list)
-    timelines: list[dict] = field(default_factory=list)
-    funding: list[dict] = field(default_factory=list)
-    funding_agencies: list[dict] = field(default_factory=list)
+    leads: list[LeadRow] = field(default_factory=list)
+    timelines: list[TimelineRow] = field(default_factory=list)
+    funding: list[FundingRow] = field(default_factory=list)
+    funding_agencies: list[FundingAgencyRow] = field(default_factory=list)
     warnings: list[ErrorItem] = field(default_factory=list)
     unresolved: set[str] = field(default_factory=set)
     unparsed: set[str] = field(default_factory=set)
@@ -29,7 +43,7 @@ class NormalizedRows:
 def items_to_rows(items: list[WorkItem], source_file: str, lang: str, context_year: int | None) -> NormalizedRows:
     """Normalise every item's raw timeline, leads and funding.
 
-    ``items_to_rows([item], "wg6.txt", "en", 2019).timelines[0]["start"]`` -> ``date(2019, 12, 16)``
+    ``items_to_rows([item], "wg6.txt", "en", 2019).timelines[0].start`` -> ``date(2019, 12, 16)``
     for an item whose timeline text is "16/12/2019 Early 2/2020".
     """
     out = NormalizedRows()
@@ -64,7 +78,7 @@ def dated_in_text(item: WorkItem, lang: str, context_year: int | None, out: Norm
         return
     if context_year and t.end and t.end.year < context_year:
         return  # "(draft prepared at the workshop in May 2015)" in a 2016-2018 plan: background, not timing
-    out.timelines.append(_timeline_dict(item, t, inherited=False, in_text=True))
+    out.timelines.append(timeline_to_row(item, t, inherited=False, in_text=True))
 
 
 def _widest_reading(text: str, phrase: str, lang: str, context_year: int | None):
@@ -84,28 +98,28 @@ def _widest_reading(text: str, phrase: str, lang: str, context_year: int | None)
     return best
 
 
-def _timeline_dict(item: WorkItem, t: Timeline, inherited: bool, in_text: bool) -> dict:
-    """One ``timelines`` row of an item from its normalised Timeline."""
-    return {
-        "item_id": item.item_id, "document_id": item.document_id, "text": t.text, "start": t.start, "end": t.end,
-        "precision": t.precision.value if t.precision else None, "ongoing": t.ongoing, "tbc": t.tbc,
-        "uncertain": t.uncertain, "qualifier": t.qualifier, "location": t.location, "recurrence": t.recurrence,
-        "edtf": t.edtf, "inherited": inherited, "parsed": t.parsed, "duration": t.duration,
-        "relative_to": t.relative_to, "revised_from": t.revised_from, "in_text": in_text,
-    }
+def timeline_to_row(item: WorkItem, t: Timeline, inherited: bool, in_text: bool) -> TimelineRow:
+    """One ``timelines`` row of an item from its normalised Timeline: ``timeline_to_row(item,
+    Timeline("Q2 2021", date(2021, 4, 1), date(2021, 6, 30), Precision.QUARTER), False, False).precision``
+    -> ``"quarter"``; an inherited timeline (a merged cell) is ``inherited_from`` "row_above"."""
+    return TimelineRow(
+        item_id=item.item_id, document_id=item.document_id, text=t.text, start=t.start, end=t.end,
+        precision=t.precision.value if t.precision else None, ongoing=t.ongoing, tbc=t.tbc,
+        uncertain=t.uncertain, qualifier=t.qualifier, location=t.location, recurrence=t.recurrence,
+        edtf=t.edtf, inherited=inherited, duration=t.duration, relative_to=t.relative_to,
+        revised_from=t.revised_from, inherited_from="row_above" if inherited else None, in_text=in_text,
+    )
 
 
-def rows_from_parents(items: list[WorkItem], rows: list[dict]) -> list[dict]:
+def rows_from_parents(items: list[WorkItem], rows: list[R]) -> list[R]:
     """Rows for items that print no timeline (or funding) of their own but sit under an item that does: a
     deliverable under a dated activity is due when the activity is, so a filter on the table finds it.
 
     The copy says so: ``inherited`` true and ``inherited_from`` "parent" (a merged cell gives "row_above").
     """
-    own = {row["item_id"]: row for row in rows}
-    for row in rows:
-        row.setdefault("inherited_from", "row_above" if row.get("inherited") else None)
+    own = {row.item_id: row for row in rows}
     parents = {item.item_id: item.parent_id for item in items}
-    out = []
+    out: list[R] = []
     for item in items:
         if item.item_id in own:
             continue
@@ -113,8 +127,8 @@ def rows_from_parents(items: list[WorkItem], rows: list[dict]) -> list[dict]:
         while parent is not None and parent not in own:
             parent = parents.get(parent)
         if parent is not None:
-            out.append({**own[parent], "item_id": item.item_id, "inherited": True, "inherited_from": "parent",
-                        "in_text": False})
+            copy = replace(own[parent], item_id=item.item_id, inherited=True, inherited_from="parent")
+            out.append(replace(copy, in_text=False) if isinstance(copy, TimelineRow) else copy)
     return out
 
 
@@ -125,7 +139,7 @@ def timeline_row(item: WorkItem, lang: str, context_year: int | None, source_fil
                                       f"timeline of item {item.ref or item.text[:40]!r} is "
                                       f"{len(item.timeline_text or '')} characters; the first {MAX_TIMELINE_CHARS} "
                                       f"were read", item.page))
-    out.timelines.append(_timeline_dict(item, t, inherited=item.timeline_inherited, in_text=False))
+    out.timelines.append(timeline_to_row(item, t, inherited=item.timeline_inherited, in_text=False))
     if not t.parsed and not t.tbc and not t.recurrence and not t.ongoing and not t.duration and not t.relative_to:
         out.unparsed.add(t.text)
         out.warnings.append(ErrorItem(source_file, "normalize", "unparsed_timeline",
@@ -135,11 +149,10 @@ def timeline_row(item: WorkItem, lang: str, context_year: int | None, source_fil
 
 def lead_rows(item: WorkItem, text: str, role: Role, inherited: bool, scope: str, lang: str, source_file: str,
               out: NormalizedRows) -> None:
-    base = {"item_id": item.item_id, "document_id": item.document_id, "inherited": inherited, "scope": scope,
-            "source_text": text, "source_role": role.value, "placeholder": False, "proposed": False}
+    base = LeadRow(item_id=item.item_id, document_id=item.document_id, agency_text=text, role=role.value,
+                   inherited=inherited, scope=scope, source_text=text, source_role=role.value)
     if is_placeholder(text):  # "TBC", "Help Wanted": the lead is still to be found, no organisation
-        out.leads.append({**base, "agency_text": text, "agency_id": None, "role": role.value, "is_group": False,
-                          "placeholder": True})
+        out.leads.append(replace(base, placeholder=True))
         return
     mentions = _mentions(text, lang, role)
     if len(text) > MAX_CELL_CHARS and not inherited:  # names past the cap are not read (nor guessed at)
@@ -147,14 +160,14 @@ def lead_rows(item: WorkItem, text: str, role: Role, inherited: bool, scope: str
                                       f"lead text of item {item.ref or item.text[:40]!r} is {len(text)} characters; "
                                       f"the first {MAX_CELL_CHARS} were read", item.page))
     if not mentions:
-        out.leads.append({**base, "agency_text": text, "agency_id": None, "role": role.value, "is_group": False})
+        out.leads.append(base)
     mentions = mentions + uncovered_names(text[:MAX_CELL_CHARS], mentions)
     for m in mentions:
         # a name the resolver took from a lead cell keeps the cell's own role unless the words say otherwise
         own = m.role if m.role is not None and role in LEAD_ROLES else role
         proposed = own is Role.PROPOSED  # "UN-Habitat (proposed)": a lead still to be confirmed, still a lead
-        out.leads.append({**base, "agency_text": m.text, "agency_id": m.agency_id,
-                          "role": (role if proposed else own).value, "is_group": m.is_group, "proposed": proposed})
+        out.leads.append(replace(base, agency_text=m.text, agency_id=m.agency_id,
+                                 role=(role if proposed else own).value, is_group=m.is_group, proposed=proposed))
         if m.agency_id is None and not m.is_group and m.text not in out.unresolved:
             out.unresolved.add(m.text)
             out.warnings.append(ErrorItem(source_file, "normalize", "unresolved_organisation",
@@ -193,19 +206,15 @@ def funding_row(item: WorkItem, lang: str, out: NormalizedRows) -> None:
     ("IOM in consultation with ... e.g. WHO, ILO": IOM funds, WHO and ILO are named)."""
     text = item.funding_text or ""
     mentions = () if is_placeholder(text) else _mentions(text, lang, Role.FUNDER)
-    funders, named = split_funders(text, mentions, lang)
-    out.funding.append({
-        "item_id": item.item_id, "document_id": item.document_id, "text": text,
-        "funder_ids": list(dict.fromkeys(m.agency_id for m in funders if m.agency_id)),
-        "funder_texts": [m.text for m in funders],
-        "named_ids": list(dict.fromkeys(m.agency_id for m in named if m.agency_id)),
-        "named_texts": [m.text for m in named], "inherited": item.funding_inherited,
-    })
+    funders, _ = split_funders(text, mentions, lang)
+    inherited = item.funding_inherited
+    out.funding.append(FundingRow(item_id=item.item_id, document_id=item.document_id, text=text, inherited=inherited,
+                                  inherited_from="row_above" if inherited else None))
     paying = {id(m) for m in funders}
-    out.funding_agencies += [{  # the same, one row per name in the cell's order: flat for BI tools
-        "item_id": item.item_id, "document_id": item.document_id, "agency_text": m.text, "agency_id": m.agency_id,
-        "role": "funder" if id(m) in paying else "named", "is_group": m.is_group, "inherited": item.funding_inherited,
-    } for m in mentions]
+    out.funding_agencies += [FundingAgencyRow(  # one row per name in the cell's order: flat for BI tools
+        item_id=item.item_id, document_id=item.document_id, agency_text=m.text, agency_id=m.agency_id,
+        role="funder" if id(m) in paying else "named", is_group=m.is_group, inherited=inherited,
+    ) for m in mentions]
 
 
 @functools.lru_cache(maxsize=4096)

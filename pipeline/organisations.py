@@ -9,6 +9,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from pipeline.records import FundingAgencyRow, LeadRow
+
 _DEFINED = re.compile(r"^(?P<name>.{4,}?)\s*[(（]\s*(?P<acr>[A-ZÀ-ÞА-ЯЁ][A-Za-zÀ-ÿА-Яа-яЁё0-9&.\-]{1,14})\s*[)）]$")
 _ACRONYM = re.compile(r"^[A-ZА-ЯЁ][A-ZА-ЯЁ0-9&.\-]{1,14}$")
 _FOOTNOTE = re.compile(r"[*†‡§¹²³⁴⁵⁶⁷⁸⁹⁰]+$|(?<=[A-Za-z])\d{1,2}$")
@@ -63,8 +65,13 @@ class _Body:
 MentionIds = dict[tuple[str, str], str]
 
 
-def mint_organisations(mentions: list[dict], agencies: dict[str, dict]) -> tuple[MentionIds, list[dict]]:
-    """Give every mention (rows with ``document_id``, ``agency_text``, ``agency_id``, ``is_group``) an ``org_id``.
+def _placeholder(mention: LeadRow | FundingAgencyRow) -> bool:
+    return isinstance(mention, LeadRow) and mention.placeholder  # "TBC" names no body
+
+
+def mint_organisations(mentions: list[LeadRow | FundingAgencyRow],
+                       agencies: dict[str, dict]) -> tuple[MentionIds, list[dict]]:
+    """Give every mention (lead or funding agency rows; placeholder leads left out) an ``org_id``.
 
     Known agencies keep their list id. Any other body gets ``org:<name>`` (``group:<name>`` for a group):
     the same name written with other case, accents or a footnote mark is the same body in every document; an
@@ -75,19 +82,19 @@ def mint_organisations(mentions: list[dict], agencies: dict[str, dict]) -> tuple
     """
     defined: dict[tuple[str, str], str] = {}  # (document, acronym) -> long-name key
     for m in mentions:
-        if m.get("agency_id") or m.get("placeholder"):
+        if m.agency_id or _placeholder(m):
             continue
-        found = _DEFINED.match(clean_name(m["agency_text"]))
+        found = _DEFINED.match(clean_name(m.agency_text))
         if found and _ACRONYM.match(found.group("acr")):
-            defined[(m["document_id"], found.group("acr"))] = _key(clean_name(found.group("name")))
+            defined[(m.document_id, found.group("acr"))] = _key(clean_name(found.group("name")))
     bodies: dict[str, _Body] = {}
     ids: dict[tuple[str, str], str] = {}
     for m in mentions:
-        if m.get("placeholder"):
+        if _placeholder(m):
             continue
-        doc, text = m["document_id"], m["agency_text"]
-        if m.get("agency_id"):
-            org_id, kind, name, acronym = m["agency_id"], "organisation", text, None
+        doc, text = m.document_id, m.agency_text
+        if m.agency_id:
+            org_id, kind, name, acronym = m.agency_id, "organisation", text, None
             agency = agencies.get(org_id)
             if agency:
                 name, acronym = agency.get("name_en") or text, agency.get("acronym")
@@ -110,7 +117,7 @@ def mint_organisations(mentions: list[dict], agencies: dict[str, dict]) -> tuple
             key = _key(name)
         if not key:
             continue
-        kind = _kind(name, bool(m.get("is_group")))
+        kind = _kind(name, m.is_group)
         org_id = f"{'group' if kind == 'group' else 'org'}:{_slug(key)}"
         body = bodies.setdefault(org_id, _Body(org_id, kind, doc))
         body.names.add(clean_name(found.group("name")) if found and acronym else name)

@@ -119,6 +119,93 @@ class WorkItem:
     language: str | None = None  # the item's own text's language (a French frame around English items)
 
 
+@dataclass(frozen=True, kw_only=True)
+class LeadRow:
+    """One row of the ``leads`` table: an organisation, group or placeholder named in an item's lead text.
+
+    ``LeadRow(item_id="8b13bf5889aa6e95", document_id="gmg_multi_annual_workplan_2016_2018.md",
+    agency_text="UN Women", agency_id="UN-Women", role="chair", source_text="GMG Chair (UN Women)",
+    source_role="lead")``; ``org_id`` is minted across the whole run by the store.
+    """
+
+    item_id: str
+    document_id: str
+    agency_text: str
+    agency_id: str | None = None
+    role: str  # a Role value
+    inherited: bool = False
+    is_group: bool = False
+    scope: str = "cell"  # "cell" | "document" | "group", as in LeadText
+    source_text: str
+    source_role: str  # the Role value of the lead text the name came from
+    placeholder: bool = False  # "TBC", "Help Wanted": a lead still to be found, no organisation
+    org_id: str | None = None
+    proposed: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class TimelineRow:
+    """One row of the ``timelines`` table: an item's Timeline as a flat row (``precision`` as its value).
+
+    ``parsed``, ``start_date`` and ``end_date`` follow from ``start`` and ``end`` (the last two repeat them
+    under names no SQL dialect reserves), so they are never passed.
+    """
+
+    item_id: str
+    document_id: str
+    text: str
+    start: dt.date | None = None
+    end: dt.date | None = None
+    precision: str | None = None  # a Precision value
+    ongoing: bool = False
+    tbc: bool = False
+    uncertain: bool = False
+    qualifier: str | None = None
+    location: str | None = None
+    recurrence: str | None = None
+    edtf: str | None = None
+    inherited: bool = False
+    parsed: bool = field(init=False, default=False)
+    duration: str | None = None
+    relative_to: str | None = None
+    revised_from: str | None = None
+    inherited_from: str | None = None  # "row_above" (a merged cell) | "parent" (the item above it in the outline)
+    start_date: dt.date | None = field(init=False, default=None)
+    end_date: dt.date | None = field(init=False, default=None)
+    in_text: bool = False  # the phrase is in the item's own sentence, not a timeline cell
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "parsed", self.start is not None or self.end is not None)
+        object.__setattr__(self, "start_date", self.start)
+        object.__setattr__(self, "end_date", self.end)
+
+
+@dataclass(frozen=True, kw_only=True)
+class FundingRow:
+    """One row of the ``funding`` table: an item's funding text as printed (its names: ``FundingAgencyRow``)."""
+
+    item_id: str
+    document_id: str
+    text: str
+    inherited: bool = False
+    inherited_from: str | None = None  # "row_above" | "parent", as in TimelineRow
+
+
+@dataclass(frozen=True, kw_only=True)
+class FundingAgencyRow:
+    """One row of the ``funding_agencies`` table: a name in a funding cell, ``role`` "funder" (provides the
+    resources) or "named" (only mentioned); ``org_id`` is minted across the whole run by the store."""
+
+    item_id: str
+    document_id: str
+    agency_text: str
+    agency_id: str | None = None
+    role: str  # "funder" | "named"
+    is_group: bool = False
+    inherited: bool = False
+    org_id: str | None = None
+
+
 @dataclass(frozen=True)
 class ErrorItem:
     """A problem met while processing one document (document-level) or one item (warning)."""
@@ -147,10 +234,10 @@ class DocumentResult:
     edition_of: str | None = None
     pages: int | None = None
     items: list[WorkItem] = field(default_factory=list)
-    leads: list[dict] = field(default_factory=list)
-    timelines: list[dict] = field(default_factory=list)
-    funding: list[dict] = field(default_factory=list)
-    funding_agencies: list[dict] = field(default_factory=list)
+    leads: list[LeadRow] = field(default_factory=list)
+    timelines: list[TimelineRow] = field(default_factory=list)
+    funding: list[FundingRow] = field(default_factory=list)
+    funding_agencies: list[FundingAgencyRow] = field(default_factory=list)
     errors: list[ErrorItem] = field(default_factory=list)
     warnings: list[ErrorItem] = field(default_factory=list)
     unresolved: list[str] = field(default_factory=list)

@@ -8,7 +8,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from pipeline.alignments import align_editions, alignments_to_differences
-from pipeline.records import DocumentResult, Status
+from pipeline.records import DocumentResult, Status, TimelineRow
 from pipeline.run import PIPELINE_VERSION
 from pipeline.store import SCHEMA_VERSION
 from pipeline.twins import find_twins
@@ -52,12 +52,12 @@ class RunReport:
         raw_dir: str = "", out_dir: str = "",
     ) -> RunReport:
         items = [i for r in results for i in r.items]
-        timelines = [t for r in results for t in r.timelines if t.get("inherited_from") != "parent"]
+        timelines = [t for r in results for t in r.timelines if t.inherited_from != "parent"]
         leads = [lead for r in results for lead in r.leads]
-        resolved_items = {lead["item_id"] for lead in leads if lead["agency_id"]}
-        parsed_items = {t["item_id"] for t in timelines if t["parsed"]}
-        named = [lead for lead in leads if not lead["is_group"] and not lead.get("placeholder")]
-        placeholders = sum(1 for lead in leads if lead.get("placeholder"))
+        resolved_items = {lead.item_id for lead in leads if lead.agency_id}
+        parsed_items = {t.item_id for t in timelines if t.parsed}
+        named = [lead for lead in leads if not lead.is_group and not lead.placeholder]
+        placeholders = sum(1 for lead in leads if lead.placeholder)
         failed = {
             r.document_id: "; ".join(f"{e.stage}: {e.message}" for e in (r.errors or [
                 w for w in r.warnings if w.error_type == "no_items"]))
@@ -77,13 +77,13 @@ class RunReport:
             leads=len(leads),
             items_with_parsed_timeline=round(len(parsed_items) / len(items), 4) if items else 0.0,
             items_with_resolved_lead=round(len(resolved_items) / len(items), 4) if items else 0.0,
-            timelines_parsed=round(sum(1 for t in timelines if t["parsed"]) / len(timelines), 4) if timelines else 0.0,
-            leads_resolved=round(sum(1 for lead in named if lead["agency_id"]) / len(named), 4) if named else 0.0,
-            lead_mentions={"list": sum(1 for lead in named if lead["agency_id"]),
-                           "not_in_list": sum(1 for lead in named if not lead["agency_id"]),
-                           "groups": sum(1 for lead in leads if lead["is_group"]), "placeholders": placeholders},
+            timelines_parsed=round(sum(1 for t in timelines if t.parsed) / len(timelines), 4) if timelines else 0.0,
+            leads_resolved=round(sum(1 for lead in named if lead.agency_id) / len(named), 4) if named else 0.0,
+            lead_mentions={"list": sum(1 for lead in named if lead.agency_id),
+                           "not_in_list": sum(1 for lead in named if not lead.agency_id),
+                           "groups": sum(1 for lead in leads if lead.is_group), "placeholders": placeholders},
             timelines_undated=_undated(timelines),
-            timelines_revised=sum(1 for t in timelines if t.get("revised_from")),
+            timelines_revised=sum(1 for t in timelines if t.revised_from),
             raw_dir=str(Path(raw_dir).resolve()) if raw_dir else "",
             out_dir=str(Path(out_dir).resolve()) if out_dir else "",
             pipeline_version=PIPELINE_VERSION, schema_version=SCHEMA_VERSION,
@@ -209,15 +209,15 @@ def _md(text: str) -> str:
     return " ".join(str(text).split()).replace("|", "\\|")
 
 
-def _undated(timelines: list[dict]) -> dict[str, int]:
+def _undated(timelines: list[TimelineRow]) -> dict[str, int]:
     """Timeline phrases without dates by reason: ``tbc`` ("TBC"), ``ongoing`` ("Ongoing", "continuous"),
     ``relative`` ("within 90 days of ...", "Week 3 - 12"), ``recurring`` ("quarterly", "2 per year"),
     ``unparsed`` (nothing understood: listed under "Unparsed timeline phrases")."""
     counts = {"tbc": 0, "ongoing": 0, "relative": 0, "recurring": 0, "unparsed": 0}
     for t in timelines:
-        if not t["parsed"]:
-            relative = t.get("duration") or t.get("relative_to")
-            reason = ("tbc" if t["tbc"] else "ongoing" if t["ongoing"] else "relative" if relative
-                      else "recurring" if t.get("recurrence") else "unparsed")
+        if not t.parsed:
+            relative = t.duration or t.relative_to
+            reason = ("tbc" if t.tbc else "ongoing" if t.ongoing else "relative" if relative
+                      else "recurring" if t.recurrence else "unparsed")
             counts[reason] += 1
     return counts

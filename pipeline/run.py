@@ -117,8 +117,8 @@ def run_document(path: Path, raw_dir: Path, pdf_batches: list | None = None) -> 
         result.warnings += rows.warnings
         result.unresolved, result.unparsed = sorted(rows.unresolved), sorted(rows.unparsed)
         if result.period_start is None:  # no printed period: the span of the dated items
-            starts = [t["start"] for t in rows.timelines if t["start"]]
-            ends = [t["end"] for t in rows.timelines if t["end"]]
+            starts = [t.start for t in rows.timelines if t.start]
+            ends = [t.end for t in rows.timelines if t.end]
             result.period_start, result.period_end = min(starts, default=None), max(ends, default=None)
         if not items:
             result.warnings.append(ErrorItem(source, "assemble", "no_items",

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import types
+import typing
 from pathlib import Path
 
 import pyarrow as pa
@@ -10,12 +13,29 @@ import pyarrow.parquet as pq
 
 from pipeline.alignments import align_editions
 from pipeline.organisations import mint_organisations
-from pipeline.records import DocumentResult
+from pipeline.records import DocumentResult, FundingAgencyRow, FundingRow, LeadRow, TimelineRow
 from pipeline.snapshots import fault_point
 from pipeline.twins import find_twins
 
 _S, _D, _B, _I = pa.string(), pa.date32(), pa.bool_(), pa.int32()
 SCHEMA_VERSION = "3"  # raised whenever a table gains, loses or changes a column; in every file's metadata
+_ARROW: dict[type, pa.DataType] = {str: _S, dt.date: _D, bool: _B, int: _I, float: pa.float32()}
+
+
+def record_schema(cls: type) -> pa.Schema:
+    """A row record's table schema, one nullable column per field in field order (``X | None`` as ``X``):
+    ``record_schema(FundingRow).names`` -> ``["item_id", "document_id", "text", "inherited", "inherited_from"]``."""
+    hints = typing.get_type_hints(cls)
+    columns = []
+    for f in dataclasses.fields(cls):
+        hint = hints[f.name]
+        optional = isinstance(hint, types.UnionType)  # "str | None": a nullable string column, as every column is
+        kinds = [t for t in typing.get_args(hint) if t is not type(None)] if optional else [hint]
+        if len(kinds) != 1 or kinds[0] not in _ARROW:
+            raise TypeError(f"{cls.__name__}.{f.name}: {hint} has no column type")
+        columns.append((f.name, _ARROW[kinds[0]]))
+    return pa.schema(columns)
+
 
 SCHEMAS: dict[str, pa.Schema] = {
     "documents": pa.schema([
@@ -30,24 +50,10 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("funding_text", _S), ("lead_text", _S), ("position", _I), ("method", _S), ("confidence", pa.float32()),
         ("language", _S),
     ]),
-    "leads": pa.schema([
-        ("item_id", _S), ("document_id", _S), ("agency_text", _S), ("agency_id", _S), ("role", _S),
-        ("inherited", _B), ("is_group", _B), ("scope", _S), ("source_text", _S), ("source_role", _S),
-        ("placeholder", _B), ("org_id", _S), ("proposed", _B),
-    ]),
-    "timelines": pa.schema([
-        ("item_id", _S), ("document_id", _S), ("text", _S), ("start", _D), ("end", _D), ("precision", _S),
-        ("ongoing", _B), ("tbc", _B), ("uncertain", _B), ("qualifier", _S), ("location", _S), ("recurrence", _S),
-        ("edtf", _S), ("inherited", _B), ("parsed", _B), ("duration", _S), ("relative_to", _S), ("revised_from", _S),
-        ("inherited_from", _S), ("start_date", _D), ("end_date", _D), ("in_text", _B),
-    ]),
-    "funding": pa.schema([
-        ("item_id", _S), ("document_id", _S), ("text", _S), ("inherited", _B), ("inherited_from", _S),
-    ]),
-    "funding_agencies": pa.schema([
-        ("item_id", _S), ("document_id", _S), ("agency_text", _S), ("agency_id", _S), ("role", _S),
-        ("is_group", _B), ("inherited", _B), ("org_id", _S),
-    ]),
+    "leads": record_schema(LeadRow),
+    "timelines": record_schema(TimelineRow),
+    "funding": record_schema(FundingRow),
+    "funding_agencies": record_schema(FundingAgencyRow),
     "organisations": pa.schema([
         ("org_id", _S), ("name", _S), ("acronym", _S), ("kind", _S), ("source", _S), ("first_document_id", _S),
         ("names", _S), ("mentions", _I),
@@ -73,6 +79,8 @@ def results_to_tables(results: list[DocumentResult], agencies: list[dict], extra
     """All results as typed Arrow tables, rows in a stable order (documents by id, items in reading order)."""
     rows: dict[str, list[dict]] = {name: [] for name in SCHEMAS}
     twins = find_twins(results)
+    leads: list[LeadRow] = []
+    funders: list[FundingAgencyRow] = []
     for r in sorted(results, key=lambda r: r.document_id):
         rows["documents"].append({
             "schema_version": SCHEMA_VERSION, "same_as": twins.get(r.document_id),
@@ -92,10 +100,10 @@ def results_to_tables(results: list[DocumentResult], agencies: list[dict], extra
                 "position": position, "method": item.method, "confidence": item.confidence,
                 "language": item.language or r.language,
             })
-        rows["leads"] += r.leads
-        rows["timelines"] += [{**t, "start_date": t["start"], "end_date": t["end"]} for t in r.timelines]
-        rows["funding"] += r.funding
-        rows["funding_agencies"] += r.funding_agencies
+        leads += r.leads
+        funders += r.funding_agencies
+        rows["timelines"] += map(_row, r.timelines)
+        rows["funding"] += map(_row, r.funding)
         for severity, errors in (("error", r.errors), ("warning", r.warnings)):
             rows["errors"] += [{
                 "source_file": e.source_file, "document_id": r.document_id, "severity": severity, "stage": e.stage,
@@ -103,13 +111,17 @@ def results_to_tables(results: list[DocumentResult], agencies: list[dict], extra
             } for e in errors]
     rows["agencies"] = agencies
     rows["item_alignments"] = align_editions(results)
-    ids, rows["organisations"] = mint_organisations(rows["leads"] + rows["funding_agencies"],
-                                                    {a["agency_id"]: a for a in agencies})
-    for row in rows["leads"] + rows["funding_agencies"]:
-        row["org_id"] = ids.get((row["document_id"], row["agency_text"]))
+    ids, rows["organisations"] = mint_organisations(leads + funders, {a["agency_id"]: a for a in agencies})
+    for name, mentions in (("leads", leads), ("funding_agencies", funders)):
+        rows[name] = [{**_row(m), "org_id": ids.get((m.document_id, m.agency_text))} for m in mentions]
     meta = {b"workplans.schema_version": SCHEMA_VERSION.encode(), b"workplans.pipeline_version": version.encode()}
     return {name: pa.Table.from_pylist(rows[name], schema=schema.with_metadata(meta))
             for name, schema in SCHEMAS.items()}
+
+
+def _row(record: object) -> dict:
+    """A row record as a table row (shallow, unlike ``dataclasses.asdict``: ten times faster, fields are plain)."""
+    return {f.name: getattr(record, f.name) for f in dataclasses.fields(record)}
 
 
 def write_tables(tables: dict[str, pa.Table], folder: Path) -> None:

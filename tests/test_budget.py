@@ -80,7 +80,7 @@ def test_a_lead_cell_past_the_cap_is_read_in_its_first_part_with_a_warning(tmp_p
     assert (warning.stage, warning.error_type) == ("normalize", "too_long")
     assert warning.message == f"lead text of item 'Write the report' is 10015 characters; the first {MAX_CELL_CHARS} " \
                               "were read"
-    assert {r["agency_id"] for r in result.leads} == {"IOM"} and len(result.leads) == MAX_CELL_CHARS // 5
+    assert {r.agency_id for r in result.leads} == {"IOM"} and len(result.leads) == MAX_CELL_CHARS // 5
     assert result.unresolved == []  # nothing past the cap is guessed at, "Acme Foundation" included
 
 

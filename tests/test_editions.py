@@ -52,15 +52,15 @@ def test_french_items_mirror_the_english_ones(results):
         "Groupe de travail principal 2.1",
         "Groupe de travail principal 2.1 : Renforcer le système des Nations Unies pour la mise en œuvre du Pacte "
         "mondial sur les migrations")
-    dates = lambda r: [(t["start"], t["end"], t["ongoing"]) for t in r.timelines]  # noqa: E731
+    dates = lambda r: [(t.start, t.end, t.ongoing) for t in r.timelines]  # noqa: E731
     assert dates(fr) == dates(en)
-    co_leads = lambda r: [(lead["item_id"] == r.items[1].item_id, lead["agency_id"]) for lead in r.leads  # noqa: E731
-                          if lead["role"] == "co-lead"][:2]
+    co_leads = lambda r: [(lead.item_id == r.items[1].item_id, lead.agency_id) for lead in r.leads  # noqa: E731
+                          if lead.role == "co-lead"][:2]
     assert co_leads(fr) == co_leads(en) == [(False, "IOM"), (False, "UNDP")]
     activity = fr.items[1]
     assert activity.timeline_text == "T2 2021"
-    assert [lead["agency_id"] for lead in fr.leads if lead["item_id"] == activity.item_id
-            and lead["role"] == "co-lead"] == ["IOM", "UNDP"]
+    assert [lead.agency_id for lead in fr.leads if lead.item_id == activity.item_id
+            and lead.role == "co-lead"] == ["IOM", "UNDP"]
 
 
 @pytest.mark.parametrize(("text", "lang"), [
@@ -85,7 +85,7 @@ def test_arabic_pdf_edition_gives_the_lead_line_of_its_text_edition(tmp_path):
     shutil.copy(fixtures / "wg6_services_access_draft_2019_ar.pdf", tmp_path)
     result = run_document(tmp_path / "wg6_services_access_draft_2019_ar.pdf", tmp_path)
     assert result.language == "ar"
-    leads = {(lead["agency_id"], lead["role"]) for lead in result.leads if lead["source_role"] == "lead"}
+    leads = {(lead.agency_id, lead.role) for lead in result.leads if lead.source_role == "lead"}
     assert {("WHO", "lead"), ("UN-Habitat", "lead")} <= leads
 
 

@@ -156,5 +156,5 @@ def test_struck_through_dates_survive_as_revisions(tmp_path):
         "</table></body></html>", encoding="utf-8")
     result = run_document(page, tmp_path)
     (timeline,) = result.timelines
-    assert (timeline["text"], timeline["start"], timeline["revised_from"]) == (
+    assert (timeline.text, timeline.start, timeline.revised_from) == (
         "~~March 31, 2023~~ May 15, 2023*", dt.date(2023, 5, 15), "March 31, 2023")

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from pipeline.organisations import clean_name, mint_organisations
+from pipeline.records import FundingAgencyRow, LeadRow
 
 AGENCIES = {"UNDP": {"agency_id": "UNDP", "acronym": "UNDP", "name_en": "United Nations Development Programme"}}
 
 
 def _m(doc: str, text: str, agency_id: str | None = None, is_group: bool = False, placeholder: bool = False):
-    return {"document_id": doc, "agency_text": text, "agency_id": agency_id, "is_group": is_group,
-            "placeholder": placeholder}
+    return LeadRow(item_id=f"{doc}#1", document_id=doc, agency_text=text, agency_id=agency_id, role="lead",
+                   is_group=is_group, source_text=text, source_role="lead", placeholder=placeholder)
 
 
 def test_an_acronym_defined_in_a_document_is_its_long_name_there_and_nowhere_else():
@@ -36,9 +37,11 @@ def test_an_acronym_defined_in_a_document_is_its_long_name_there_and_nowhere_els
 
 def test_the_same_name_with_small_differences_is_one_body_across_documents():
     mentions = [_m("a.md", "XYZ Council*"), _m("b.md", "the XYZ Council."), _m("b.md", "Collector SIG", is_group=True),
-                _m("b.md", "@darksonn"), _m("c.md", "National Development Centre")]
+                _m("b.md", "@darksonn"), _m("c.md", "National Development Centre"),
+                FundingAgencyRow(item_id="d.md#4", document_id="d.md", agency_text="XYZ council", role="funder")]
     ids, rows = mint_organisations(mentions, AGENCIES)
     assert ids[("a.md", "XYZ Council*")] == ids[("b.md", "the XYZ Council.")] == "org:xyz-council"
+    assert ids[("d.md", "XYZ council")] == "org:xyz-council"  # a funder is the same body as a lead
     assert ids[("b.md", "Collector SIG")] == "group:collector-sig"
     kinds = {r["org_id"]: r["kind"] for r in rows}
     assert kinds["org:darksonn"] == "person" and kinds["group:collector-sig"] == "group"

@@ -22,11 +22,16 @@ TWINS = {
 
 def signature(result: DocumentResult) -> list[tuple]:
     """Per item, what a user compares: identity, text, raw texts, interval, agency and funder ids."""
-    timelines = {t["item_id"]: (t["start"], t["end"], t["ongoing"], t["tbc"]) for t in result.timelines}
-    funding = {f["item_id"]: (tuple(f["funder_ids"]), tuple(f["named_ids"])) for f in result.funding}
+    timelines = {t.item_id: (t.start, t.end, t.ongoing, t.tbc) for t in result.timelines}
+    funding: dict[str, tuple[list, list]] = {}  # item -> ids of its funders, ids of the names only mentioned
+    for f in result.funding_agencies:
+        funders, named = funding.setdefault(f.item_id, ([], []))
+        ids = funders if f.role == "funder" else named
+        if f.agency_id and f.agency_id not in ids:
+            ids.append(f.agency_id)
     leads: dict[str, list] = {}
     for lead in result.leads:
-        leads.setdefault(lead["item_id"], []).append((lead["agency_id"], lead["role"], lead["inherited"]))
+        leads.setdefault(lead.item_id, []).append((lead.agency_id, lead.role, lead.inherited))
     return [(i.kind.value, i.block, i.section, i.ref, i.text, i.timeline_text, i.funding_text,
              timelines.get(i.item_id), tuple(sorted(leads.get(i.item_id, []), key=repr)), funding.get(i.item_id))
             for i in result.items]
@@ -77,8 +82,8 @@ def test_gmg_pdf_activity_1_1_page_and_interval(pairs):
                and i.ref == "1.1"]
     assert item.text == "GMG statement at the 14th Coordination Meeting on International Migration"
     assert item.page == 9
-    (timeline,) = [t for t in from_pdf.timelines if t["item_id"] == item.item_id]
-    assert (timeline["start"], timeline["end"]) == (dt.date(2016, 2, 25), dt.date(2016, 2, 26))
+    (timeline,) = [t for t in from_pdf.timelines if t.item_id == item.item_id]
+    assert (timeline.start, timeline.end) == (dt.date(2016, 2, 25), dt.date(2016, 2, 26))
     assert from_pdf.pages == 35
 
 

@@ -23,9 +23,9 @@ def _items(result) -> list[tuple]:
     """Per item, in order: kind, ref, the (start, end) of its timelines, its lead agency ids."""
     out = []
     for item in result.items:
-        spans = [(str(t["start"]), str(t["end"])) for t in result.timelines if t["item_id"] == item.item_id]
-        leads = {lead["agency_id"] for lead in result.leads
-                 if lead["item_id"] == item.item_id and lead["role"] in ("lead", "co-lead")}
+        spans = [(str(t.start), str(t.end)) for t in result.timelines if t.item_id == item.item_id]
+        leads = {lead.agency_id for lead in result.leads
+                 if lead.item_id == item.item_id and lead.role in ("lead", "co-lead")}
         out.append((item.kind.value, item.ref, spans, leads))
     return out
 

@@ -56,14 +56,14 @@ def test_numbered_commitments_with_label_lines_in_spanish(tmp_path):
         ("2", "Formar a los funcionarios en datos abiertos.", "list_item"),
     ]
     first = result.items[0]
-    roles = {(lead["agency_text"], lead["role"]) for lead in result.leads if lead["item_id"] == first.item_id}
+    roles = {(lead.agency_text, lead.role) for lead in result.leads if lead.item_id == first.item_id}
     assert ("Departamento Nacional de Planeación (DNP)", "lead") in roles
     assert ("Ministerio de Hacienda y Crédito Público", "partner") in roles  # other actors are not leads
     assert not [r for r in roles if r[1] == "lead" and "Ministerio" in r[0]]
     portal, guide = result.items[1], result.items[2]
     assert (portal.parent_id, portal.timeline_text) == (first.item_id, "T2 2022")
-    (tbc,) = [t for t in result.timelines if t["item_id"] == guide.item_id]
-    assert (tbc["text"], tbc["tbc"], tbc["start"]) == ("por confirmar", True, None)
+    (tbc,) = [t for t in result.timelines if t.item_id == guide.item_id]
+    assert (tbc.text, tbc.tbc, tbc.start) == ("por confirmar", True, None)
     # the introduction's sentences and the contact person are no work items
     assert not [i for i in result.items if "ciudadanía" in i.text or "Ana" in i.text]
 
