@@ -144,6 +144,7 @@ def _extract(raw_dir: str, out_dir: str, pages_per_task: int) -> tuple[RunReport
         advance(done, len(paths), result.document_id)
         logger.info("[%d/%d] %s: %s, %d items", done, len(paths), result.document_id, result.status.value,
                     len(result.items))
+    results.sort(key=lambda r: r.document_id)  # completion order varies: the report lists documents in one order
     link_editions(results)
     report = RunReport.from_results(results, parsed, started, dt.datetime.now(dt.UTC), raw_dir, out_dir)
     write_output(quote(results), out_dir, quote(report))  # quote: Prefect need not walk thousands of items
