@@ -7,7 +7,16 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from extractors.pdf_lines import Char, Line, chars_to_lines, is_soft_break, join_lines, starts_item
+from extractors.pdf_lines import (
+    Char,
+    Line,
+    chars_to_lines,
+    follows_marker,
+    is_soft_break,
+    join_lines,
+    split_marker,
+    starts_item,
+)
 from pipeline.model import Cell, Provenance, Row
 
 # The workplans are ruled tables (LibreOffice, Word): the drawn lines give the cells exactly,
@@ -203,13 +212,22 @@ def cell_text(cell: RawCell, is_gap: GapTest, glyph_spaces: bool) -> Cell:
     pad = min(max(0.0, min(line.x0 for line in lines) - cell.bbox[0]), 6.0)
     right = cell.bbox[2] - pad
     text = lines[0].text
+    marker = split_marker(text)[0]
     for prev, line in zip(lines, lines[1:], strict=False):
+        # the next number of the cell's list ("1. ..." then "2. ...") at the same indent opens an item even after
+        # a full line, where it could also be a wrap
+        following = abs(line.x0 - prev.x0) <= 2 and follows_marker(marker, split_marker(line.text)[0])
         hard = (
-            is_gap(prev, line)
+            following
+            or is_gap(prev, line)
             or starts_item(prev, line, right, glyph_spaces)
             or not is_soft_break(prev, line, right, glyph_spaces)
         )
-        text = f"{text}\n{line.text}" if hard else join_lines(text, prev, line, right)
+        if hard:
+            text = f"{text}\n{line.text}"
+            marker = split_marker(line.text)[0] or marker
+        else:
+            text = join_lines(text, prev, line, right)
     return Cell(text, bold=lines[0].first_bold)
 
 
