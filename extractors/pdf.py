@@ -32,6 +32,7 @@ from extractors.pdf_tables import (
     RawTable,
     bucket_chars,
     extend_open_rows,
+    join_cut_rows,
     make_cell_lines,
     raw_tables,
     to_fragment,
@@ -156,6 +157,7 @@ def extract(path: Path, batches: list[PageBatch] | None = None) -> Document:
             raise ScannedDocument(f"{path.name}: no page has a text layer (scanned images only); OCR it first")
         raise EmptyDocument(f"{path.name}: no page has any text")
 
+    join_cut_rows(reader.tables)
     cells = (cell.lines or [] for tables in reader.tables for t in tables for row in t.grid for cell in row if cell)
     body = [line for lines in reader.lines for line in lines]
     stats = measure([*reader.lines, *cells], body, reader.glyph_spaces)

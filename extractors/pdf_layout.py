@@ -12,6 +12,8 @@ from extractors.pdf_lines import Line, normalise_key, split_marker
 from extractors.pdf_tables import Fragment
 
 Item = Line | Fragment
+# a line ending so introduces what follows it ("Activities:", "¿Quién ejecuta?"): a label, never a running header
+LABEL_ENDS = (":", "：", "?", "？", "؟")
 PAGE_NUMBER_RE = re.compile(r"^(?:page\s+)?\d{1,4}(?:\s*(?:/|of)\s*\d{1,4})?$|^[-–]\s*\d{1,4}\s*[-–]$", re.I)
 
 
@@ -78,6 +80,7 @@ class _Occurrence:
     isolated: bool
     edge: bool
     index: tuple[int, int]
+    plain: bool  # not bold and no label: a running header copied into the body keeps the header's plain style
 
 
 def _occurrences(pages: Sequence[PageItems], stats: LayoutStats) -> dict[str, list[_Occurrence]]:
@@ -93,7 +96,8 @@ def _occurrences(pages: Sequence[PageItems], stats: LayoutStats) -> dict[str, li
                 not isinstance(after, Line) or stats.is_gap(item, after)
             )
             edge = i == 0 or i == len(items) - 1
-            found[normalise_key(item.text)].append(_Occurrence(page.number, item.top, isolated, edge, (p, i)))
+            plain = not item.bold and not item.text.rstrip().endswith(LABEL_ENDS)
+            found[normalise_key(item.text)].append(_Occurrence(page.number, item.top, isolated, edge, (p, i), plain))
     return found
 
 
@@ -111,17 +115,26 @@ def running_lines(pages: Sequence[PageItems], stats: LayoutStats) -> set[tuple[i
     the pages, either at the same height or at the top/bottom of at least two pages; a standalone
     line that recurs on 3+ pages always next to such a header belongs to the same header band.
     A header line printed once on page 1 is kept there: it is the title.
+
+    A copy of a paged original (a web page or a text pasted from a PDF, printed again) carries the
+    original's running header as a body line wherever the old page broke: a plain standalone line (not
+    bold, no label) recurring on half the pages is that header anywhere on the page, and its band with it.
     """
     found = _occurrences(pages, stats)
     need = max(2, math.ceil(len(pages) / 2))
     primary: set[str] = set()
+    anywhere: set[str] = set()
     for key, occ in found.items():
         n_pages = len({o.page for o in occ})
         if n_pages < need or split_marker(key)[0] or sum(o.isolated for o in occ) < 0.9 * len(occ):
             continue
         if _same_y_pages(occ) >= need or sum(o.edge for o in occ) >= 2:
             primary.add(key)
+        elif n_pages >= 3 and all(o.isolated and o.plain for o in occ):
+            primary.add(key)
+            anywhere.add(key)
     header_at = {o.index for key in primary for o in found[key] if o.isolated}
+    carried = {o.index for key in anywhere for o in found[key]}
     flat = [(p, i) for p, page in enumerate(pages) for i in range(len(page.items))]
     neighbours = {
         pos: (flat[k - 1] if k else None, flat[k + 1] if k + 1 < len(flat) else None) for k, pos in enumerate(flat)
@@ -132,8 +145,9 @@ def running_lines(pages: Sequence[PageItems], stats: LayoutStats) -> set[tuple[i
         later = [o for o in occ if o.page != 1]
         near = [o for o in later if o.isolated and (set(neighbours[o.index]) & header_at)]
         # a header band sits at the top or bottom of its pages: a recurring label mid-page ("¿Quién ejecuta?",
-        # "Contact") introduces that page's content
-        banded = [o for o in later if o.index[1] <= 1 or o.index[1] >= len(pages[o.index[0]].items) - 2]
+        # "Contact") introduces that page's content; a band carried into the body sits where its header does
+        banded = [o for o in later if o.index[1] <= 1 or o.index[1] >= len(pages[o.index[0]].items) - 2
+                  or (o.plain and set(neighbours[o.index]) & carried)]
         if later and len(near) >= 0.8 * len(later) and len(banded) >= 0.8 * len(later):
             primary.add(key)
     drop = set()

@@ -275,6 +275,10 @@ def join_lines(prev_text: str, prev: Line, nxt: Line, right: float) -> str:
         return prev_text[:-1] + LINE_HYPHEN + nxt.text
     if re.search(r"\w[-/–—]$", prev_text):
         return prev_text + nxt.text
+    if re.match(r"—\S", nxt.text) and prev_text[-1:].isalnum():
+        # line breaking may fall before an em dash as well as after it ("refugees" / "—including"): a dash set
+        # close on its right was set close on its left too; a spaced one ("— including") keeps its space
+        return prev_text + nxt.text
     if _cut_word(prev, nxt, right):
         return prev_text + nxt.text
     return f"{prev_text} {nxt.text}"

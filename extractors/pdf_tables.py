@@ -7,7 +7,16 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from extractors.pdf_lines import Char, Line, chars_to_lines, is_soft_break, join_lines, starts_item
+from extractors.pdf_lines import (
+    Char,
+    Line,
+    chars_to_lines,
+    follows_marker,
+    is_soft_break,
+    join_lines,
+    split_marker,
+    starts_item,
+)
 from pipeline.model import Cell, Provenance, Row
 
 # The workplans are ruled tables (LibreOffice, Word): the drawn lines give the cells exactly,
@@ -42,6 +51,8 @@ class RawTable:
     bbox: BBox
     grid: list[list[RawCell | None]]
     row_boxes: list[BBox]
+    open_top: bool = False  # the first row is the rest of a row cut by the page break (see ``extend_open_rows``)
+    open_bottom: bool = False  # the last row runs on past the page's end
 
 
 @dataclass
@@ -145,10 +156,55 @@ def extend_open_rows(tables: list[RawTable], vertical: Sequence[tuple[float, flo
             table.grid.append(row)
             table.row_boxes.append((x0, y0, x1, y1))
             table.bbox = (x0, top, x1, y1)
+            table.open_bottom = True
         else:
             table.grid.insert(0, row)
             table.row_boxes.insert(0, (x0, y0, x1, y1))
             table.bbox = (x0, y0, x1, bottom)
+            table.open_top = True
+
+
+def _row_texts(row: list[RawCell | None]) -> tuple[str | None, ...]:
+    return tuple(None if c is None else " ".join(line.text for line in c.lines or []) for c in row)
+
+
+def _continuation(cut: RawTable, table: RawTable) -> int | None:
+    """Index of the row of ``table`` (the next page's first) that goes on with ``cut``'s open last row: its first
+    row when that is open at the top, else the row after the header rows the layout program printed again."""
+    if table.open_top:
+        return 0
+    repeated = 0
+    while (repeated < min(len(cut.grid) - 1, len(table.grid) - 1)
+           and _row_texts(table.grid[repeated]) == _row_texts(cut.grid[repeated])):
+        repeated += 1
+    return repeated if repeated else None
+
+
+def join_cut_rows(pages: list[list[RawTable]]) -> None:
+    """A row cut by a page break is one row: the lines of its rest on the next page move into its cells on the
+    page where it starts, so the cells read as wrapped text (the rest's row leaves the next page's table).
+
+    Needs the cells' lines (``make_cell_lines``); ``pages``: each page's tables, top to bottom.
+    """
+    for here, there in zip(pages, pages[1:], strict=False):
+        if not (here and there and here[-1].open_bottom):
+            continue
+        cut, table = here[-1], there[0]
+        index = _continuation(cut, table)
+        if index is None:
+            continue
+        target = [c for c in cut.grid[-1] if c is not None]
+        lines = [line for cell in table.grid[index] if cell is not None for line in cell.lines or []]
+        homes = [next((c for c in target if c.bbox[0] <= (line.x0 + line.x1) / 2 <= c.bbox[2]), None) for line in lines]
+        if None in homes:
+            continue  # the rest does not fall into the cut row's columns: another table
+        for home, line in zip(homes, lines, strict=True):
+            if home is not None:
+                home.lines = [*(home.lines or []), line]
+        del table.grid[index], table.row_boxes[index]
+        table.open_top = table.open_top and index > 0
+        if not table.grid:
+            there.pop(0)
 
 
 def _cell_at(table: RawTable, row_tops: Sequence[float], x: float, y: float) -> RawCell | None:
@@ -203,13 +259,22 @@ def cell_text(cell: RawCell, is_gap: GapTest, glyph_spaces: bool) -> Cell:
     pad = min(max(0.0, min(line.x0 for line in lines) - cell.bbox[0]), 6.0)
     right = cell.bbox[2] - pad
     text = lines[0].text
+    marker = split_marker(text)[0]
     for prev, line in zip(lines, lines[1:], strict=False):
+        # the next number of the cell's list ("1. ..." then "2. ...") at the same indent opens an item even after
+        # a full line, where it could also be a wrap
+        following = abs(line.x0 - prev.x0) <= 2 and follows_marker(marker, split_marker(line.text)[0])
         hard = (
-            is_gap(prev, line)
+            following
+            or is_gap(prev, line)
             or starts_item(prev, line, right, glyph_spaces)
             or not is_soft_break(prev, line, right, glyph_spaces)
         )
-        text = f"{text}\n{line.text}" if hard else join_lines(text, prev, line, right)
+        if hard:
+            text = f"{text}\n{line.text}"
+            marker = split_marker(line.text)[0] or marker
+        else:
+            text = join_lines(text, prev, line, right)
     return Cell(text, bold=lines[0].first_bold)
 
 
