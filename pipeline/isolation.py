@@ -15,12 +15,15 @@ is resident; see benchmarks/README.md).
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
 import multiprocessing
 import os
+import sys
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
@@ -87,9 +90,28 @@ def _start_worker() -> _Worker:
     ours, theirs = _context().Pipe()
     # daemon: ended with this process, never waited for at exit
     process = _context().Process(target=_serve, args=(theirs,), name="workplans-document", daemon=True)
-    process.start()
+    with _main_not_imported():
+        process.start()
     theirs.close()
     return _Worker(process, ours)
+
+
+@contextlib.contextmanager
+def _main_not_imported() -> Iterator[None]:
+    """Start a worker without it importing the command's main script again (``flows.py``, the ``workplans``
+    script: Prefect and the flow, about a second per worker): multiprocessing re-imports ``__main__`` in a new
+    process when it has a file and no module name; the worker needs nothing from it, only our modules."""
+    main = sys.modules.get("__main__")
+    path = getattr(main, "__file__", None)
+    if main is None or path is None or getattr(main, "__spec__", None) is not None:
+        yield
+        return
+    with _lock:
+        del main.__file__
+        try:
+            yield
+        finally:
+            main.__file__ = path
 
 
 def _take_worker() -> _Worker:
