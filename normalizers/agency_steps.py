@@ -129,7 +129,8 @@ def merge_unit_into_owner(hits: list[Hit], cell: CellText) -> list[Hit]:
                 and len(cell.text[h.start:h.end].split()) >= _APPOSITION_WORDS):
             out[-1] = replace(h, start=prev.start)
             continue
-        if unknown and h.is_group and not h.agency_id and not cell.text[prev.end:h.start].strip():
+        gap = cell.text[prev.end:h.start] if prev is not None else ""
+        if unknown and h.is_group and not h.agency_id and not gap.strip() and "\n" not in gap:
             out[-1] = replace(h, start=prev.start)  # "Web Applications Working Group": a named group, one mention
             continue
         out.append(h)
