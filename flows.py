@@ -78,7 +78,8 @@ def _cache_storage(cache_dir: Path) -> LocalFileSystem:
     saved once per folder and API, loaded after that (one API call instead of four)."""
     name = f"workplans-cache-{hashlib.sha1(str(cache_dir).encode()).hexdigest()[:12]}"
     try:
-        storage = LocalFileSystem.load(name)
+        # Prefect types load() as "the block or a coroutine" (it dispatches on the caller); here it is sync
+        storage: LocalFileSystem = LocalFileSystem.load(name)  # type: ignore[assignment]
         if storage.basepath == str(cache_dir):
             return storage
     except ValueError:  # no block of that name yet
@@ -121,7 +122,8 @@ def extract_workplans(raw_dir: str = "raw", out_dir: str = "output", pages_per_t
                     len(result.items))
     link_editions(results)
     report = RunReport.from_results(results, parsed, started, dt.datetime.now(dt.UTC), raw_dir, out_dir)
-    write_output(quote(results), out_dir, quote(report))  # quote: Prefect need not walk thousands of items
+    # quote: Prefect need not walk thousands of items (Prefect's Task types do not know quote())
+    write_output(quote(results), out_dir, quote(report))  # type: ignore[call-overload]
     logger.info(report.summary_line())
     return report
 

@@ -18,7 +18,7 @@ from pdfplumber.utils.exceptions import PdfminerException
 
 from extractors.pdf_blocks import build_blocks
 from extractors.pdf_chars import lean_chars
-from extractors.pdf_layout import PageItems, measure, running_lines
+from extractors.pdf_layout import Item, PageItems, measure, running_lines
 from extractors.pdf_lines import LINE_HYPHEN, Line, chars_to_lines, mark_drawn_bullets, settle_line_hyphens
 from extractors.pdf_tables import (
     TABLE_SETTINGS,
@@ -143,7 +143,8 @@ def extract(path: Path, batches: list[PageBatch] | None = None) -> Document:
     pages = []
     for number, (lines, tables) in enumerate(zip(reader.lines, reader.tables, strict=True), start=1):
         fragments = [to_fragment(t, stats.is_gap, stats.glyph_spaces) for t in tables]
-        items = sorted([*lines, *fragments], key=lambda item: item.top if isinstance(item, Line) else item.bbox[1])
+        items: list[Item] = [*lines, *fragments]
+        items.sort(key=lambda item: item.top if isinstance(item, Line) else item.bbox[1])
         pages.append(PageItems(number, items))
     blocks = settle_hyphens(build_blocks(pages, running_lines(pages, stats), stats))
     title = next((b.text for b in blocks if b.kind is BlockKind.HEADING), None)

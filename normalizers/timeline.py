@@ -67,8 +67,9 @@ def _timeline_from_reading(text: str, reading: Reading, location: str | None) ->
     if specs:
         start = None if reading.open_start else min(s.start for s in specs)  # type: ignore[type-var]
         end = None if reading.open_end else max(s.end for s in specs)  # type: ignore[type-var]
-        if reading.week and len(specs) == 1 and specs[0].kind == "day":
-            monday = specs[0].start - dt.timedelta(days=specs[0].start.weekday())  # type: ignore[operator]
+        day = specs[0].start
+        if reading.week and len(specs) == 1 and specs[0].kind == "day" and day is not None:
+            monday = day - dt.timedelta(days=day.weekday())
             start = None if reading.open_start else monday
             end = None if reading.open_end else monday + dt.timedelta(days=6)
         units = {s.kind for s in specs}

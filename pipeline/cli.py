@@ -44,7 +44,7 @@ def _extract(args: argparse.Namespace) -> int:
     from pipeline.progress import LISTENER
 
     flow = extract_workplans
-    server = contextlib.nullcontext()
+    server: contextlib.AbstractContextManager[str | None] = contextlib.nullcontext()
     pages_per_task = 0
     if args.runner == "dask":
         flow = extract_workplans.with_options(task_runner=dask_task_runner(args.address, args.workers))

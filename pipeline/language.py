@@ -22,7 +22,7 @@ def _stopwords() -> dict[str, frozenset[str]]:
 def detect_language(text: str) -> str:
     """ISO 639-1 code of the dominant language: ``detect_language("Plan de travail du Réseau")`` -> ``"fr"``."""
     sample = text[:20000]
-    scripts = Counter()
+    scripts: Counter[str] = Counter()
     for ch in sample:
         code = ord(ch)
         if 0x0600 <= code <= 0x06FF:
@@ -39,4 +39,4 @@ def detect_language(text: str) -> str:
             return top
     words = Counter(_WORD.findall(sample.lower()))
     scores = {lang: sum(words[w] for w in stop) for lang, stop in _stopwords().items()}
-    return max(scores, key=scores.get) if any(scores.values()) else "en"
+    return max(scores, key=scores.__getitem__) if any(scores.values()) else "en"
