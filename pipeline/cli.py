@@ -47,7 +47,15 @@ def _extract(args: argparse.Namespace) -> int:
     server: contextlib.AbstractContextManager[str | None] = contextlib.nullcontext()
     pages_per_task = 0
     if args.runner == "dask":
-        flow = extract_workplans.with_options(task_runner=dask_task_runner(args.address, args.workers))
+        try:
+            runner = dask_task_runner(args.address, args.workers)
+        except ModuleNotFoundError as e:
+            if (e.name or "").split(".")[0] not in ("prefect_dask", "dask", "distributed"):
+                raise
+            print(f'workplans: --runner dask needs the [dask] extra ({e.name} is not installed): '
+                  f'pip install -e ".[dask]"', file=sys.stderr)
+            return 2
+        flow = extract_workplans.with_options(task_runner=runner)
         server = local_api_server()
         pages_per_task = args.pages_per_task
     with one_shot_settings(), server, _progress(not args.no_progress and sys.stderr.isatty()) as listener:
