@@ -9,20 +9,23 @@ from pathlib import Path
 
 from pipeline.environment import prepare_prefect
 
-prepare_prefect(quiet=__name__ == "__main__" and not {"-v", "--verbose"} & set(sys.argv))
+_COMMAND = __name__ == "__main__" or Path(sys.argv[0]).name == "workplans"  # run as a command, not imported
+prepare_prefect(quiet=_COMMAND and not {"-v", "--verbose"} & set(sys.argv))
 
 from prefect import flow, get_run_logger, task  # noqa: E402
-from prefect.filesystems import LocalFileSystem  # noqa: E402
 from prefect.futures import as_completed  # noqa: E402
 from prefect.utilities.annotations import quote  # noqa: E402
 
+from pipeline.cache import CacheFolder, RecordSerializer, prune  # noqa: E402
 from pipeline.catalog import check_link, list_documents, source_fingerprint  # noqa: E402
 from pipeline.editions import link_editions  # noqa: E402
 from pipeline.errors import PipelineError  # noqa: E402
+from pipeline.isolation import run_document_limited  # noqa: E402
 from pipeline.progress import advance  # noqa: E402
 from pipeline.records import DocumentResult  # noqa: E402
 from pipeline.report import RunReport, write_report  # noqa: E402
-from pipeline.run import PIPELINE_VERSION, page_ranges, read_page_range, run_document, sha256_of  # noqa: E402
+from pipeline.run import PIPELINE_VERSION, page_ranges, read_page_range, sha256_of  # noqa: E402
+from pipeline.snapshots import output_lock, publish, remove_leftovers  # noqa: E402
 from pipeline.store import results_to_tables, write_tables  # noqa: E402
 
 
@@ -50,14 +53,15 @@ def scan(raw_dir: str, out_dir: str | None = None) -> list[str]:
     return [str(p) for p in list_documents(Path(raw_dir), exclude=(Path(out_dir),) if out_dir else ())]
 
 
-@task(name="process-document", cache_key_fn=_document_key, persist_result=True, result_serializer="pickle",
+@task(name="process-document", cache_key_fn=_document_key, persist_result=True, result_serializer=RecordSerializer(),
       task_run_name="process {document_id}")
 def process_document(path: str, raw_dir: str, document_id: str, pdf_batches: list | None = None) -> DocumentResult:
-    """Extract, assemble and normalise one document (no retries: parse errors are deterministic)."""
-    return run_document(Path(path), Path(raw_dir), pdf_batches)
+    """Extract, assemble and normalise one document in a worker process with a time and memory budget (no
+    retries: parse errors are deterministic)."""
+    return run_document_limited(Path(path), Path(raw_dir), pdf_batches)
 
 
-@task(name="read-pdf-pages", cache_key_fn=_pages_key, persist_result=True, result_serializer="pickle",
+@task(name="read-pdf-pages", cache_key_fn=_pages_key, persist_result=True, result_serializer=RecordSerializer(),
       task_run_name="read {document_id} pages {first}-{last}")
 def read_pdf_pages(path: str, document_id: str, first: int, last: int):
     """One range of a long PDF's pages, read in parallel with the others."""
@@ -69,22 +73,26 @@ def write_output(results: list[DocumentResult], out_dir: str, report: RunReport)
     from normalizers.agencies import agency_table
 
     tables = results_to_tables(results, agency_table(), dt.datetime.now(dt.UTC), PIPELINE_VERSION)
-    write_tables(tables, Path(out_dir))
-    write_report(report, Path(out_dir))
+
+    def write(folder: Path) -> list[str]:
+        write_tables(tables, folder)
+        return list(tables) + write_report(report, folder)
+
+    publish(Path(out_dir), write)  # all tables and the report become current together
 
 
-def _cache_storage(cache_dir: Path) -> LocalFileSystem:
+def _cache_storage(cache_dir: Path) -> CacheFolder:
     """The results store under ``OUT_DIR/.cache`` as a saved block (Dask workers load it by reference);
-    saved once per folder and API, loaded after that (one API call instead of four)."""
+    saved once per folder and API, loaded after that (one API call instead of four). It hands Prefect only
+    entries our JSON serializer wrote: a planted pickle is a cache miss, never code."""
     name = f"workplans-cache-{hashlib.sha1(str(cache_dir).encode()).hexdigest()[:12]}"
     try:
-        # Prefect types load() as "the block or a coroutine" (it dispatches on the caller); here it is sync
-        storage: LocalFileSystem = LocalFileSystem.load(name)  # type: ignore[assignment]
+        storage = CacheFolder.load(name)
         if storage.basepath == str(cache_dir):
             return storage
     except ValueError:  # no block of that name yet
         pass
-    storage = LocalFileSystem(basepath=str(cache_dir))
+    storage = CacheFolder(basepath=str(cache_dir))
     storage.save(name, overwrite=True)
     return storage
 
@@ -97,19 +105,35 @@ def extract_workplans(raw_dir: str = "raw", out_dir: str = "output", pages_per_t
     parallel task runner such as Dask; pointless on the default thread runner).
     """
     logger = get_run_logger()
+    with output_lock(Path(out_dir)):  # one run per output folder; a second one waits here
+        remove_leftovers(Path(out_dir))  # what a killed run left behind
+        report, keys = _extract(raw_dir, out_dir, pages_per_task)
+        pruned = prune(Path(out_dir) / ".cache", keys)
+    if pruned:
+        logger.info("%d cache entries of removed or changed documents deleted", pruned)
+    logger.info(report.summary_line())
+    return report
+
+
+def _extract(raw_dir: str, out_dir: str, pages_per_task: int) -> tuple[RunReport, set[str]]:
+    """The flow's body, run holding the output folder's lock; also returns the cache keys it used."""
+    logger = get_run_logger()
     started = dt.datetime.now(dt.UTC)
     paths = scan(raw_dir, out_dir)
     advance(0, len(paths), "")
     storage = _cache_storage((Path(out_dir) / ".cache").resolve())
     runner = process_document.with_options(result_storage=storage)
     pages_runner = read_pdf_pages.with_options(result_storage=storage)
-    futures = {}
+    futures, keys = {}, set()
     # largest files first, so that a big PDF does not start last on a parallel runner
     for path in sorted(paths, key=lambda p: -Path(p).stat().st_size):
         document_id = Path(path).relative_to(raw_dir).as_posix()
         ranges = page_ranges(Path(path), pages_per_task)
         batches = [pages_runner.submit(path, document_id, first, last) for first, last in ranges] or None
         futures[runner.submit(path, raw_dir, document_id, batches)] = path
+        parameters = {"path": path, "raw_dir": raw_dir, "document_id": document_id}
+        keys |= {_document_key(None, parameters)} | {_pages_key(None, {**parameters, "first": first, "last": last})
+                                                     for first, last in ranges}
     results: list[DocumentResult] = []
     parsed: list[str] = []
     for done, future in enumerate(as_completed(list(futures)), start=1):
@@ -124,19 +148,24 @@ def extract_workplans(raw_dir: str = "raw", out_dir: str = "output", pages_per_t
     report = RunReport.from_results(results, parsed, started, dt.datetime.now(dt.UTC), raw_dir, out_dir)
     # quote: Prefect need not walk thousands of items (Prefect's Task types do not know quote())
     write_output(quote(results), out_dir, quote(report))  # type: ignore[call-overload]
-    logger.info(report.summary_line())
-    return report
+    return report, keys
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python flows.py [RAW_DIR [OUT_DIR]]`` runs the flow; ``python flows.py serve ...`` serves it."""
+    """Entry point of the ``workplans`` command and of ``python flows.py``: ``python flows.py [RAW_DIR [OUT_DIR]]``
+    runs the flow, ``python flows.py serve|extract|export ...`` the commands of ``pipeline/cli.py``."""
     from pipeline.cli import main as cli_main
 
     args = sys.argv[1:] if argv is None else argv
-    if args[:1] in (["serve"], ["extract"]) or any(a.startswith("-") for a in args[:1]):
-        return cli_main(args)
-    raw, out = (args + ["raw", "output"][len(args):])[:2]
-    return cli_main(["extract", raw, "--out", out])
+    if args[:1] in (["serve"], ["extract"], ["export"], ["-h"], ["--help"]):
+        return cli_main(args, extract_workplans)
+    first_option = next((n for n, a in enumerate(args) if a.startswith("-")), len(args))
+    folders, options = args[:first_option], args[first_option:]  # "RAW OUT -v": extract's options after the folders
+    if len(folders) > 2:
+        return cli_main(["extract", *args], extract_workplans)  # argparse says what is wrong, in one line
+    raw, out = (folders + ["raw", "output"][len(folders):])[:2]
+    command = ["extract", raw, *(["--out", out] if "--out" not in options else []), *options]
+    return cli_main(command, extract_workplans)
 
 
 if __name__ == "__main__":

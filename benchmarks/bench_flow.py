@@ -97,7 +97,7 @@ def main() -> None:
             rows.setdefault("unchanged re-run (python flows.py)", []).append(timed(flow, out))
             for workers in (1, 2):
                 dask_out = Path(tmp) / f"dask{workers}"
-                cmd = [sys.executable, "-m", "pipeline.cli", "extract", str(raw), "--out", str(dask_out),
+                cmd = [sys.executable, str(ROOT / "flows.py"), "extract", str(raw), "--out", str(dask_out),
                        "--runner", "dask", "--workers", str(workers), "--no-progress"]
                 rows.setdefault(f"cold run, dask {workers} worker(s)", []).append(timed(cmd, dask_out))
     print("| run | documents parsed | wall time, best (s) | median (s) |")

@@ -10,7 +10,7 @@ import lxml.html
 from lxml import etree
 
 from pipeline.errors import EmptyDocument, UnreadableDocument
-from pipeline.model import Block, BlockKind, Cell, Document, Format, Provenance, Row
+from pipeline.model import Block, BlockKind, Cell, Document, Format, Loss, Provenance, Row
 
 HEADINGS = {f"h{n}": n for n in range(1, 7)}
 # site chrome: navigation, banners, footers, sidebars, scripts, forms
@@ -275,7 +275,9 @@ def _element(el: etree._Element, tag: str) -> Iterator[Block]:
         yield from _blocks(el)
 
 
-def _parse(path: Path) -> etree._Element:
+def _parse(path: Path) -> tuple[etree._Element, tuple[Loss, ...]]:
+    """The page's tree, and what libxml2 left out: it stops reading a page nested deeper than 255 elements
+    (the rest of the file is dropped without an exception; its error log says so)."""
     try:
         data = path.read_bytes()
     except OSError as e:
@@ -284,10 +286,15 @@ def _parse(path: Path) -> etree._Element:
         raise EmptyDocument(f"{path.name}: the file is empty")
     if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise UnreadableDocument(f"{path.name}: binary data (NUL bytes), not an HTML page")
+    parser = lxml.html.HTMLParser()  # one per file: its error log is this file's
     try:
-        return lxml.html.document_fromstring(data)
+        root = lxml.html.document_fromstring(data, parser=parser)
     except (etree.ParserError, ValueError) as e:
         raise UnreadableDocument(f"{path.name}: not a readable HTML page ({e})") from e
+    lost = tuple(Loss(f"the page nests elements too deep to read: {e.message.split(',')[0]}; the rest of the "
+                      f"file from line {e.line} was not read", line=e.line)
+                 for e in parser.error_log if e.type_name == "ERR_RESOURCE_LIMIT")
+    return root, lost[:1]
 
 
 def extract(path: Path) -> Document:
@@ -298,7 +305,7 @@ def extract(path: Path) -> Document:
     (nav, banner header/footer, aside, script, forms, skip links) is removed.
     """
     path = Path(path)
-    root = _parse(path)
+    root, lost = _parse(path)
     _strip_chrome(root)
     main = root.xpath("//main | //*[@role='main']")
     body = main[0] if main else (root.find("body") if root.find("body") is not None else root)
@@ -306,4 +313,4 @@ def extract(path: Path) -> Document:
     if not blocks:
         raise EmptyDocument(f"{path.name}: no text outside the site navigation and chrome")
     title = next((b.text for b in blocks if b.kind is BlockKind.HEADING), None)
-    return Document(path.name, Format.HTML, blocks, pages=None, title=title)
+    return Document(path.name, Format.HTML, blocks, pages=None, title=title, lost=lost)

@@ -18,8 +18,15 @@ from pdfplumber.utils.exceptions import PdfminerException
 
 from extractors.pdf_blocks import build_blocks
 from extractors.pdf_chars import lean_chars
+from extractors.pdf_checks import check_page, check_page_count
 from extractors.pdf_layout import Item, PageItems, measure, running_lines
-from extractors.pdf_lines import LINE_HYPHEN, Line, chars_to_lines, mark_drawn_bullets, settle_line_hyphens
+from extractors.pdf_lines import (
+    LINE_HYPHEN,
+    Line,
+    chars_to_lines,
+    mark_drawn_bullets,
+    settle_line_hyphens,
+)
 from extractors.pdf_tables import (
     TABLE_SETTINGS,
     RawTable,
@@ -29,8 +36,9 @@ from extractors.pdf_tables import (
     raw_tables,
     to_fragment,
 )
+from extractors.pdf_tabs import tab_tables
 from pipeline.errors import EmptyDocument, EncryptedPdf, ScannedDocument, UnreadableDocument
-from pipeline.model import Block, BlockKind, Cell, Document, Format, Row
+from pipeline.model import Block, BlockKind, Cell, Document, Format, Loss, Row
 
 log = logging.getLogger(__name__)
 
@@ -65,12 +73,14 @@ class PageBatch:
     warnings: list[str] = field(default_factory=list)
     glyph_spaces: bool = False
     text_pages: int = 0
+    lost: list[tuple[int, str]] = field(default_factory=list)  # (page, why): pages not read, or not whole
 
 
 class _PageReader(PageBatch):
     """One pass over the pages: chars, tables (found once per page) and lines; pages are closed after use."""
 
-    def read(self, page: Any, number: int, name: str) -> None:
+    def read(self, page: Any, number: int, damage: str | None = None) -> None:
+        """Read one page; a damaged one is a loss said with its page number, the other pages go on."""
         lean_chars(page)  # chars without their colours: a third of the reading time saved
         try:
             # everything pdfminer parses happens here; a damaged page fails in these calls
@@ -79,7 +89,13 @@ class _PageReader(PageBatch):
             found = page.find_tables(TABLE_SETTINGS) if has_text else []
             images = bool(page.images) if not has_text else False
         except _DAMAGE as e:
-            raise UnreadableDocument(f"{name}: damaged PDF, page {number} cannot be read ({e!r})") from e
+            self.lost.append((number, f"page {number} of the PDF is damaged and was not read ({e!r})"))
+            self.lines.append([])
+            self.tables.append([])
+            return
+        if damage:
+            what = "only part of it was read" if has_text else "it was read as blank"
+            self.lost.append((number, f"page {number} of the PDF is damaged: {damage}; {what}"))
         tables = raw_tables(found, number)
         if tables:
             extend_open_rows(tables, _vertical_rules(page))
@@ -90,8 +106,9 @@ class _PageReader(PageBatch):
             self.tables.append([])
             return
         self.text_pages += 1
-        self.glyph_spaces = self.glyph_spaces or any(c["text"] == " " for c in chars)
-        lines = chars_to_lines(bucket_chars(chars, tables), number)
+        spaced = any(c["text"] == " " for c in chars)
+        self.glyph_spaces = self.glyph_spaces or spaced
+        lines = chars_to_lines(bucket_chars(chars, tables), number, spaced)
         mark_drawn_bullets(lines, _bullet_shapes(page))
         self.lines.append(lines)
         for table in tables:
@@ -133,6 +150,8 @@ def extract(path: Path, batches: list[PageBatch] | None = None) -> Document:
     if reader.page_count == 0:
         raise EmptyDocument(f"{path.name}: the PDF has no pages")
     if reader.text_pages == 0:
+        if reader.lost:
+            raise UnreadableDocument(f"{path.name}: damaged PDF, no page can be read ({reader.lost[0][1]})")
         if reader.warnings:
             raise ScannedDocument(f"{path.name}: no page has a text layer (scanned images only); OCR it first")
         raise EmptyDocument(f"{path.name}: no page has any text")
@@ -146,12 +165,17 @@ def extract(path: Path, batches: list[PageBatch] | None = None) -> Document:
         items: list[Item] = [*lines, *fragments]
         items.sort(key=lambda item: item.top if isinstance(item, Line) else item.bbox[1])
         pages.append(PageItems(number, items))
-    blocks = settle_hyphens(build_blocks(pages, running_lines(pages, stats), stats))
+    drop = running_lines(pages, stats)
+    pages = [PageItems(page.number, [item for i, item in enumerate(page.items) if (p, i) not in drop])
+             for p, page in enumerate(pages)]
+    blocks = settle_hyphens(build_blocks(tab_tables(pages, stats, reader.glyph_spaces), set(), stats))
     title = next((b.text for b in blocks if b.kind is BlockKind.HEADING), None)
     for warning in reader.warnings:
         log.warning("%s: %s", path.name, warning)
     warnings = tuple(reader.warnings)
-    return Document(path.name, Format.PDF, tuple(blocks), pages=reader.page_count, title=title, warnings=warnings)
+    lost = tuple(Loss(message, page=number) for number, message in reader.lost)
+    return Document(path.name, Format.PDF, tuple(blocks), pages=reader.page_count, title=title, warnings=warnings,
+                    lost=lost)
 
 
 def settle_hyphens(blocks: list[Block]) -> list[Block]:
@@ -195,10 +219,16 @@ def read_pages(path: Path, first: int = 1, last: int | None = None) -> PageBatch
         except _DAMAGE as e:
             raise UnreadableDocument(f"{path.name}: damaged PDF, its page tree cannot be read ({e!r})") from e
         reader.page_count = len(pdf_pages)
+        check_page_count(path.name, reader.page_count)
         stop = reader.page_count if last is None else min(last, reader.page_count)
+        inflated = 0
         for number in range(first, stop + 1):
             page = pdf_pages[number - 1]
-            reader.read(page, number, path.name)
+            try:
+                inflated, damage = check_page(path.name, page, number, inflated)
+            except _DAMAGE as e:  # the page's own dictionary is broken: pdfminer fails on it just the same
+                damage = f"its page dictionary is broken ({e!r})"
+            reader.read(page, number, damage)
             page.close()
     return reader
 
@@ -212,4 +242,5 @@ def _merge(batches: list[PageBatch]) -> PageBatch:
         merged.warnings += batch.warnings
         merged.glyph_spaces = merged.glyph_spaces or batch.glyph_spaces
         merged.text_pages += batch.text_pages
+        merged.lost += batch.lost
     return merged

@@ -79,7 +79,8 @@ class BlockBuilder:
         if self._soft(prev, line) or line.text[:1].islower():
             return True
         alone = not isinstance(after, Line) or self.stats.is_gap(line, after) or split_marker(after.text)[0]
-        return draft.kind is BlockKind.LIST_ITEM and bool(alone)
+        # a line ending in a colon ("Activities:") introduces what follows it, it ends no item
+        return draft.kind is BlockKind.LIST_ITEM and bool(alone) and not line.text.rstrip().endswith((":", "："))
 
     def add_page(self, page: PageItems, drop: set[int]) -> None:
         """Feed one page; ``drop`` holds the indexes of running headers to skip."""

@@ -44,6 +44,12 @@ class Line:
     trailing_space: bool
     first_word_width: float
     space_width: float
+    # where the producer left a gap no space glyph fills (a tab jump), left to right: the pieces of the line
+    # between such gaps, each in reading order, and each gap as (end of the glyphs before, start of the text
+    # after, 1.0 when a space glyph came before the jump, 2.0 when it is narrower than a space, else 0.0)
+    pieces: tuple[str, ...] = ()
+    tabs: tuple[tuple[float, float, float], ...] = ()
+    bare_start: bool = True  # no space glyph left of the first visible char (an indent by tab, not by spaces)
 
     @property
     def single_word(self) -> bool:
@@ -71,7 +77,7 @@ def _cluster(chars: Sequence[Char]) -> list[list[Char]]:
     return clusters
 
 
-def _make_line(chars: list[Char], page: int) -> Line | None:
+def _make_line(chars: list[Char], page: int, spaced: bool) -> Line | None:
     chars.sort(key=lambda c: c["x0"])
     visible = [c for c in chars if not c["text"].isspace()]
     if not visible:
@@ -84,28 +90,55 @@ def _make_line(chars: list[Char], page: int) -> Line | None:
     main = [c for c in visible if c["size"] >= 0.8 * size] or visible
     baseline = max(c["bottom"] for c in main)
     parts: list[str] = []
+    pieces: list[str] = []
+    tabs: list[tuple[float, float]] = []
     pending_space = False
     prev: Char | None = None
+    space_end = 0.0
     first_word_end = None
+    jump: tuple[float, float] | None = None  # a jump onto a space glyph (a tab stop where a space starts)
     for c in chars:
         if c["text"].isspace():
+            if prev is not None and not pending_space and c["x0"] - prev["x1"] > 0.15 * size:
+                jump = (prev["x1"], c["x0"])
             pending_space = prev is not None
+            space_end = c["x1"]
             continue
         # a raised small char closes up to the word before it: "14 th" -> "14th", as the text twins do
         raised = c["size"] < 0.85 * size and c["bottom"] < baseline - 0.15 * size
-        if prev is not None and not raised and (pending_space or c["x0"] - prev["x1"] > 0.15 * size):
+        # the narrow space a producer puts between Chinese or Japanese and Latin letters or digits ("2019年"):
+        # no space in the text when the producer draws its real spaces (``spaced``)
+        autospace = (not pending_space and prev is not None and c["x0"] - prev["x1"] < 0.3 * size
+                     and bool(_CJK.match(c["text"])) != bool(_CJK.match(prev["text"])))
+        if autospace and spaced:
+            pass
+        elif prev is not None and not pending_space and 0.05 * size < c["x0"] - prev["x1"] <= 0.15 * size:
+            # too narrow for a space, yet maybe a tab onto a stop just right of the text: told with the stops
+            pieces.append("".join(parts))
+            tabs.append((prev["x1"], c["x0"], 2.0))
+            parts = []
+        elif prev is not None and not raised and (pending_space or c["x0"] - prev["x1"] > 0.15 * size):
+            end = space_end if pending_space else prev["x1"]
+            if jump is not None or (c["x0"] - end > 0.15 * size and not autospace):  # a jump no glyph fills (a tab)
+                pieces.append("".join(parts))
+                tabs.append((*jump, 0.0) if jump is not None else (end, c["x0"], float(pending_space)))
+                parts = []
             parts.append(" ")
             if first_word_end is None:
                 first_word_end = prev["x1"]
-        parts.append(c["text"])
+        # a glyph standing for several letters ("لا") is drawn once: in a right-to-left line its letters are
+        # reversed with the rest of the line, so they are put in drawing order first
+        parts.append(c["text"][::-1] if len(c["text"]) > 1 and _RTL.search(c["text"]) else c["text"])
         pending_space = False
+        jump = None
         prev = c
+    pieces.append("".join(parts))
     last_visible = visible[-1]
     trailing = any(c["text"].isspace() and c["x0"] >= last_visible["x1"] - 0.5 for c in chars)
     spaces = [c["x1"] - c["x0"] for c in chars if c["text"] == " " and c["x1"] > c["x0"]]
     return Line(
         page=page,
-        text=_logical(DOUBLED_LABEL_RE.sub(r"\1\2 ", "".join(parts).translate(LIGATURES))),
+        text=_logical(DOUBLED_LABEL_RE.sub(r"\1\2 ", "".join(pieces).translate(LIGATURES))),
         x0=visible[0]["x0"],
         x1=last_visible["x1"],
         top=min(c["top"] for c in main),
@@ -114,18 +147,23 @@ def _make_line(chars: list[Char], page: int) -> Line | None:
         bold=all(_is_bold(c) for c in visible),
         first_bold=_is_bold(visible[0]),
         trailing_space=trailing,
-        first_word_width=(first_word_end or last_visible["x1"]) - visible[0]["x0"],
+        # a line may break after any Chinese or Japanese character, so there the first "word" is one character
+        first_word_width=(visible[0]["x1"] if _CJK.match(visible[0]["text"]) else first_word_end or last_visible["x1"])
+        - visible[0]["x0"],
         space_width=min(spaces) if spaces else 0.26 * size,
+        pieces=tuple(_logical(p.strip().translate(LIGATURES)) for p in pieces) if tabs else (),
+        tabs=tuple(tabs),
+        bare_start=not any(c["text"].isspace() and c["x1"] <= visible[0]["x0"] + 0.5 for c in chars),
     )
 
 
-def chars_to_lines(chars: Iterable[Char], page: int) -> list[Line]:
+def chars_to_lines(chars: Iterable[Char], page: int, spaced: bool = False) -> list[Line]:
     """Lines in top-to-bottom order from the chars of one region (a page body or one table cell).
 
     >>> [l.text for l in chars_to_lines([], 1)]
     []
     """
-    lines = (_make_line(cluster, page) for cluster in _cluster(list(chars)))
+    lines = (_make_line(cluster, page, spaced) for cluster in _cluster(list(chars)))
     return [line for line in lines if line is not None]
 
 
@@ -139,11 +177,14 @@ def is_soft_break(prev: Line, nxt: Line, right: float, glyph_spaces: bool) -> bo
     """
     if _cut_word(prev, nxt, right):
         return True
-    hyphenated = prev.text.endswith(("-", "/", "–", "—"))
+    # a dash followed by a drawn space ("... forum - ") is no word broken at the line end
+    hyphenated = prev.text.endswith(("-", "/", "–", "—")) and not prev.trailing_space
     # only between lines starting at the same x: centred lines may drop their trailing space
     aligned = abs(prev.x0 - nxt.x0) < 1.0
     room = prev.x1 + prev.space_width < right - 1.0
-    if glyph_spaces and aligned and room and not prev.trailing_space and not hyphenated:
+    # a break after a Chinese or Japanese character, before another or a number ("目标" / "15、16"), needs no space
+    ideograph = bool(_CJK.match(prev.text[-1:])) and (bool(_CJK.match(nxt.text[:1])) or nxt.text[:1].isdigit())
+    if glyph_spaces and aligned and room and not prev.trailing_space and not hyphenated and not ideograph:
         return False
     needed = nxt.first_word_width if hyphenated else nxt.first_word_width + prev.space_width
     # a little slack: padding and justification make the measured room slightly too generous
@@ -254,10 +295,11 @@ def mark_drawn_bullets(lines: list[Line], shapes: Sequence[tuple[float, float, f
                 break
 
 
+_CJK = re.compile(r"[\u3000-\u30ff\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
 _RTL = re.compile(r"[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
 
 
-def _logical(text: str) -> str:
+def _logical(text: str, base: str = "R") -> str:
     """A line of Arabic or Hebrew comes out of the PDF in visual order (left to right as drawn): put it back in
     reading order with the Unicode bidirectional algorithm (python-bidi), so numbers and Latin runs stay
     in place. Lines without right-to-left letters are returned as they are."""
@@ -265,4 +307,4 @@ def _logical(text: str) -> str:
         return text
     from bidi.algorithm import get_display
 
-    return get_display(text, base_dir="R")
+    return get_display(text, base_dir=base)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import bisect
+import heapq
 import re
 from dataclasses import replace
 
@@ -17,6 +19,45 @@ _TRIM = ".,:;'’\"-–*"  # stray punctuation around a word
 _MAX_NAME_WORDS = 8
 
 
+class _Found:
+    """The hits of one cell while its leftovers are read left to right, indexed so that no chunk costs a scan
+    of every hit (a cell of thousands of names stays linear): whether a chunk is covered, and the known
+    organisations ending before and starting after it (by place in ``hits``: a grown hit keeps its place)."""
+
+    def __init__(self, hits: list[Hit]) -> None:
+        self.hits = list(hits)
+        known = [k for k, h in enumerate(self.hits) if h.agency_id]  # only these grow; unknown names are added
+        self.by_end = sorted(known, key=lambda k: self.hits[k].end)
+        self.ends = [self.hits[k].end for k in self.by_end]
+        self.by_start = sorted(known, key=lambda k: self.hits[k].start)
+        self.starts = [self.hits[k].start for k in self.by_start]
+        self.waiting = [(h.start, h.end) for h in self.hits]  # by start: hits not yet at the reading position
+        heapq.heapify(self.waiting)
+        self.reach = -1  # the farthest end of the hits starting at or before the reading position
+
+    def covers(self, c0: int, c1: int) -> bool:
+        while self.waiting and self.waiting[0][0] <= c0:
+            self.reach = max(self.reach, heapq.heappop(self.waiting)[1])
+        return c1 <= self.reach
+
+    def before(self, s0: int) -> int | None:
+        k = bisect.bisect_right(self.ends, s0) - 1
+        return self.by_end[k] if k >= 0 else None
+
+    def after(self, s1: int) -> int | None:
+        k = bisect.bisect_left(self.starts, s1)
+        return self.by_start[k] if k < len(self.by_start) else None
+
+    def grow(self, place: int, hit: Hit) -> None:
+        self.hits[place] = hit
+        heapq.heappush(self.waiting, (hit.start, hit.end))
+
+    def add(self, hits: list[Hit]) -> None:
+        self.hits += hits
+        for h in hits:
+            heapq.heappush(self.waiting, (h.start, h.end))
+
+
 def add_unknown(hits: list[Hit], cell: CellText) -> list[Hit]:
     """Organisation-looking leftovers (capitalised list items, "... Foundation", acronyms) as unknown.
 
@@ -25,7 +66,7 @@ def add_unknown(hits: list[Hit], cell: CellText) -> list[Hit]:
     >>> [(cell.text[h.start:h.end], h.agency_id) for h in add_unknown(match_known(cell), cell)]
     [('IOM', 'IOM'), ('Acme Foundation', None), ('XYZO', None)]
     """
-    out = list(hits)
+    found = _Found(hits)
     edges = [cell.body_start] + [x for h in hits for x in (h.start, h.end)] + [len(cell.text)]
     for g0, g1 in zip(edges[::2], edges[1::2], strict=True):
         if g1 <= g0:
@@ -33,11 +74,10 @@ def add_unknown(hits: list[Hit], cell: CellText) -> list[Hit]:
         chunks = _chunks(cell.text, g0, g1)
         filled = [k for k, (c0, c1) in enumerate(chunks) if cell.text[c0:c1].strip()]
         for k, (c0, c1) in enumerate(chunks):
-            if not any(h.start <= c0 and c1 <= h.end for h in out):
+            if not found.covers(c0, c1):
                 # "A, B, C y D": after two commas, the last "y"/"and" separates list members too
-                last = len(filled) >= 3 and k == filled[-1]
-                out = _resolve_chunk(out, cell, c0, c1, last_of_list=last)
-    return out
+                _resolve_chunk(found, cell, c0, c1, last_of_list=len(filled) >= 3 and k == filled[-1])
+    return found.hits
 
 
 def _chunks(text: str, g0: int, g1: int) -> list[tuple[int, int]]:
@@ -89,10 +129,10 @@ def _is_name(cell: CellText, words: list[str]) -> bool:
     return all(w[:1].isupper() or fold_phrase(w) in cell.lex.name_connectors for w in words)
 
 
-def _resolve_chunk(hits: list[Hit], cell: CellText, c0: int, c1: int, last_of_list: bool = False) -> list[Hit]:
+def _resolve_chunk(found: _Found, cell: CellText, c0: int, c1: int, last_of_list: bool = False) -> None:
     s0, s1 = _strip_chunk(cell, c0, c1)
     if s1 <= s0:
-        return hits
+        return
     printed = cell.text[s0:s1]
     # "Funded by UNDP", "Financé par le PNUD": a chunk that ran into a preposition before a name is prose
     into_name = any(fold_phrase(w.strip(_TRIM)) in cell.lex.edge_words - cell.lex.conjunctions
@@ -101,20 +141,23 @@ def _resolve_chunk(hits: list[Hit], cell: CellText, c0: int, c1: int, last_of_li
     whole = _is_name(cell, printed.split())
     if not into_name and (whole or len(pieces) > 1 and all(_is_name(cell, cell.text[a:b].split())
                                                            for a, b in pieces)):
-        before = max((h for h in hits if h.end <= s0 and h.agency_id), key=lambda h: h.end, default=None)
-        if whole and before is not None and _continues(cell, cell.text[before.end:s0]):
-            return [replace(h, end=s1) if h is before else h for h in hits]  # "ITC-ILO Learning Centre"
-        after = min((h for h in hits if h.start >= s1 and h.agency_id), key=lambda h: h.start, default=None)
-        if whole and after is not None and re.fullmatch(r"\s*[(（]\s*", cell.text[s1:after.start]):
-            grown = close_parenthesis(replace(after, start=s0), cell.text)  # "Acme Employers (IOE)"
-            return [grown if h is after else h for h in hits]
+        before = found.before(s0) if whole else None
+        if before is not None and _continues(cell, cell.text[found.hits[before].end:s0]):
+            found.grow(before, replace(found.hits[before], end=s1))  # "ITC-ILO Learning Centre"
+            return
+        after = found.after(s1) if whole else None
+        if after is not None and re.fullmatch(r"\s*[(（]\s*", cell.text[s1:found.hits[after].start]):
+            grown = close_parenthesis(replace(found.hits[after], start=s0), cell.text)  # "Acme Employers (IOE)"
+            found.grow(after, grown)
+            return
         names = [Hit(a, b) for a, b in pieces if _is_name(cell, cell.text[a:b].split())]
         names += [parent for name in names for parent in _parent_body(cell, name)]
         acronym = re.match(r"\s*[(（]\s*[A-ZА-ЯЁ][\w&.\-]*\s*[)）]", cell.text[s1:])
         if names and acronym:  # "Acme Foundation (AF)": the acronym belongs to the name
             names[-1] = replace(names[-1], end=s1 + acronym.end())
-        return hits + names
-    return hits + _names_in_prose(cell, s0, s1)
+        found.add(names)
+        return
+    found.add(_names_in_prose(cell, s0, s1))
 
 
 def _pieces(cell: CellText, s0: int, s1: int, last_of_list: bool = False) -> list[tuple[int, int]]:

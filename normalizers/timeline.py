@@ -168,6 +168,7 @@ STRATEGIES: tuple[Callable[[str, str, int | None], Timeline | None], ...] = (
     revised_timeline, stages_timeline, relative_timeline, grammar_timeline, dateparser_timeline)
 
 
+MAX_SENTENCE_CHARS = 2000  # find_timeline_phrase searches at most this much of an item's text
 MAX_TIMELINE_CHARS = 500  # read at most this much of one timeline text: the grammar's work grows with length
 
 
@@ -234,7 +235,8 @@ def find_timeline_phrase(sentence: str, lang: str = "en") -> str | None:
     True
     """
     try:
-        return _find(sentence if isinstance(sentence, str) else "", _language(lang))
+        # a sentence is searched in its first MAX_SENTENCE_CHARS: an item text that long is a page of prose
+        return _find(sentence[:MAX_SENTENCE_CHARS] if isinstance(sentence, str) else "", _language(lang))
     except Exception:  # noqa: BLE001 - same contract as normalize_timeline
         log.warning("find_timeline_phrase failed on %r", sentence, exc_info=True)
         return None

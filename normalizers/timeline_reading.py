@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import heapq
 from dataclasses import dataclass, field
 
 from normalizers.timeline_grammar import Item, Spec, Token, build
@@ -51,30 +52,44 @@ def classify(items: list[Item]) -> list[Spec]:
             s.kind = "bare"
         elif s.year is not None:
             s.kind = "year"
-    changed = True
-    while changed:  # "25-26 February", "Q1 and 2 2022", "2e et 3e trimestres": a bare number takes its neighbour's unit
-        changed = False
-        for k, s in enumerate(specs):
-            if s.kind != "bare":
+    # "25-26 February", "Q1 and 2 2022", "2e et 3e trimestres": a bare number takes its neighbour's unit. Passes in
+    # order, as long as one changes; each pass looks again only at numbers beside one that changed (linear).
+    dirty = [k for k, s in enumerate(specs) if s.kind == "bare"]
+    while dirty:
+        heapq.heapify(dirty)
+        again: set[int] = set()
+        while dirty:
+            k = heapq.heappop(dirty)
+            if specs[k].kind != "bare" or not _borrow_unit(specs, links, k):
                 continue
-            for j in (k + 1, k - 1):
-                if not 0 <= j < len(specs) or links[min(j, k)] == "break":
-                    continue
-                other = specs[j]
-                if other.kind in ("quarter", "half") and 1 <= s.num <= (4 if other.kind == "quarter" else 2):  # type: ignore[operator]
-                    s.kind = s.unit = other.kind
-                elif other.kind == "day" and s.digit and 1 <= s.num <= 31:  # type: ignore[operator]
-                    s.kind, s.month = "day", other.month
-                    if s.year is None:
-                        s.year = other.year
-                else:
-                    continue
-                changed = True
-                break
+            if k + 1 < len(specs) and specs[k + 1].kind == "bare":
+                heapq.heappush(dirty, k + 1)  # later in this pass
+            if k > 0 and specs[k - 1].kind == "bare":
+                again.add(k - 1)  # already passed: the next pass
+        dirty = list(again)
     for s in specs:
         if s.kind == "bare":
             s.kind = None
     return [s for s in specs if s.kind is not None] if specs else []
+
+
+def _borrow_unit(specs: list[Spec], links: list[str], k: int) -> bool:
+    """Bare number ``specs[k]`` takes the unit of its right, else left neighbour; True when it did."""
+    s = specs[k]
+    for j in (k + 1, k - 1):
+        if not 0 <= j < len(specs) or links[min(j, k)] == "break":
+            continue
+        other = specs[j]
+        if other.kind in ("quarter", "half") and 1 <= s.num <= (4 if other.kind == "quarter" else 2):  # type: ignore[operator]
+            s.kind = s.unit = other.kind
+        elif other.kind == "day" and s.digit and 1 <= s.num <= 31:  # type: ignore[operator]
+            s.kind, s.month = "day", other.month
+            if s.year is None:
+                s.year = other.year
+        else:
+            continue
+        return True
+    return False
 
 
 def fill_years(items: list[Item], specs: list[Spec], context_year: int | None) -> None:
@@ -83,18 +98,17 @@ def fill_years(items: list[Item], specs: list[Spec], context_year: int | None) -
     "25-26 February 2016": the bare 25 takes 2016 from its right; "2016年4月至9月": 9月 takes 2016 from its left.
     """
     links = _links(items, specs)
+    # the nearest year to the right of each spec within its run (no "break"), in one pass from the end
+    right: list[int | None] = [None] * len(specs)
+    for k in range(len(specs) - 2, -1, -1):
+        if links[k] != "break":
+            right[k] = specs[k + 1].year if specs[k + 1].year is not None else right[k + 1]
     for k, s in enumerate(specs):
         if s.year is not None:
             continue
-        year = None
-        j = k
-        while year is None and j < len(specs) - 1 and links[j] != "break":
-            j += 1
-            year = specs[j].year
-        j = k
-        while year is None and j > 0 and links[j - 1] != "break":
-            j -= 1
-            year = specs[j].year
+        year = right[k]
+        if year is None and k > 0 and links[k - 1] != "break":
+            year = specs[k - 1].year  # already filled: holds the nearest year to its own left, if any
         s.year = year if year is not None else context_year
 
 
@@ -168,6 +182,8 @@ def _flags(items: list[Item], reading: Reading, specs: list[Spec]) -> None:
     first, last = (places[0], places[-1]) if places else (len(items), -1)
     between = [x for x in items[first:last + 1] if isinstance(x, tuple)]
     has_range = any(x[:2] == ("conn", "range") or x[:3] == ("mark", "qual", "by") for x in between)
+    # index of the first piece that is a date: "no date before k" is then one comparison, not a scan per piece
+    first_spec = next((k for k, x in enumerate(items) if isinstance(x, Spec)), len(items))
     qualifiers: list[str] = []
     for k, x in enumerate(items):
         if isinstance(x, Spec):
@@ -175,7 +191,7 @@ def _flags(items: list[Item], reading: Reading, specs: list[Spec]) -> None:
         if x[0] == "conn":
             if x[1] == "alt" and first < k < last:
                 reading.uncertain = True
-            elif x[1] == "range" and k < first and not any(isinstance(y, Spec) for y in items[:k]):
+            elif x[1] == "range" and k < first and k < first_spec:
                 reading.open_start = True  # "until May 2009", "Ongoing-2018"
             continue
         kind, value, tok = x[1], x[2], x[3]

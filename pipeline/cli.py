@@ -7,13 +7,28 @@ import contextlib
 import logging
 import os
 import sys
+from typing import TYPE_CHECKING
 
 from pipeline.environment import prepare_prefect
 
+if TYPE_CHECKING:
+    from prefect import Flow
+
+# exit codes (README "Exit codes"): every document parsed; the run failed; a user error (bad option, folder);
+# some documents failed or were partial (the tables are still written)
+EXIT_OK, EXIT_RUN_FAILED, EXIT_USAGE, EXIT_SOME_DOCUMENTS = 0, 1, 2, 3
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with one-line errors: ``workplans: <what is wrong> (workplans --help)``, exit code 2."""
+
+    def error(self, message: str):  # type: ignore[override]
+        self.exit(EXIT_USAGE, f"workplans: {message} ({self.prog} --help)\n")
+
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="workplans", description="Workplans to typed Parquet records.")
-    sub = parser.add_subparsers(dest="command", required=True)
+    parser = _Parser(prog="workplans", description="Workplans to typed Parquet records.")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     ext = sub.add_parser("extract", help="extract every workplan in RAW_DIR into Parquet tables in OUT_DIR")
     srv = sub.add_parser("serve", help="serve a deployment: re-extract on a schedule and when RAW_DIR changes")
     for p in (ext, srv):
@@ -32,19 +47,18 @@ def _parser() -> argparse.ArgumentParser:
     exp.add_argument("--format", required=True, choices=("csv", "xlsx", "hxl", "iati"), help="export format")
     exp.add_argument("--out", required=True, help="folder to write the export into")
     exp.add_argument("-v", "--verbose", action="store_true", help="more log lines")
-    srv.add_argument("--cron", default="0 6 * * *", help="schedule, cron syntax (default: daily 06:00)")
+    srv.add_argument("--cron", default="0 6 * * *", help="schedule, cron syntax, UTC (default: daily 06:00)")
     srv.add_argument("--no-watch", action="store_true", help="only the schedule, no folder watcher")
     srv.add_argument("--debounce", type=float, default=2.0, help="seconds of quiet before a change starts a run")
     return parser
 
 
-def _extract(args: argparse.Namespace) -> int:
-    from flows import extract_workplans
+def _extract(args: argparse.Namespace, extract_workplans: Flow) -> int:
     from pipeline.orchestration import dask_task_runner, local_api_server, one_shot_settings
     from pipeline.progress import LISTENER
 
     flow = extract_workplans
-    server: contextlib.AbstractContextManager[str | None] = contextlib.nullcontext()
+    server = local_api_server()  # one API for the run (Dask workers share it), started without Prefect's server code
     pages_per_task = 0
     if args.runner == "dask":
         try:
@@ -56,24 +70,41 @@ def _extract(args: argparse.Namespace) -> int:
                   f'pip install -e ".[dask]"', file=sys.stderr)
             return 2
         flow = extract_workplans.with_options(task_runner=runner)
-        server = local_api_server()
         pages_per_task = args.pages_per_task
-    with one_shot_settings(), server, _progress(not args.no_progress and sys.stderr.isatty()) as listener:
-        token = LISTENER.set(listener)
-        try:
-            report = flow(raw_dir=args.raw_dir, out_dir=args.out, pages_per_task=pages_per_task)
-        finally:
-            LISTENER.reset(token)
+    try:
+        show = not args.no_progress and sys.stderr.isatty()
+        with one_shot_settings(), server, _progress(show, _count(args.raw_dir, args.out) if show else None) as listener:
+            token = LISTENER.set(listener)
+            try:
+                report = flow(raw_dir=args.raw_dir, out_dir=args.out, pages_per_task=pages_per_task)
+            finally:
+                LISTENER.reset(token)
+    except Exception as e:  # noqa: BLE001 - the run itself failed (not one document): one line, exit 1
+        logging.getLogger(__name__).debug("run failed", exc_info=True)
+        print(f"workplans: the run failed: {type(e).__name__}: {e} (run with -v for details)", file=sys.stderr)
+        return EXIT_RUN_FAILED
     print(report.summary_line())
     if report.failed:
         for doc, reason in report.failed.items():
             print(f"  {doc}: {reason}")
     print(f"Parquet tables and run_report.md written to {args.out}/")
-    return 0
+    return EXIT_SOME_DOCUMENTS if report.failed else EXIT_OK
+
+
+def _count(raw_dir: str, out_dir: str) -> int | None:
+    """How many documents the run will see, counted before Prefect starts (the bar shows 0/N at once)."""
+    from pathlib import Path
+
+    from pipeline.catalog import list_documents
+
+    try:
+        return len(list_documents(Path(raw_dir), exclude=(Path(out_dir),)))
+    except OSError:
+        return None
 
 
 @contextlib.contextmanager
-def _progress(enabled: bool):
+def _progress(enabled: bool, total: int | None = None):
     """A rich progress bar (documents done / total, current document), or nothing."""
     if not enabled:
         yield None
@@ -82,7 +113,7 @@ def _progress(enabled: bool):
 
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   TextColumn("{task.fields[current]}"), transient=False) as bar:
-        task = bar.add_task("documents", total=None, current="")
+        task = bar.add_task("documents", total=total, current="")
 
         def listener(done: int, total: int, document_id: str) -> None:
             bar.update(task, completed=done, total=total, current=document_id)
@@ -100,7 +131,7 @@ def _export(args: argparse.Namespace) -> int:
         written = export(Path(args.out_dir), args.format, Path(args.out))
     except PipelineError as e:
         print(f"workplans: {e}", file=sys.stderr)
-        return 2
+        return EXIT_USAGE
     print(f"{len(written)} file(s) written to {args.out}/: " + ", ".join(p.name for p in written))
     return 0
 
@@ -118,30 +149,60 @@ def _folder_problem(raw_dir: str, out_dir: str) -> str | None:
         return f"output folder {out_dir!r} is inside the raw folder {raw_dir!r}; the next run would read it back"
     if inside(raw, out):
         return f"raw folder {raw_dir!r} is inside the output folder {out_dir!r}"
+    from pipeline.snapshots import is_locked
+
+    if out.is_dir() and is_locked(out):
+        return f"another run is writing {out_dir!r}; wait for it to finish"
     return None
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Entry point of the ``workplans`` console script; returns the process exit code."""
+def _option_problem(args: argparse.Namespace) -> str | None:
+    """A one-line reason an option value cannot work, or None."""
+    if getattr(args, "workers", 1) < 1:
+        return f"--workers must be 1 or more (got {args.workers})"
+    if getattr(args, "pages_per_task", 0) < 0:
+        return f"--pages-per-task must be 0 (off) or more (got {args.pages_per_task})"
+    return None
+
+
+def main(argv: list[str] | None, flow: Flow) -> int:
+    """The command line on ``argv``, running ``flow`` (``flows.extract_workplans``: ``flows.main``, the entry point
+    of the ``workplans`` console script, hands it in); returns the process exit code."""
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(message)s")
     if args.command == "export":
         return _export(args)
     prepare_prefect(quiet=not args.verbose)
+    if not args.verbose:  # Dask's scheduler and workers log at INFO by default, over the progress bar
+        os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "error")
     if not os.path.isdir(args.raw_dir):
         print(f"workplans: raw folder {args.raw_dir!r} does not exist", file=sys.stderr)
-        return 2
-    problem = _folder_problem(args.raw_dir, args.out)
+        return EXIT_USAGE
+    problem = _folder_problem(args.raw_dir, args.out) or _option_problem(args)
+    if problem:
+        print(f"workplans: {problem}", file=sys.stderr)
+        return EXIT_USAGE
+    if args.command == "extract":
+        return _extract(args, flow)
+    return _serve(args, flow)
+
+
+def _serve(args: argparse.Namespace, flow: Flow) -> int:
+    from pipeline.errors import ServerUnavailable
+    from pipeline.orchestration import cron_problem, serve
+
+    problem = cron_problem(args.cron)  # before any server starts: one line, not Prefect's traceback
     if problem:
         print(f"workplans: {problem}", file=sys.stderr)
         return 2
-    if args.command == "extract":
-        return _extract(args)
-    from pipeline.orchestration import serve
-
-    serve(args.raw_dir, args.out, cron=args.cron, watch=not args.no_watch, debounce_ms=int(args.debounce * 1000))
+    try:
+        serve(flow, args.raw_dir, args.out, cron=args.cron, watch=not args.no_watch,
+              debounce_ms=int(args.debounce * 1000), say=lambda line: print(line, flush=True))
+    except ServerUnavailable as e:
+        print(f"workplans: {e}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        pass  # stopped while starting: the server, if started, was stopped on the way out
+    print("Stopped.", flush=True)
     return 0
 
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -32,6 +32,8 @@ def prepare_prefect(quiet: bool = False) -> None:
             if _writable(candidate):
                 os.environ["PREFECT_HOME"] = str(candidate)
                 break
+    # Prefect gives its temporary server 20 s to start; a loaded 2-core machine needed more (the run then failed)
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("PREFECT_CLOUD_ENABLE_ORCHESTRATION_TELEMETRY", "false")
     os.environ.setdefault("DO_NOT_TRACK", "1")

@@ -41,3 +41,9 @@ class OutsideRawFolder(PipelineError):
 
 class BrokenLink(PipelineError):
     category = "broken_link"
+
+
+class ServerUnavailable(PipelineError):
+    """No Prefect API to serve the flow with: the local server did not start, or PREFECT_API_URL does not answer."""
+
+    category = "server_unavailable"

@@ -75,8 +75,18 @@ class Block:
 
 
 @dataclass(frozen=True)
+class Loss:
+    """A part of the file that could not be read (a damaged PDF page, HTML nested too deep), said where."""
+
+    message: str
+    page: int | None = None
+    line: int | None = None
+
+
+@dataclass(frozen=True)
 class Document:
-    """A parsed file: blocks in reading order; ``pages`` is the page count when the format has pages."""
+    """A parsed file: blocks in reading order; ``pages`` is the page count when the format has pages;
+    ``lost``: what could not be read (the document is then ``partial``)."""
 
     source: str
     format: Format
@@ -84,3 +94,4 @@ class Document:
     pages: int | None = None
     title: str | None = None
     warnings: tuple[str, ...] = ()
+    lost: tuple[Loss, ...] = ()

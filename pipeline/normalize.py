@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, field
 
 from normalizers import normalize_timeline, resolve_agencies, split_funders
+from normalizers.agencies import MAX_CELL_CHARS
 from normalizers.timeline import MAX_TIMELINE_CHARS
 from pipeline.fragments import is_placeholder
 from pipeline.records import LEAD_ROLES, AgencyMention, ErrorItem, Role, Timeline, WorkItem
@@ -141,9 +142,13 @@ def lead_rows(item: WorkItem, text: str, role: Role, inherited: bool, scope: str
                           "placeholder": True})
         return
     mentions = _mentions(text, lang, role)
+    if len(text) > MAX_CELL_CHARS and not inherited:  # names past the cap are not read (nor guessed at)
+        out.warnings.append(ErrorItem(source_file, "normalize", "too_long",
+                                      f"lead text of item {item.ref or item.text[:40]!r} is {len(text)} characters; "
+                                      f"the first {MAX_CELL_CHARS} were read", item.page))
     if not mentions:
         out.leads.append({**base, "agency_text": text, "agency_id": None, "role": role.value, "is_group": False})
-    mentions = mentions + uncovered_names(text, mentions)
+    mentions = mentions + uncovered_names(text[:MAX_CELL_CHARS], mentions)
     for m in mentions:
         # a name the resolver took from a lead cell keeps the cell's own role unless the words say otherwise
         own = m.role if m.role is not None and role in LEAD_ROLES else role

@@ -116,6 +116,7 @@ class WorkItem:
     leads: tuple[LeadText, ...] = ()
     method: str = "list_item"  # table_row | list_item | heading | label_block | prose_sentence
     confidence: float = 1.0
+    language: str | None = None  # the item's own text's language (a French frame around English items)
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from pipeline.alignments import align_editions, alignments_to_differences
 from pipeline.records import DocumentResult, Status
 from pipeline.run import PIPELINE_VERSION
 from pipeline.store import SCHEMA_VERSION
@@ -42,6 +43,7 @@ class RunReport:
     unresolved_organisations: list[str] = field(default_factory=list)
     unparsed_timelines: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    edition_differences: list[dict] = field(default_factory=list)  # aligned items whose dates or leads differ
     per_document: list[dict] = field(default_factory=list)
 
     @classmethod
@@ -97,6 +99,7 @@ class RunReport:
                 for w in r.warnings
                 if w.error_type not in ("unresolved_organisation", "unparsed_timeline")
             ],
+            edition_differences=alignments_to_differences(results, align_editions(results)),
             per_document=[
                 {
                     "document_id": r.document_id,
@@ -157,6 +160,15 @@ class RunReport:
             "",
             *([f"- {k} is {v} in another format" for k, v in sorted(self.twins.items())] or ["None."]),
             "",
+            "## Differences between editions",
+            "",
+            "Items of a translated edition whose dated interval or lead agencies differ from the original item "
+            "they are aligned with (`item_alignments`): a date changed in translation, or a misread.",
+            "",
+            *([f"- {_md(d['document_id'])}: {_md(d['item'])} ({_md(d['original_item'])}): {d['field']} "
+               f"{_md(d['edition'])} in the edition, {_md(d['original'])} in the original"
+               for d in self.edition_differences] or ["None."]),
+            "",
             "## Failed documents",
             "",
             *([f"- {_md(k)}: {_md(v)}" for k, v in self.failed.items()] or ["None."]),
@@ -179,16 +191,17 @@ class RunReport:
         return "\n".join(lines)
 
 
-def write_report(report: RunReport, out_dir: Path) -> None:
-    """``out_dir/run_report.md`` and ``run_report.json``, each written to a temporary name then renamed."""
+def write_report(report: RunReport, out_dir: Path) -> list[str]:
+    """``out_dir/run_report.md`` and ``run_report.json`` (into a run's snapshot folder); returns their names."""
     out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
     for name, body in (
         ("run_report.json", json.dumps(asdict(report), indent=2, ensure_ascii=False)),
         ("run_report.md", report.to_markdown()),
     ):
-        tmp = out_dir / f".{name}.tmp"
-        tmp.write_text(body, encoding="utf-8")
-        tmp.replace(out_dir / name)
+        (out_dir / name).write_text(body, encoding="utf-8")
+        written.append(name)
+    return written
 
 
 def _md(text: str) -> str:

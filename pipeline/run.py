@@ -8,13 +8,14 @@ import logging
 import os
 import re
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import extractors
 from pipeline.assemble import Assembler
 from pipeline.catalog import check_link
 from pipeline.errors import PipelineError
-from pipeline.language import detect_language
+from pipeline.language import block_language, detect_language
 from pipeline.model import BlockKind, Document
 from pipeline.normalize import items_to_rows
 from pipeline.records import DocumentResult, ErrorItem, Status, WorkItem
@@ -98,10 +99,12 @@ def run_document(path: Path, raw_dir: Path, pdf_batches: list | None = None) -> 
         clock = _lap(result, "extract", clock)
         result.pages, result.title = doc.pages, document_title(doc)
         result.warnings += [ErrorItem(source, "extract", "extract_warning", w) for w in doc.warnings]
+        result.warnings += [ErrorItem(source, "extract", "lost_content", loss.message, loss.page, loss.line)
+                            for loss in doc.lost]
         result.language = detect_language(" ".join(b.text for b in doc.blocks[:400]) + " " + _table_text(doc))
         stage = "assemble"
         assembler = Assembler(doc, source)
-        items = assembler.run()
+        items = [replace(i, language=block_language(i.text, result.language)) for i in assembler.run()]
         clock = _lap(result, "assemble", clock)
         result.items, result.warnings = items, result.warnings + assembler.warnings
         result.period_start, result.period_end = _period(items, assembler.period)
@@ -127,6 +130,8 @@ def run_document(path: Path, raw_dir: Path, pdf_batches: list | None = None) -> 
     except Exception as e:  # noqa: BLE001 - the one place that catches: a bug must not stop the run
         log.debug("unexpected error on %s", source, exc_info=True)
         result.errors.append(ErrorItem(source, stage, "internal_error", f"{type(e).__name__}: {e}"))
+    if any(w.error_type == "lost_content" for w in result.warnings) and result.status is Status.SUCCESS:
+        result.status = Status.PARTIAL  # part of the file could not be read: its records are not all there
     if result.errors:
         result.status = Status.PARTIAL if result.items else Status.FAILURE
     return result

@@ -3,20 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
-import shutil
-import uuid
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from pipeline.alignments import align_editions
 from pipeline.organisations import mint_organisations
 from pipeline.records import DocumentResult
+from pipeline.snapshots import fault_point
 from pipeline.twins import find_twins
 
 _S, _D, _B, _I = pa.string(), pa.date32(), pa.bool_(), pa.int32()
-SCHEMA_VERSION = "2"  # raised whenever a table gains, loses or changes a column; in every file's metadata
+SCHEMA_VERSION = "3"  # raised whenever a table gains, loses or changes a column; in every file's metadata
 
 SCHEMAS: dict[str, pa.Schema] = {
     "documents": pa.schema([
@@ -29,6 +28,7 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("item_id", _S), ("document_id", _S), ("parent_id", _S), ("kind", _S), ("section", _S), ("block", _S),
         ("ref", _S), ("text", _S), ("status", _S), ("page", _I), ("locator", _S), ("timeline_text", _S),
         ("funding_text", _S), ("lead_text", _S), ("position", _I), ("method", _S), ("confidence", pa.float32()),
+        ("language", _S),
     ]),
     "leads": pa.schema([
         ("item_id", _S), ("document_id", _S), ("agency_text", _S), ("agency_id", _S), ("role", _S),
@@ -56,6 +56,10 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("agency_id", _S), ("acronym", _S), ("name_en", _S), ("kind", _S), ("iati_id", _S),
         ("name_ar", _S), ("name_zh", _S), ("name_fr", _S), ("name_ru", _S), ("name_es", _S),
         ("acronym_ar", _S), ("acronym_zh", _S), ("acronym_fr", _S), ("acronym_ru", _S), ("acronym_es", _S),
+    ]),
+    "item_alignments": pa.schema([
+        ("item_id", _S), ("original_item_id", _S), ("document_id", _S), ("original_document_id", _S),
+        ("score", pa.float32()), ("method", _S),
     ]),
     "errors": pa.schema([
         ("source_file", _S), ("document_id", _S), ("severity", _S), ("stage", _S), ("error_type", _S),
@@ -86,6 +90,7 @@ def results_to_tables(results: list[DocumentResult], agencies: list[dict], extra
                 "text": item.text, "status": item.status, "page": item.page, "locator": item.locator,
                 "timeline_text": item.timeline_text, "funding_text": item.funding_text, "lead_text": lead,
                 "position": position, "method": item.method, "confidence": item.confidence,
+                "language": item.language or r.language,
             })
         rows["leads"] += r.leads
         rows["timelines"] += [{**t, "start_date": t["start"], "end_date": t["end"]} for t in r.timelines]
@@ -97,6 +102,7 @@ def results_to_tables(results: list[DocumentResult], agencies: list[dict], extra
                 "error_type": e.error_type, "message": e.message, "page": e.page, "line": e.line,
             } for e in errors]
     rows["agencies"] = agencies
+    rows["item_alignments"] = align_editions(results)
     ids, rows["organisations"] = mint_organisations(rows["leads"] + rows["funding_agencies"],
                                                     {a["agency_id"]: a for a in agencies})
     for row in rows["leads"] + rows["funding_agencies"]:
@@ -106,22 +112,14 @@ def results_to_tables(results: list[DocumentResult], agencies: list[dict], extra
             for name, schema in SCHEMAS.items()}
 
 
-def write_tables(tables: dict[str, pa.Table], out_dir: Path) -> None:
-    """Write each table as ``out_dir/<table>/part-0.parquet``: built in a temporary folder, then swapped in,
-    so a failed run never leaves a half-written table and readers see either the old or the new one."""
-    out_dir.mkdir(parents=True, exist_ok=True)
+def write_tables(tables: dict[str, pa.Table], folder: Path) -> None:
+    """Write each table as ``folder/<table>/part-0.parquet`` (``folder``: a run's snapshot being built; see
+    ``pipeline.snapshots.publish`` for how it becomes current)."""
     for name, table in tables.items():
-        final = out_dir / name
-        staging = out_dir / f".{name}.{uuid.uuid4().hex}.tmp"
-        staging.mkdir()
-        pq.write_table(table, staging / "part-0.parquet", compression="zstd")
-        old = None
-        if final.exists():
-            old = out_dir / f".{name}.{uuid.uuid4().hex}.old"
-            os.replace(final, old)
-        os.replace(staging, final)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
+        (folder / name).mkdir(parents=True, exist_ok=True)
+        with pq.ParquetWriter(folder / name / "part-0.parquet", table.schema, compression="zstd") as writer:
+            writer.write_table(table)
+            fault_point(f"table:{name}")  # crash tests: a file cut short, its footer never written
 
 
 def read_table(out_dir: Path, name: str) -> pa.Table:

@@ -113,7 +113,7 @@ def test_links_outside_the_raw_folder_and_dangling_links_are_error_rows(tmp_path
 
 
 def test_output_inside_the_raw_folder_is_refused_in_one_line(tmp_path, capsys):
-    from pipeline.cli import main
+    from flows import main
 
     raw = tmp_path / "raw"
     raw.mkdir()

@@ -37,5 +37,20 @@ def test_every_cli_command_is_in_the_readme():
 
 
 def test_cli_help_runs():
-    out = subprocess.run([sys.executable, "-m", "pipeline.cli", "--help"], capture_output=True, text=True, cwd=ROOT)
+    out = subprocess.run([sys.executable, str(ROOT / "flows.py"), "--help"], capture_output=True, text=True, cwd=ROOT)
     assert out.returncode == 0 and "extract" in out.stdout
+
+
+def test_flows_is_the_top_floor_no_package_module_imports_it():
+    """``flows.py`` calls the CLI and serve code; they never import it back (no import circle)."""
+    import ast
+
+    importers = []
+    for package in ("pipeline", "extractors", "normalizers"):
+        for path in (ROOT / package).rglob("*.py"):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                names = ([a.name for a in node.names] if isinstance(node, ast.Import)
+                         else [node.module] if isinstance(node, ast.ImportFrom) else [])
+                if "flows" in names:
+                    importers.append(path.relative_to(ROOT).as_posix())
+    assert importers == []

@@ -10,7 +10,7 @@ import pyarrow.csv as pacsv
 import pytest
 from lxml import etree
 
-from pipeline.cli import main
+from flows import main
 from pipeline.export import export
 
 IATI = Path(__file__).parent / "fixtures" / "iati"

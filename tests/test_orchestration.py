@@ -110,7 +110,7 @@ def test_watcher_starts_exactly_one_run_for_a_new_file(tmp_path):
 
 @pytest.mark.parametrize("argv", [["extract", "does-not-exist"], ["serve", "does-not-exist"]])
 def test_cli_says_one_line_for_a_missing_folder(argv, capsys):
-    from pipeline.cli import main
+    from flows import main
 
     assert main(argv) == 2
     err = capsys.readouterr().err.strip().splitlines()
@@ -136,7 +136,7 @@ def test_one_shot_runs_send_no_heartbeats_unless_the_user_asked(monkeypatch):
 def test_dask_runner_without_its_extra_says_which_extra_to_install(monkeypatch, capsys, tmp_path):
     import sys
 
-    from pipeline.cli import main
+    from flows import main
 
     raw = tmp_path / "raw"
     raw.mkdir()

@@ -1,0 +1,363 @@
+"""The output folder under attack and under crashes: a cache that is data, runs killed at every step of the
+write, two runs into one folder, a reader polling while runs publish. Real CLI runs, real Parquet, DuckDB."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+import threading
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from pipeline.cache import CacheEntryRejected, check_entry, decode, encode
+from pipeline.run import run_document
+from pipeline.snapshots import CURRENT, RUNS, publish
+from pipeline.store import SCHEMAS
+
+ROOT = Path(__file__).resolve().parent.parent
+RAW = ROOT / "raw"
+SMALL, OTHER = "wg6_services_access_draft_2019.txt", "gmg_workplan_2010.txt"
+TABLES = sorted(SCHEMAS)
+
+
+class Payload:
+    """What an attacker plants: unpickling it runs a shell command (here: creating a marker file)."""
+
+    def __init__(self, marker: Path):
+        self.marker = marker
+
+    def __reduce__(self):
+        return os.system, (f"touch {self.marker}",)
+
+
+# --- the cache is data ------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("name", sorted(p.name for p in RAW.iterdir()))
+def test_every_seed_result_survives_the_json_cache_unchanged(name):
+    result = run_document(RAW / name, RAW)
+    assert decode(encode(result)) == result
+
+
+@pytest.mark.parametrize("tamper", [
+    lambda s: s.replace('"pipeline.records:WorkItem"', '"os:system"'),  # a class outside our record modules
+    lambda s: s.replace('"pipeline.records:WorkItem"', '"pipeline.records:dataclass"'),  # a name imported there
+    lambda s: s.replace('"version":1', '"version":0'),  # an older encoding
+    lambda s: s.replace('"format":"workplans-cache"', '"format":"other"'),
+    lambda s: s.replace('"text":', '"no_such_field":', 1),  # a field the record does not have
+    lambda s: s[: len(s) // 2],  # cut short
+])
+def test_a_tampered_cache_value_is_rejected(tamper):
+    blob = encode(run_document(RAW / SMALL, RAW)).decode()
+    with pytest.raises(CacheEntryRejected):
+        decode(tamper(blob).encode())
+
+
+def test_planted_pickle_in_the_cache_is_never_executed_and_the_document_is_parsed_again(prefect_harness, tmp_path):
+    from prefect._internal.result_records import ResultRecord, ResultRecordMetadata
+    from prefect.serializers import PickleSerializer
+
+    from flows import extract_workplans
+
+    raw, out = tmp_path / "raw", tmp_path / "out"
+    raw.mkdir()
+    for name in (SMALL, OTHER):
+        shutil.copy(RAW / name, raw)
+    assert extract_workplans(raw_dir=str(raw), out_dir=str(out)).parsed == [OTHER, SMALL]
+    entries = sorted((out / ".cache").iterdir())
+    assert len(entries) == 2
+
+    marker, control = tmp_path / "pwned", tmp_path / "control"
+    for entry in entries:
+        record = ResultRecord(metadata=ResultRecordMetadata(serializer=PickleSerializer(), storage_key=entry.name),
+                              result=Payload(marker))
+        entry.write_bytes(record.serialize())
+    # the planted file is live: Prefect's own reader runs it (on another marker)
+    live = ResultRecord(metadata=ResultRecordMetadata(serializer=PickleSerializer()), result=Payload(control))
+    ResultRecord.deserialize(live.serialize())
+    assert control.exists()
+    with pytest.raises(CacheEntryRejected):
+        check_entry(entries[0].read_bytes())
+
+    again = extract_workplans(raw_dir=str(raw), out_dir=str(out))
+    assert not marker.exists()
+    assert again.parsed == [OTHER, SMALL] and again.unchanged == []
+    for entry in sorted((out / ".cache").iterdir()):
+        assert json.loads(entry.read_bytes())["metadata"]["serializer"]["type"] == "workplans-json"
+        check_entry(entry.read_bytes())
+
+
+def test_the_cache_keeps_only_documents_still_in_the_folder(prefect_harness, tmp_path):
+    from flows import extract_workplans
+
+    raw, out = tmp_path / "raw", tmp_path / "out"
+    raw.mkdir()
+    for name in (SMALL, OTHER):
+        shutil.copy(RAW / name, raw)
+    extract_workplans(raw_dir=str(raw), out_dir=str(out))
+    assert len(list((out / ".cache").iterdir())) == 2
+    (raw / OTHER).unlink()
+    report = extract_workplans(raw_dir=str(raw), out_dir=str(out))
+    assert report.unchanged == [SMALL]
+    assert len(list((out / ".cache").iterdir())) == 1
+
+
+# --- crashes ----------------------------------------------------------------------------------------------
+
+def _cli(raw: Path, out: Path, api_url: str, fault: str | None = None) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PREFECT_API_URL": api_url, "PYTHONPATH": str(ROOT)}
+    env.pop("WORKPLANS_FAULT_POINT", None)
+    if fault:
+        env["WORKPLANS_FAULT_POINT"] = fault
+    return subprocess.run([sys.executable, str(ROOT / "flows.py"), "extract", str(raw), "--out", str(out),
+                           "--no-progress"], env=env, capture_output=True, text=True, timeout=300, cwd=ROOT)
+
+
+def _read_all(out: Path) -> dict[str, set[str]]:
+    """Every table through DuckDB's glob, as the README documents; the document ids each one holds."""
+    ids = {}
+    with duckdb.connect() as con:  # a connection of its own: a reader thread polls beside the test
+        for name in TABLES:
+            column = "document_id" if "document_id" in SCHEMAS[name].names else None
+            query = f"select {column or 'null'} from read_parquet('{out}/{name}/*.parquet')"
+            ids[name] = {row[0] for row in con.sql(query).fetchall() if row[0] is not None}
+    return ids
+
+
+@pytest.fixture(scope="module")
+def api_url(prefect_harness) -> str:
+    from prefect.settings import get_current_settings
+
+    return str(get_current_settings().api.url)
+
+
+@pytest.fixture(scope="module")
+def first_output(api_url, tmp_path_factory) -> Path:
+    """A good run of one document: the version a crashed run must leave readable."""
+    base = tmp_path_factory.mktemp("first")
+    raw, out = base / "raw", base / "out"
+    raw.mkdir()
+    shutil.copy(RAW / SMALL, raw)
+    assert _cli(raw, out, api_url).returncode == 0
+    return out
+
+
+@pytest.mark.parametrize("point", ["before-complete", *(f"table:{t}" for t in TABLES), "before-switch",
+                                   "after-switch"])
+def test_a_run_killed_at_any_point_leaves_one_complete_version_and_the_next_run_cleans_up(
+        point, api_url, first_output, tmp_path):
+    raw, out = tmp_path / "raw", tmp_path / "out"
+    raw.mkdir()
+    shutil.copy(RAW / SMALL, raw)
+    shutil.copy(RAW / OTHER, raw)
+    shutil.copytree(first_output, out, symlinks=True)
+
+    killed = _cli(raw, out, api_url, fault=point)
+    assert killed.returncode == -9, killed.stderr[-2000:]
+    seen = _read_all(out)
+    expected = {SMALL, OTHER} if point == "after-switch" else {SMALL}  # the new version only once it is current
+    assert seen["documents"] == expected
+    for name in ("work_items", "leads", "timelines", "errors"):
+        assert seen[name] <= expected
+    assert seen["work_items"] == expected
+
+    again = _cli(raw, out, api_url)
+    assert again.returncode == 0, again.stderr[-2000:]
+    assert _read_all(out)["documents"] == {SMALL, OTHER}
+    runs = sorted((out / RUNS).iterdir())
+    assert runs and all((run / ".complete").exists() for run in runs)  # the half-written one is gone
+    assert not [p.name for p in out.glob(".*") if p.name.endswith((".tmp", ".old"))]
+    assert (out / CURRENT).resolve().parent == (out / RUNS).resolve()
+
+
+# --- two writers, one reader ------------------------------------------------------------------------------
+
+def _pinned(out: Path) -> Path:
+    """The current run's own folder, as a reader polling during runs reads it (README: reading during a run)."""
+    return out / RUNS / (out / "current_run.txt").read_text().strip()
+
+
+def test_two_runs_into_one_folder_never_mix_and_a_polling_reader_never_fails(api_url, tmp_path):
+    raws = {}
+    for name in (SMALL, OTHER):
+        raws[name] = tmp_path / f"raw-{name}"
+        raws[name].mkdir()
+        shutil.copy(RAW / name, raws[name])
+    out = tmp_path / "out"
+    assert _cli(raws[SMALL], out, api_url).returncode == 0
+
+    failures: list[str] = []
+    stop = threading.Event()
+    reads = [0]
+
+    def poll() -> None:
+        while not stop.is_set():
+            try:
+                _read_all(_pinned(out))
+                reads[0] += 1
+            except Exception as e:  # noqa: BLE001 - every failed read is the finding
+                failures.append(f"{type(e).__name__}: {e} ({os.path.realpath(out / CURRENT)})")
+
+    reader = threading.Thread(target=poll)
+    reader.start()
+    try:
+        for _ in range(2):
+            env = {**os.environ, "PREFECT_API_URL": api_url, "PYTHONPATH": str(ROOT)}
+            runs = [subprocess.Popen([sys.executable, str(ROOT / "flows.py"), "extract", str(raws[name]), "--out",
+                                      str(out), "--no-progress"], env=env, cwd=ROOT, stdout=subprocess.PIPE,
+                                     stderr=subprocess.PIPE, text=True) for name in (SMALL, OTHER)]
+            codes = [run.wait(timeout=300) for run in runs]
+            errors = [run.stderr.read() for run in runs]
+            assert set(codes) <= {0, 2} and 0 in codes, errors
+            for code, error in zip(codes, errors, strict=True):
+                if code == 2:
+                    assert "another run is writing" in error and len(error.strip().splitlines()) == 1
+            seen = _read_all(out)
+            assert seen == _read_all(_pinned(out))
+            assert seen["documents"] in ({SMALL}, {OTHER})
+            assert seen["work_items"] == seen["documents"] and seen["leads"] <= seen["documents"]
+    finally:
+        stop.set()
+        reader.join()
+    assert failures == [] and reads[0] > 0
+
+
+WRITER = textwrap.dedent("""
+    import sys
+    from pathlib import Path
+    import pyarrow as pa
+    from pipeline.snapshots import output_lock, publish
+    from pipeline.store import write_tables
+    out, tag = Path(sys.argv[1]), sys.argv[2]
+    for round in range(int(sys.argv[3])):
+        rows = [{"document_id": f"{tag}-{round}", "n": i} for i in range(200)]
+        tables = {name: pa.Table.from_pylist(rows) for name in ("a", "b", "c")}
+        def write(folder):
+            write_tables(tables, folder)
+            return list(tables)
+        with output_lock(out):
+            publish(out, write)
+""")
+
+
+def test_writers_that_wait_for_the_lock_publish_whole_versions_while_a_reader_polls(tmp_path):
+    out = tmp_path / "out"
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    first = subprocess.run([sys.executable, "-c", WRITER, str(out), "seed", "1"], env=env, cwd=ROOT)
+    assert first.returncode == 0
+    failures: list[str] = []
+    versions: list[tuple[str, ...]] = []
+    stop = threading.Event()
+
+    def poll() -> None:
+        while not stop.is_set():
+            try:
+                with duckdb.connect() as con:
+                    snapshot = _pinned(out)
+                    versions.append(tuple(sorted({row[0] for name in ("a", "b", "c") for row in con.sql(
+                        f"select distinct document_id from read_parquet('{snapshot}/{name}/*.parquet')").fetchall()})))
+            except Exception as e:  # noqa: BLE001 - every failed read is the finding
+                failures.append(f"{type(e).__name__}: {e}")
+
+    reader = threading.Thread(target=poll)
+    reader.start()
+    try:
+        writers = [subprocess.Popen([sys.executable, "-c", WRITER, str(out), tag, "15"], env=env, cwd=ROOT)
+                   for tag in ("x", "y")]
+        assert [w.wait(timeout=300) for w in writers] == [0, 0]
+    finally:
+        stop.set()
+        reader.join()
+    assert failures == []
+    assert versions and all(len(v) == 1 for v in versions)  # the three tables of one run, always
+    assert len(list((out / RUNS).iterdir())) == 31  # within the grace period every snapshot stays readable
+
+
+def test_snapshots_past_the_grace_period_are_removed_but_the_one_before_the_current(tmp_path, monkeypatch):
+    import pyarrow as pa
+
+    from pipeline.store import write_tables
+
+    monkeypatch.setenv("WORKPLANS_SNAPSHOT_GRACE_SECONDS", "0")
+    out = tmp_path / "out"
+    tags = []
+    for round in range(4):
+        table = {"a": pa.table({"document_id": [f"run-{round}"]})}
+
+        def write(folder: Path, table=table) -> list[str]:
+            write_tables(table, folder)
+            return ["a"]
+
+        tags.append(publish(out, write).name)
+    assert sorted(p.name for p in (out / RUNS).iterdir()) == sorted(tags[-2:])
+    assert (out / "current_run.txt").read_text().strip() == tags[-1]
+    assert duckdb.sql(f"select document_id from read_parquet('{out}/a/*.parquet')").fetchall() == [("run-3",)]
+
+
+def test_publish_replaces_folders_of_the_earlier_layout(tmp_path):
+    import pyarrow as pa
+
+    from pipeline.store import write_tables
+
+    out = tmp_path / "out"
+    (out / "a").mkdir(parents=True)
+    (out / "a" / "part-0.parquet").write_bytes(b"old layout")
+    (out / ".a.1234.tmp").mkdir()
+    table = {"a": pa.table({"document_id": ["x"]})}
+
+    def write(folder: Path) -> list[str]:
+        write_tables(table, folder)
+        return ["a"]
+
+    snapshot = publish(out, write)
+    assert (out / "a").is_symlink() and (out / "a").resolve() == (snapshot / "a").resolve()
+    assert duckdb.sql(f"select document_id from read_parquet('{out}/a/*.parquet')").fetchall() == [("x",)]
+    assert not (out / ".a.1234.tmp").exists()
+
+
+# --- exit codes -------------------------------------------------------------------------------------------
+
+def test_exit_code_3_when_one_of_three_documents_is_corrupt_and_the_others_are_written(api_url, tmp_path):
+    raw, out = tmp_path / "raw", tmp_path / "out"
+    raw.mkdir()
+    shutil.copy(RAW / SMALL, raw)
+    shutil.copy(RAW / OTHER, raw)
+    (raw / "broken.pdf").write_bytes(b"%PDF-1.7\n1 0 obj << /Type /Catalog >>\n%%garbage, no xref, no trailer")
+    run = _cli(raw, out, api_url)
+    assert run.returncode == 3, run.stderr[-2000:]
+    assert "broken.pdf" in run.stdout
+    assert _read_all(out)["work_items"] == {SMALL, OTHER}
+    assert _read_all(out)["errors"] >= {"broken.pdf"}
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--workers", "0"], "--workers must be 1 or more"),
+    (["--no-such-option"], "unrecognized arguments: --no-such-option"),
+    (["--runner", "spark"], "invalid choice: 'spark'"),
+])
+def test_a_user_error_is_one_line_and_exit_code_2(args, message, tmp_path):
+    (tmp_path / "raw").mkdir()
+    run = subprocess.run([sys.executable, str(ROOT / "flows.py"), "extract", str(tmp_path / "raw"), "--out",
+                          str(tmp_path / "out"), *args], capture_output=True, text=True, cwd=ROOT,
+                         env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=120)
+    assert run.returncode == 2
+    assert run.stderr.count("\n") == 1 and message in run.stderr and "Traceback" not in run.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_second_run_into_a_locked_output_folder_exits_2_at_once(tmp_path):
+    from pipeline.snapshots import output_lock
+
+    raw, out = tmp_path / "raw", tmp_path / "out"
+    raw.mkdir()
+    with output_lock(out):
+        run = subprocess.run([sys.executable, str(ROOT / "flows.py"), "extract", str(raw), "--out", str(out)],
+                             capture_output=True, text=True, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
+                             timeout=120)
+    assert run.returncode == 2
+    assert run.stderr.strip() == f"workplans: another run is writing {str(out)!r}; wait for it to finish"
