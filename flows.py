@@ -87,7 +87,8 @@ def _cache_storage(cache_dir: Path) -> CacheFolder:
     entries our JSON serializer wrote: a planted pickle is a cache miss, never code."""
     name = f"workplans-cache-{hashlib.sha1(str(cache_dir).encode()).hexdigest()[:12]}"
     try:
-        storage = CacheFolder.load(name)
+        # Prefect types load() as "the block or a coroutine" (it dispatches on the caller); here it is sync
+        storage: CacheFolder = CacheFolder.load(name)  # type: ignore[assignment]
         if storage.basepath == str(cache_dir):
             return storage
     except ValueError:  # no block of that name yet

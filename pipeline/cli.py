@@ -14,6 +14,8 @@ from pipeline.environment import prepare_prefect
 if TYPE_CHECKING:
     from prefect import Flow
 
+    from pipeline.report import RunReport
+
 # exit codes (README "Exit codes"): every document parsed; the run failed; a user error (bad option, folder);
 # some documents failed or were partial (the tables are still written)
 EXIT_OK, EXIT_RUN_FAILED, EXIT_USAGE, EXIT_SOME_DOCUMENTS = 0, 1, 2, 3
@@ -53,7 +55,7 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _extract(args: argparse.Namespace, extract_workplans: Flow) -> int:
+def _extract(args: argparse.Namespace, extract_workplans: Flow[..., RunReport]) -> int:
     from pipeline.orchestration import dask_task_runner, local_api_server, one_shot_settings
     from pipeline.progress import LISTENER
 
@@ -68,7 +70,7 @@ def _extract(args: argparse.Namespace, extract_workplans: Flow) -> int:
                 raise
             print(f'workplans: --runner dask needs the [dask] extra ({e.name} is not installed): '
                   f'pip install -e ".[dask]"', file=sys.stderr)
-            return 2
+            return EXIT_USAGE
         flow = extract_workplans.with_options(task_runner=runner)
         pages_per_task = args.pages_per_task
     try:
