@@ -87,7 +87,8 @@ def _cache_storage(cache_dir: Path) -> CacheFolder:
     entries our JSON serializer wrote: a planted pickle is a cache miss, never code."""
     name = f"workplans-cache-{hashlib.sha1(str(cache_dir).encode()).hexdigest()[:12]}"
     try:
-        storage = CacheFolder.load(name)
+        # Prefect types load() as "the block or a coroutine" (it dispatches on the caller); here it is sync
+        storage: CacheFolder = CacheFolder.load(name)  # type: ignore[assignment]
         if storage.basepath == str(cache_dir):
             return storage
     except ValueError:  # no block of that name yet
@@ -147,7 +148,8 @@ def _extract(raw_dir: str, out_dir: str, pages_per_task: int) -> tuple[RunReport
     results.sort(key=lambda r: r.document_id)  # completion order varies: the report lists documents in one order
     link_editions(results)
     report = RunReport.from_results(results, parsed, started, dt.datetime.now(dt.UTC), raw_dir, out_dir)
-    write_output(quote(results), out_dir, quote(report))  # quote: Prefect need not walk thousands of items
+    # quote: Prefect need not walk thousands of items (Prefect's Task types do not know quote())
+    write_output(quote(results), out_dir, quote(report))  # type: ignore[call-overload]
     return report, keys
 
 

@@ -18,6 +18,11 @@ def split_marker(line: str) -> tuple[str | None, str, int]:
 
     ``split_marker("  - a. Develop x")`` -> ``("a.", "Develop x", 2)``; a line with no marker gives
     ``(None, line.strip(), indent)``.
+
+    >>> split_marker("  - a. Develop x")
+    ('a.', 'Develop x', 2)
+    >>> split_marker("Develop x")
+    (None, 'Develop x', 0)
     """
     indent = len(line) - len(line.lstrip(" \t"))
     match = LIST_MARKER.match(line)

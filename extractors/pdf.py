@@ -19,7 +19,7 @@ from pdfplumber.utils.exceptions import PdfminerException
 from extractors.pdf_blocks import build_blocks
 from extractors.pdf_chars import lean_chars
 from extractors.pdf_checks import check_page, check_page_count
-from extractors.pdf_layout import PageItems, measure, running_lines
+from extractors.pdf_layout import Item, PageItems, measure, running_lines
 from extractors.pdf_lines import (
     LINE_HYPHEN,
     Line,
@@ -164,7 +164,8 @@ def extract(path: Path, batches: list[PageBatch] | None = None) -> Document:
     pages = []
     for number, (lines, tables) in enumerate(zip(reader.lines, reader.tables, strict=True), start=1):
         fragments = [to_fragment(t, stats.is_gap, stats.glyph_spaces) for t in tables]
-        items = sorted([*lines, *fragments], key=lambda item: item.top if isinstance(item, Line) else item.bbox[1])
+        items: list[Item] = [*lines, *fragments]
+        items.sort(key=lambda item: item.top if isinstance(item, Line) else item.bbox[1])
         pages.append(PageItems(number, items))
     drop = running_lines(pages, stats)
     pages = [PageItems(page.number, [item for i, item in enumerate(page.items) if (p, i) not in drop])

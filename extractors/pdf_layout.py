@@ -57,7 +57,7 @@ def measure(regions: Iterable[Sequence[Line]], body_lines: Sequence[Line], glyph
             gap = nxt.top - prev.bottom
             if prev.size == nxt.size and 0 <= gap < 2 * prev.size and prev.page == nxt.page:
                 by_size[prev.size].append(gap)
-    sizes = Counter()
+    sizes: Counter[float] = Counter()
     for line in body_lines:
         sizes[line.size] += len(line.text)
     body = max(sizes, key=sizes.__getitem__) if sizes else 10.0

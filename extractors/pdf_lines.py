@@ -102,7 +102,7 @@ def _make_line(chars: list[Char], page: int, spaced: bool) -> Line | None:
     baseline = max(c["bottom"] for c in main)
     parts: list[str] = []
     pieces: list[str] = []
-    tabs: list[tuple[float, float]] = []
+    tabs: list[tuple[float, float, float]] = []
     pending_space = False
     prev: Char | None = None
     space_end = 0.0

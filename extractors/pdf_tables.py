@@ -149,7 +149,7 @@ def extend_open_rows(tables: list[RawTable], vertical: Sequence[tuple[float, flo
         if len(runs) < 2:
             continue
         y0, y1 = (bottom, max(b for _, b in runs)) if below else (min(t for t, _ in runs), top)
-        row = [RawCell((a, y0, b, y1), []) for a, b in zip(edges, edges[1:], strict=False)]
+        row: list[RawCell | None] = [RawCell((a, y0, b, y1), []) for a, b in zip(edges, edges[1:], strict=False)]
         width = len(table.grid[0])
         row += [None] * (width - len(row))
         if below:

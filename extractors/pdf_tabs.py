@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from extractors.fragments import fragment_to_text
-from extractors.pdf_layout import LayoutStats, PageItems
+from extractors.pdf_layout import Item, LayoutStats, PageItems
 from extractors.pdf_lines import ACTIVITY_RE, Line, is_soft_break, join_lines, split_marker
 from extractors.pdf_tables import Fragment
 from pipeline.model import Cell, Provenance, Row
@@ -189,14 +189,16 @@ def _fill(rows: list[_Source], width: int) -> None:
 
 def _fragment(rows: list[_Source], width: int) -> Fragment:
     model_rows = []
+    boxes = []  # each row's box, as set on its Provenance (where the type says it may be None)
     for source in rows:
         on_page = [line for line in source.lines if line.page == source.lines[0].page]
         box = (min(x.x0 for x in on_page), on_page[0].top, max(x.x1 for x in on_page), on_page[-1].bottom)
+        boxes.append(box)
         cells = [*source.cells, *[""] * (width - len(source.cells))]
         model_rows.append(Row(tuple(Cell(c) for c in cells), Provenance(page=source.lines[0].page, bbox=box)))
-    first = model_rows[0].provenance.bbox
-    last = [r.provenance.bbox for r in model_rows if r.provenance.page == model_rows[0].provenance.page][-1]
-    bbox = (first[0], first[1], max(r.provenance.bbox[2] for r in model_rows), last[3])
+    first = boxes[0]
+    last = [b for b, r in zip(boxes, model_rows, strict=True) if r.provenance.page == model_rows[0].provenance.page][-1]
+    bbox = (first[0], first[1], max(b[2] for b in boxes), last[3])
     return Fragment(rows[0].lines[0].page, bbox, model_rows, tuple(model_rows[0].texts))
 
 
@@ -253,7 +255,7 @@ def tab_tables(pages: list[PageItems], stats: LayoutStats, glyph_spaces: bool) -
         used |= {id(line) for s in rows for line in s.lines}
     out = []
     for page in pages:
-        items = []
+        items: list[Item] = []
         for item in page.items:
             if id(item) in placed:
                 items.append(placed[id(item)])

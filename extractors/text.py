@@ -33,6 +33,7 @@ def _table(rows: list[tuple[int, str]], width: int) -> Block:
 
 def _tables(rows: list[tuple[int, str]]) -> list[Block]:
     """Consecutive tab rows form one table while their raw column count stays the same."""
+    current: list[tuple[int, str]]
     blocks, current, width = [], [], 0
     for number, line in rows:
         w = len(line.split("\t"))

@@ -107,7 +107,7 @@ def merge_same_agency(hits: list[Hit], cell: CellText) -> list[Hit]:
         joined = (gap and _only_name_connectors(cell, gap)) or (gap == "," and long_name)
         same_agency = prev and not prev.is_group and prev.agency_id == h.agency_id and joined
         same_group = prev and prev.is_group and h.is_group and gap == "("
-        if same_agency or same_group:
+        if prev and (same_agency or same_group):
             out[-1] = replace(prev, end=h.end, role=prev.role or h.role)
         else:
             out.append(h)
@@ -124,12 +124,15 @@ def merge_unit_into_owner(hits: list[Hit], cell: CellText) -> list[Hit]:
     out: list[Hit] = []
     for h in hits:
         prev = out[-1] if out else None
-        unknown = prev is not None and prev.agency_id is None and not prev.is_group and not prev.silent
-        if (unknown and h.agency_id and cell.text[prev.end:h.start].strip() == ","
+        if prev is None or prev.agency_id is not None or prev.is_group or prev.silent:  # only an unknown name
+            out.append(h)
+            continue
+        gap = cell.text[prev.end:h.start]
+        if (h.agency_id and gap.strip() == ","
                 and len(cell.text[h.start:h.end].split()) >= _APPOSITION_WORDS):
             out[-1] = replace(h, start=prev.start)
             continue
-        if unknown and h.is_group and not h.agency_id and not cell.text[prev.end:h.start].strip():
+        if h.is_group and not h.agency_id and not gap.strip() and "\n" not in gap:
             out[-1] = replace(h, start=prev.start)  # "Web Applications Working Group": a named group, one mention
             continue
         out.append(h)

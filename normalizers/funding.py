@@ -109,16 +109,18 @@ def split_funders(text: str, mentions: Sequence[AgencyMention], lang: str = "en"
     (['IOM'], ['Task Force agencies', 'WHO', 'ILO'])
     """
     terms = _terms((lang or "en").lower().split("-")[0].split("_")[0])
-    if terms is None or any(m.start is None for m in mentions):
+    if terms is None or any(m.start is None or m.end is None for m in mentions):
         return list(mentions), []
     low = _lower(text)
     cues = [(m.start(), m.end(), m.group(0) in terms.agents) for m in terms.cue_re.finditer(low)]
     clauses = _clauses(text, terms.abbreviations)
     funders, named = [], []
     for m in mentions:
+        assert m.start is not None  # a mention without its place returned above
         start = next(a for a, b in clauses if a <= m.start < b)
         glue = terms.opening_words
-        others = [(o.start, o.end) for o in mentions if o is not m and start <= o.start < m.start]
+        others = [(o.start, o.end) for o in mentions
+                  if o is not m and o.start is not None and o.end is not None and start <= o.start < m.start]
         between = functools.partial(_blanked, text, others)
         before = [c for c in cues if start <= c[0] and c[1] <= m.start]
         last = before[-1] if before else None

@@ -67,8 +67,9 @@ def _timeline_from_reading(text: str, reading: Reading, location: str | None) ->
     if specs:
         start = None if reading.open_start else min(s.start for s in specs)  # type: ignore[type-var]
         end = None if reading.open_end else max(s.end for s in specs)  # type: ignore[type-var]
-        if reading.week and len(specs) == 1 and specs[0].kind == "day":
-            monday = specs[0].start - dt.timedelta(days=specs[0].start.weekday())  # type: ignore[operator]
+        day = specs[0].start
+        if reading.week and len(specs) == 1 and specs[0].kind == "day" and day is not None:
+            monday = day - dt.timedelta(days=day.weekday())
             start = None if reading.open_start else monday
             end = None if reading.open_end else monday + dt.timedelta(days=6)
         units = {s.kind for s in specs}
@@ -177,6 +178,12 @@ def normalize_timeline(text: str, lang: str = "en", context_year: int | None = N
     ``normalize_timeline("Ongoing-2018")`` -> ``Timeline(text="Ongoing-2018", start=None,
     end=date(2018, 12, 31), precision=Precision.YEAR, ongoing=True, edtf="../2018")``.
     A phrase without a year uses ``context_year``; without one it gets no dates (never the current year).
+
+    >>> t = normalize_timeline("Q2 2021")
+    >>> t.start, t.end, t.precision.value, t.edtf
+    (datetime.date(2021, 4, 1), datetime.date(2021, 6, 30), 'quarter', '2021-04/2021-06')
+    >>> normalize_timeline("Q3", context_year=2024).end, normalize_timeline("Q3").end
+    (datetime.date(2024, 9, 30), None)
     """
     if not isinstance(text, str):
         text = "" if text is None else str(text)
@@ -221,6 +228,11 @@ def find_timeline_phrase(sentence: str, lang: str = "en") -> str | None:
 
     ``find_timeline_phrase("Circulate handbook text end of February for endorsement by the Group")``
     -> ``"end of February"``; ``find_timeline_phrase("Venue: Geneva")`` -> ``None``.
+
+    >>> find_timeline_phrase("Circulate handbook text end of February for endorsement by the Group")
+    'end of February'
+    >>> find_timeline_phrase("Venue: Geneva") is None
+    True
     """
     try:
         # a sentence is searched in its first MAX_SENTENCE_CHARS: an item text that long is a page of prose

@@ -23,7 +23,7 @@ def tokenize(text: str, lex: Lexicon) -> list[Token]:
     tokens: list[Token] = []
     words = lex.words
     for m in lex.pattern.finditer(text):
-        group = m.lastgroup
+        group = m.lastgroup or ""  # never empty: every alternative of the pattern is a named group
         if group == "ws":
             continue
         s = m.group()

@@ -10,7 +10,7 @@ import importlib
 import json
 import logging
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Final, Literal
 
 from prefect._internal.compatibility.async_dispatch import async_dispatch
 from prefect.filesystems import LocalFileSystem
@@ -20,7 +20,7 @@ log = logging.getLogger(__name__)
 
 CACHE_FORMAT = "workplans-cache"
 CACHE_VERSION = 1  # raised when the encoding changes; older entries are then cache misses
-SERIALIZER_TYPE = "workplans-json"
+SERIALIZER_TYPE: Final = "workplans-json"
 # the only modules whose dataclasses, enums and errors a cache entry may name
 _MODULES = ("pipeline.records", "pipeline.model", "pipeline.errors", "extractors.pdf", "extractors.pdf_lines",
             "extractors.pdf_tables")
@@ -173,9 +173,10 @@ class CacheFolder(LocalFileSystem):
     async def aread_path(self, path: str) -> bytes:
         return _checked(path, await super().aread_path(path))
 
+    # Prefect types read_path as "bytes or a coroutine" (async_dispatch); called with _sync=True it is bytes
     @async_dispatch(aread_path)
-    def read_path(self, path: str) -> bytes:
-        return _checked(path, super().read_path(path, _sync=True))  # type: ignore[call-arg]
+    def read_path(self, path: str) -> bytes:  # type: ignore[override]
+        return _checked(path, super().read_path(path, _sync=True))  # type: ignore[call-arg, arg-type]
 
 
 def _checked(path: str, content: bytes) -> bytes:

@@ -14,6 +14,8 @@ from pipeline.environment import prepare_prefect
 if TYPE_CHECKING:
     from prefect import Flow
 
+    from pipeline.report import RunReport
+
 # exit codes (README "Exit codes"): every document parsed; the run failed; a user error (bad option, folder);
 # some documents failed or were partial (the tables are still written)
 EXIT_OK, EXIT_RUN_FAILED, EXIT_USAGE, EXIT_SOME_DOCUMENTS = 0, 1, 2, 3
@@ -53,7 +55,7 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _extract(args: argparse.Namespace, extract_workplans: Flow) -> int:
+def _extract(args: argparse.Namespace, extract_workplans: Flow[..., RunReport]) -> int:
     from pipeline.orchestration import dask_task_runner, local_api_server, one_shot_settings
     from pipeline.progress import LISTENER
 
@@ -61,7 +63,15 @@ def _extract(args: argparse.Namespace, extract_workplans: Flow) -> int:
     server = local_api_server()  # one API for the run (Dask workers share it), started without Prefect's server code
     pages_per_task = 0
     if args.runner == "dask":
-        flow = extract_workplans.with_options(task_runner=dask_task_runner(args.address, args.workers))
+        try:
+            runner = dask_task_runner(args.address, args.workers)
+        except ModuleNotFoundError as e:
+            if (e.name or "").split(".")[0] not in ("prefect_dask", "dask", "distributed"):
+                raise
+            print(f'workplans: --runner dask needs the [dask] extra ({e.name} is not installed): '
+                  f'pip install -e ".[dask]"', file=sys.stderr)
+            return EXIT_USAGE
+        flow = extract_workplans.with_options(task_runner=runner)
         pages_per_task = args.pages_per_task
     try:
         show = not args.no_progress and sys.stderr.isatty()

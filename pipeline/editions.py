@@ -11,7 +11,7 @@ MIN_SIMILARITY = 0.6
 
 def _shape(result: DocumentResult) -> Counter:
     """Items counted by (kind, block) plus the dated intervals they carry: what a translation keeps."""
-    shape = Counter((i.kind.value, i.block) for i in result.items)
+    shape: Counter[tuple] = Counter((i.kind.value, i.block) for i in result.items)
     shape.update(("interval", t.start, t.end) for t in result.timelines if t.start or t.end)
     shape.update(("agency", lead.agency_id) for lead in result.leads if lead.agency_id)
     return shape

@@ -40,6 +40,11 @@ def classify(text: str, group: str, *, prefix: bool = False, suffix: bool = Fals
     qualified label such as "First semester outputs" or "GCM objectives" reads as its head word).
 
     ``classify("Funding source", "column_roles")`` -> ``"funding"``.
+
+    >>> classify("Funding source", "column_roles"), classify("Lead agency", "column_roles")
+    ('funding', 'lead')
+    >>> classify("First semester outputs", "column_roles", suffix=True)
+    'output'
     """
     value = norm(text)
     for word, key in _lookup(group):

@@ -63,7 +63,7 @@ def detect_language(text: str) -> str:
     if script or not scripts["latin"]:
         return script or "en"
     probabilities = latin_probabilities(sample)
-    return max(probabilities, key=probabilities.get)
+    return max(probabilities, key=probabilities.__getitem__)
 
 
 def block_language(text: str, document_language: str) -> str:
@@ -78,7 +78,7 @@ def block_language(text: str, document_language: str) -> str:
     if script or scripts["latin"] < MIN_LETTERS:
         return script or document_language
     probabilities = latin_probabilities(text)
-    best = max(probabilities, key=probabilities.get)
+    best = max(probabilities, key=probabilities.__getitem__)
     if document_language not in LATIN:  # Latin text in an Arabic, Russian or Chinese document
         return best
     return best if best != document_language and probabilities[best] >= SWITCH else document_language

@@ -128,7 +128,7 @@ def rows_from_parents(items: list[WorkItem], rows: list[R]) -> list[R]:
             parent = parents.get(parent)
         if parent is not None:
             copy = replace(own[parent], item_id=item.item_id, inherited=True, inherited_from="parent")
-            out.append(replace(copy, in_text=False) if isinstance(copy, TimelineRow) else copy)
+            out.append(replace(copy, in_text=False) if isinstance(copy, TimelineRow) else copy)  # type: ignore[call-arg]
     return out
 
 

@@ -20,6 +20,7 @@ from pipeline.local_server import ServerAddress, api_answers, owned_server, ui_a
 
 if TYPE_CHECKING:
     from prefect import Flow
+    from prefect.flows import FlowStateHook
 
 log = logging.getLogger(__name__)
 
@@ -206,7 +207,8 @@ def cancel_missed_runs(deployment: str) -> int:
         missed = client.read_flow_runs(flow_run_filter=FlowRunFilter(
             deployment_id=FlowRunFilterDeploymentId(any_=[found.id]),
             state=FlowRunFilterState(type=FlowRunFilterStateType(any_=[StateType.SCHEDULED])),
-            expected_start_time=FlowRunFilterExpectedStartTime(before_=dt.datetime.now(dt.UTC))))
+            # Prefect types the field as its own DateTime; pydantic takes an aware datetime
+            expected_start_time=FlowRunFilterExpectedStartTime(before_=dt.datetime.now(dt.UTC))))  # type: ignore[arg-type]
         for run in missed:
             client.set_flow_run_state(run.id, Cancelled(message="missed: the folder was not being served"), force=True)
     return len(missed)
@@ -219,7 +221,7 @@ def print_run_line(flow, flow_run, state) -> None:
     """
     kind = "scheduled run" if flow_run.auto_scheduled else "run"
     report = state.result(raise_on_failure=False) if state.is_completed() else None
-    if hasattr(report, "summary_line"):
+    if report is not None and hasattr(report, "summary_line"):
         text = f"{report.summary_line()} in {report.seconds} s"
     else:
         text = f"{state.name.lower()}: {state.message or 'no message'}"
@@ -242,7 +244,7 @@ def serve(extract_workplans: Flow, raw_dir: str, out_dir: str, cron: str, watch:
 
     raw, out = Path(raw_dir).resolve(), Path(out_dir).resolve()
     name = deployment_name(raw)
-    hooks = [print_run_line]
+    hooks: list[FlowStateHook] = [print_run_line]
     flow = extract_workplans.with_options(on_completion=hooks, on_failure=hooks, on_crashed=hooks)
     params = {"raw_dir": str(raw), "out_dir": str(out)}
     stop = threading.Event()

@@ -21,6 +21,9 @@ def clean_name(text: str) -> str:
     """A mention as a name: footnote marks, a closing full stop and a leading article dropped.
 
     ``clean_name("the XYZ Council*.")`` -> ``"XYZ Council"``.
+
+    >>> clean_name("the XYZ Council*.")
+    'XYZ Council'
     """
     name = " ".join(text.split()).strip(" .,;:")
     name = _FOOTNOTE.sub("", name).strip(" .,;:")

@@ -85,7 +85,7 @@ def split_marker(line: str) -> tuple[str | None, str, int]:
     return split_text_marker(line)
 
 
-def _glyph_level(marker: str) -> int:
+def _glyph_level(marker: str | None) -> int:
     """Slide bullets nest by glyph: ● • ▪ - first level, ○ ◦ – second."""
     return 1 if marker in ("○", "◦", "–", "‣", "\uf0a7") else 0
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from extractors.lines import split_marker
 from pipeline.fragments import REF, is_header_row, is_placeholder
 from pipeline.labels import classify, in_list
-from pipeline.model import Block, BlockKind, Provenance, Row
+from pipeline.model import Block, BlockKind, Cell, Provenance, Row
 from pipeline.records import ItemKind, LeadText, Role
 
 if TYPE_CHECKING:
@@ -36,6 +36,21 @@ def paragraphs(text: str) -> str:
 
 class TableAssembly:
     """Table handling of the Assembler (a mixin: it uses the Assembler's state and ``new``/``open_section``)."""
+
+    # the Assembler's state and methods this mixin uses (declared for the type checker only)
+    drafts: list[Draft]
+    last_roles: dict[int, str] | None
+    mode: str | None
+    output: Draft | None
+    priority: Draft | None
+    if TYPE_CHECKING:
+        def new(self, kind: ItemKind, text: str, prov: Provenance, ref: str | None = None,
+                parent: Draft | None = None, section: str | None = None) -> Draft: ...
+        def open_section(self, title: str) -> None: ...
+        def add_lead(self, role_key: str, text: str) -> None: ...
+        def on_line(self, kind: BlockKind, text: str, marker: str | None, level: int, bold: bool,
+                    prov: Provenance) -> None: ...
+        def warn(self, stage: str, category: str, message: str, prov: Provenance) -> None: ...
 
     # -- tables ------------------------------------------------------------------------------
     def on_table(self, block: Block) -> None:
@@ -82,7 +97,7 @@ class TableAssembly:
             self.on_line(kind, rest, marker, 0, bold, prov)
 
     def on_row(self, row: Row, roles: dict[int, str]) -> None:
-        cells = {role: [] for role in (*_WORK_ROLES, "timeline", "lead", "funding", "other")}
+        cells: dict[str, list[Cell]] = {role: [] for role in (*_WORK_ROLES, "timeline", "lead", "funding", "other")}
         for i, cell in enumerate(row.cells):
             if cell.text:
                 cells[roles.get(i, "other")].append(cell)

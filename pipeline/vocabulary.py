@@ -29,7 +29,10 @@ def _roles() -> tuple[re.Pattern[str], re.Pattern[str]]:
 def section_role(text: str) -> int:
     """+1 for a heading announcing planned work, -1 for one around it, 0 when the words do not tell.
 
-    ``section_role("Deliverables")`` -> 1; ``section_role("Goals, objectives, and requirements")`` -> -1.
+    ``section_role("Deliverables")`` -> 1; ``section_role("Background")`` -> -1.
+
+    >>> section_role("Deliverables"), section_role("Background"), section_role("Annex 2: Budget")
+    (1, -1, -1)
     """
     value = norm(text)
     work, other = _roles()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from normalizers.agencies import STEPS, agency_table, resolve_agencies, unresolved
@@ -666,6 +666,7 @@ def test_resolve_never_raises_and_keeps_printed_text(text: str, lang: str, role:
 @given(parts=st.lists(st.sampled_from(["IOM", "UN Women", "WB", "OHCHR", "ILO-ITC", "Acme Foundation", "members"]),
                       min_size=1, max_size=6).filter(lambda p: p[0] != "members"),  # "members\n..." is a label
        sep=st.sampled_from([", ", "; ", " and ", "/", "\n"]))
+@example(parts=["Acme Foundation", "members"], sep="\n")  # found by hypothesis 6.100: a line break ends a name
 def test_lists_yield_one_mention_per_item(parts: list[str], sep: str) -> None:
     assert len(resolve_agencies(sep.join(parts), "en", Role.MEMBER)) == len(parts)
 

@@ -35,7 +35,8 @@ def portrait_doc() -> Document:
 
 def comparison(result: DocumentResult) -> Comparison:
     items = [{f.name: getattr(i, f.name) for f in dataclasses.fields(i)} for i in result.items]
-    rows = {name: [dataclasses.asdict(row) for row in getattr(result, name)] for name in ("timelines", "funding", "leads")}
+    rows = {name: [dataclasses.asdict(row) for row in getattr(result, name)]
+            for name in ("timelines", "funding", "leads")}
     tables = {"work_items": items, **rows}
     return compare(load_expected(f"{GMG}.md"), records_of(tables, result.document_id))
 

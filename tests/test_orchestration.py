@@ -131,3 +131,20 @@ def test_one_shot_runs_send_no_heartbeats_unless_the_user_asked(monkeypatch):
     monkeypatch.setenv("PREFECT_API_URL", "http://127.0.0.1:4200/api")  # a server of the user's own
     with one_shot_settings():
         assert get_current_settings().flows.heartbeat_frequency == 180
+
+
+def test_dask_runner_without_its_extra_says_which_extra_to_install(monkeypatch, capsys, tmp_path):
+    import sys
+
+    from flows import main
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    shutil.copy(ROOT / "raw" / "wg6_services_access_draft_2019.txt", raw)
+    monkeypatch.setitem(sys.modules, "prefect_dask", None)  # as if prefect-dask were not installed
+    assert main(["extract", str(raw), "--out", str(tmp_path / "out"), "--runner", "dask", "--no-progress"]) == 2
+    captured = capsys.readouterr()
+    assert captured.err.strip().splitlines() == [
+        'workplans: --runner dask needs the [dask] extra (prefect_dask is not installed): pip install -e ".[dask]"']
+    assert "Traceback" not in captured.err and captured.out == ""
+    assert not (tmp_path / "out").exists()
