@@ -17,14 +17,14 @@ from prefect.futures import as_completed  # noqa: E402
 from prefect.utilities.annotations import quote  # noqa: E402
 
 from pipeline.cache import CacheFolder, RecordSerializer, prune  # noqa: E402
-from pipeline.catalog import check_link, list_documents, source_fingerprint  # noqa: E402
+from pipeline.catalog import list_documents  # noqa: E402
 from pipeline.editions import link_editions  # noqa: E402
-from pipeline.errors import PipelineError  # noqa: E402
 from pipeline.isolation import run_document_limited  # noqa: E402
+from pipeline.manifest import document_key, write_manifest  # noqa: E402
 from pipeline.progress import advance  # noqa: E402
 from pipeline.records import DocumentResult  # noqa: E402
 from pipeline.report import RunReport, write_report  # noqa: E402
-from pipeline.run import PIPELINE_VERSION, page_ranges, read_page_range, sha256_of  # noqa: E402
+from pipeline.run import PIPELINE_VERSION, page_ranges, read_page_range  # noqa: E402
 from pipeline.snapshots import output_lock, publish, remove_leftovers  # noqa: E402
 from pipeline.store import results_to_tables, write_tables  # noqa: E402
 
@@ -32,13 +32,7 @@ from pipeline.store import results_to_tables, write_tables  # noqa: E402
 def _document_key(context, parameters: dict) -> str:
     """Cache key: the document's bytes, its place in the raw folder and the pipeline's own code and data."""
     path = Path(parameters["path"])
-    try:
-        check_link(path, Path(parameters.get("raw_dir") or path.parent))
-        content = sha256_of(path)
-    except (PipelineError, OSError):
-        content = "unreadable"  # run_document reports why; nothing outside the folder is read for a key
-    parts = [parameters["document_id"], content, PIPELINE_VERSION, source_fingerprint()]
-    return hashlib.sha256("|".join(parts).encode()).hexdigest()
+    return document_key(path, Path(parameters.get("raw_dir") or path.parent), parameters["document_id"])
 
 
 def _pages_key(context, parameters: dict) -> str:
@@ -69,14 +63,15 @@ def read_pdf_pages(path: str, document_id: str, first: int, last: int):
 
 
 @task(name="write-output", retries=2, retry_delay_seconds=1)
-def write_output(results: list[DocumentResult], out_dir: str, report: RunReport) -> None:
+def write_output(results: list[DocumentResult], out_dir: str, report: RunReport, raw_dir: str,
+                 keys: dict[str, str]) -> None:
     from normalizers.agencies import agency_table
 
     tables = results_to_tables(results, agency_table(), dt.datetime.now(dt.UTC), PIPELINE_VERSION)
 
     def write(folder: Path) -> list[str]:
         write_tables(tables, folder)
-        return list(tables) + write_report(report, folder)
+        return list(tables) + write_report(report, folder) + [write_manifest(folder, Path(raw_dir), keys)]
 
     publish(Path(out_dir), write)  # all tables and the report become current together
 
@@ -125,7 +120,7 @@ def _extract(raw_dir: str, out_dir: str, pages_per_task: int) -> tuple[RunReport
     storage = _cache_storage((Path(out_dir) / ".cache").resolve())
     runner = process_document.with_options(result_storage=storage)
     pages_runner = read_pdf_pages.with_options(result_storage=storage)
-    futures, keys = {}, set()
+    futures, keys, document_keys = {}, set(), {}
     # largest files first, so that a big PDF does not start last on a parallel runner
     for path in sorted(paths, key=lambda p: -Path(p).stat().st_size):
         document_id = Path(path).relative_to(raw_dir).as_posix()
@@ -133,7 +128,8 @@ def _extract(raw_dir: str, out_dir: str, pages_per_task: int) -> tuple[RunReport
         batches = [pages_runner.submit(path, document_id, first, last) for first, last in ranges] or None
         futures[runner.submit(path, raw_dir, document_id, batches)] = path
         parameters = {"path": path, "raw_dir": raw_dir, "document_id": document_id}
-        keys |= {_document_key(None, parameters)} | {_pages_key(None, {**parameters, "first": first, "last": last})
+        document_keys[document_id] = _document_key(None, parameters)
+        keys |= {document_keys[document_id]} | {_pages_key(None, {**parameters, "first": first, "last": last})
                                                      for first, last in ranges}
     results: list[DocumentResult] = []
     parsed: list[str] = []
@@ -149,7 +145,7 @@ def _extract(raw_dir: str, out_dir: str, pages_per_task: int) -> tuple[RunReport
     link_editions(results)
     report = RunReport.from_results(results, parsed, started, dt.datetime.now(dt.UTC), raw_dir, out_dir)
     # quote: Prefect need not walk thousands of items (Prefect's Task types do not know quote())
-    write_output(quote(results), out_dir, quote(report))  # type: ignore[call-overload]
+    write_output(quote(results), out_dir, quote(report), raw_dir, document_keys)  # type: ignore[call-overload]
     return report, keys
 
 

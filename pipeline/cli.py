@@ -44,6 +44,8 @@ def _parser() -> argparse.ArgumentParser:
     ext.add_argument("--pages-per-task", type=int, default=0,
                      help="with --runner dask: read longer PDFs as page ranges of this size in parallel (0: off)")
     ext.add_argument("--no-progress", action="store_true", help="no progress bar")
+    ext.add_argument("--force", action="store_true",
+                     help="run the flow even when no document changed since the last run (default: say so and stop)")
     exp = sub.add_parser("export", help="write OUT_DIR's tables as CSV, an Excel workbook, HXL CSV or IATI XML")
     exp.add_argument("out_dir", nargs="?", default="output", help="output folder of a run (default: output)")
     exp.add_argument("--format", required=True, choices=("csv", "xlsx", "hxl", "iati"), help="export format")
@@ -56,6 +58,10 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _extract(args: argparse.Namespace, extract_workplans: Flow[..., RunReport]) -> int:
+    if not args.force and args.pages_per_task == 0:
+        done = _unchanged(args)
+        if done is not None:
+            return done
     from pipeline.orchestration import dask_task_runner, local_api_server, one_shot_settings
     from pipeline.progress import LISTENER
 
@@ -91,6 +97,23 @@ def _extract(args: argparse.Namespace, extract_workplans: Flow[..., RunReport]) 
             print(f"  {doc}: {reason}")
     print(f"Parquet tables and run_report.md written to {args.out}/")
     return EXIT_SOME_DOCUMENTS if report.failed else EXIT_OK
+
+
+def _unchanged(args: argparse.Namespace) -> int | None:
+    """When the raw folder holds exactly what the current output was made from (same files, same bytes, same
+    pipeline), there is nothing to parse or write: say so and return the exit code of that run; else None."""
+    from pathlib import Path
+
+    from pipeline.manifest import unchanged_since
+
+    report = unchanged_since(Path(args.raw_dir), Path(args.out))
+    if report is None:
+        return None
+    print(f"{report['documents']} documents, none changed since run {report['run_id']}: {args.out}/ is current "
+          f"(--force runs the flow anyway)")
+    for doc, reason in report.get("failed", {}).items():
+        print(f"  {doc}: {reason}")
+    return EXIT_SOME_DOCUMENTS if report.get("failed") else EXIT_OK
 
 
 def _count(raw_dir: str, out_dir: str) -> int | None:

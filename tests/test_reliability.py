@@ -392,3 +392,23 @@ def test_a_second_run_into_a_locked_output_folder_exits_2_at_once(tmp_path):
                              timeout=120)
     assert run.returncode == 2
     assert run.stderr.strip() == f"workplans: another run is writing {str(out)!r}; wait for it to finish"
+
+
+def test_an_unchanged_folder_is_not_run_again_but_a_changed_one_is(api_url, tmp_path):
+    raw, out = tmp_path / "raw", tmp_path / "out"
+    raw.mkdir()
+    shutil.copy(RAW / SMALL, raw)
+    (raw / "broken.pdf").write_bytes(b"%PDF-1.7\nno objects")
+    assert _cli(raw, out, api_url).returncode == 3
+    run_id = (out / "current_run.txt").read_text().strip()
+
+    again = _cli(raw, out, api_url)  # nothing changed: no flow run, the exit code of the run that made the output
+    assert again.returncode == 3
+    assert again.stdout.splitlines()[0] == (f"2 documents, none changed since run {run_id}: {out}/ is current "
+                                            f"(--force runs the flow anyway)")
+    assert (out / "current_run.txt").read_text().strip() == run_id
+
+    shutil.copy(RAW / OTHER, raw)  # a new document: the flow runs and parses only it
+    added = _cli(raw, out, api_url)
+    assert added.returncode == 3 and "3 documents (1 parsed, 2 unchanged, 1 with errors)" in added.stdout
+    assert (out / "current_run.txt").read_text().strip() != run_id
