@@ -44,6 +44,7 @@ class Assembler(TableAssembly):
         self.doc = doc
         self.document_id = document_id
         self.drafts: list[Draft] = []
+        self.outputs_of: dict[int, list[Draft]] = {}  # id(priority area) -> its outputs, for match_output
         self.warnings: list[ErrorItem] = []
         blocks = join_fragments(remove_running_headers(list(doc.blocks)))
         self.blocks = blocks
@@ -89,6 +90,8 @@ class Assembler(TableAssembly):
             method=self.method,
         )
         self.drafts.append(draft)
+        if kind is ItemKind.OUTPUT:
+            self.outputs_of.setdefault(id(parent), []).append(draft)
         return draft
 
     def open_section(self, title: str) -> None:
@@ -276,7 +279,7 @@ class Assembler(TableAssembly):
 
     def match_output(self, marker: str, heading: str) -> Draft | None:
         """The output a timeline sub-heading is about: best word overlap among this area's outputs."""
-        outputs = [d for d in self.drafts if d.kind is ItemKind.OUTPUT and d.parent is self.priority]
+        outputs = self.outputs_of.get(id(self.priority), [])  # indexed: no scan of every draft per sub-heading
         if not outputs:
             return None
         words = set(re.findall(r"\w{3,}", heading.lower()))
