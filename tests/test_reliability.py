@@ -110,12 +110,8 @@ def test_the_cache_keeps_only_documents_still_in_the_folder(prefect_harness, tmp
 # --- crashes ----------------------------------------------------------------------------------------------
 
 def _cli(raw: Path, out: Path, api_url: str, fault: str | None = None) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PREFECT_API_URL": api_url, "PYTHONPATH": str(ROOT)}
-    env.pop("WORKPLANS_FAULT_POINT", None)
-    if fault:
-        env["WORKPLANS_FAULT_POINT"] = fault
-    return subprocess.run([sys.executable, str(ROOT / "flows.py"), "extract", str(raw), "--out", str(out),
-                           "--no-progress"], env=env, capture_output=True, text=True, timeout=300, cwd=ROOT)
+    args, env = _command(raw, out, api_url, fault)
+    return subprocess.run(args, env=env, capture_output=True, text=True, timeout=300, cwd=ROOT)
 
 
 def _read_all(out: Path) -> dict[str, set[str]]:
