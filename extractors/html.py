@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import lxml.html
@@ -273,6 +274,38 @@ def _element(el: etree._Element, tag: str) -> Iterator[Block]:
             yield Block(BlockKind.PARAGRAPH, line, _provenance(el), bold=bold)
     elif tag != "br":
         yield from _blocks(el)
+
+
+_FRAGMENT_BLOCKS = re.compile(r"<(?:table|ol|ul|dl|h[1-6])\b", re.I)
+
+
+def has_block_markup(markup: str) -> bool:
+    """Whether a raw HTML fragment holds a table, list or heading: ``has_block_markup("<table>")`` -> True."""
+    return bool(_FRAGMENT_BLOCKS.search(markup))
+
+
+def fragment_blocks(markup: str, first_line: int) -> list[Block]:
+    """Blocks of an HTML fragment printed inside another format (a raw ``<table>`` in Markdown), with its lines
+    counted from ``first_line`` of the file.
+
+    >>> [b.kind.value for b in fragment_blocks("<table><tr><td>a</td><td>b</td></tr></table>", 10)]
+    ['table']
+    """
+    try:
+        root = lxml.html.fragment_fromstring(markup, create_parent="div")
+    except (etree.ParserError, ValueError):
+        return []
+    shift = first_line - 1
+
+    def moved(prov: Provenance) -> Provenance:
+        if prov.line_start is None:
+            return prov
+        end = prov.line_end + shift if prov.line_end is not None else None
+        return replace(prov, line_start=prov.line_start + shift, line_end=end)
+
+    return [replace(b, provenance=moved(b.provenance), rows=tuple(replace(r, provenance=moved(r.provenance))
+                                                                  for r in b.rows))
+            for b in _blocks(root)]
 
 
 def _parse(path: Path) -> tuple[etree._Element, tuple[Loss, ...]]:

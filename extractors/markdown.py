@@ -10,6 +10,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from extractors.fragments import fragment_to_text, starts_bold
+from extractors.html import fragment_blocks, has_block_markup
 from extractors.lines import read_lines, split_marker
 from pipeline.model import Block, BlockKind, Cell, Document, Format, Provenance, Row
 
@@ -104,6 +105,10 @@ class _Walker:
         elif kind == "paragraph_open":
             self.text_block(" ".join(tokens[i + 1].content.split("\n")), tok)
             return i + 3
+        elif kind == "html_block" and not self.items and has_block_markup(tok.content):
+            # a raw HTML table or list in the file (a schedule pasted as <table>): read as HTML, not one line
+            first = tok.map[0] + 1 if tok.map else 1
+            self.blocks.extend(fragment_blocks(tok.content, first) or [])
         elif kind in ("html_block", "code_block", "fence"):
             self.text_block(tok.content.strip(), tok)
         elif kind == "table_open":

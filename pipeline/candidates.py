@@ -15,9 +15,12 @@ from pipeline.vocabulary import (
     conditional_timing,
     lead_in_prose,
     names_section,
+    owner_prefix,
     section_role,
     split_duration,
+    split_action_label,
     split_field_line,
+    subject_lead,
 )
 
 _SENTENCE = re.compile(r"(?<=[.!?。！？])\s+(?=[A-ZÀ-ÖØ-ÞА-ЯЁ¿¡\"“(\u0600-\u06ff\u4e00-\u9fff])")
@@ -55,6 +58,8 @@ class Candidate:
     numbered: bool = False
     has_children: bool = False
     definition: bool = False
+    action: bool = False  # marked as an agreed action ("ACTION: ...") or listed under an action-items heading
+    card: bool = False  # a label/value card (two-column table of fields) describes it
     score: float = 0.0
     kind: ItemKind = ItemKind.ACTIVITY
 
@@ -160,6 +165,13 @@ def list_candidate(n: Node, role: int, section: str | None) -> Candidate | None:
         first, sep, rest = text.partition(":")
         if sep and rest.strip() and is_timeline(first) and len(first) < 30:
             timeline, text = first.strip(), rest.strip()
+    marked, text = split_action_label(text)
+    leads = []
+    owned = owner_prefix(text)
+    if owned is not None and (owned[1] == text or (section is not None and in_list(section, "action_labels",
+                                                                                      prefix=True))):
+        leads.append(LeadText(owned[0], Role.LEAD))  # "Silona - to reach out ...", "Ken Museth: Feedback ..."
+        text = owned[1]
     ref = None
     if n.marker and n.marker[0].isalnum():
         ref = n.marker.rstrip(".")
@@ -173,7 +185,8 @@ def list_candidate(n: Node, role: int, section: str | None) -> Candidate | None:
     if len(text) < 2:
         return None
     return Candidate(n.index, "list_item", text, n.provenance, ref=ref, section=section, role=role,
-                     timeline=timeline, numbered=ref is not None)
+                     timeline=timeline, numbered=ref is not None, leads=leads,
+                     action=marked or (section is not None and in_list(section, "action_labels", prefix=True)))
 
 def _answer_of_question(text: str) -> str:
     """"How do we ...? Ecosystem Leader": a framing question followed by a short title is that title."""
@@ -218,9 +231,14 @@ def prose_candidates(n: Node, role: int, section: str | None, owner: Candidate |
         if lead and owner is not None and not owner.leads:
             owner.leads.append(LeadText(lead, Role.LEAD))
             continue
-        if role > 0 and commits(sentence) and len(sentence) > 25 and not sentence.endswith(("?", ":")):
-            out.append(Candidate(n.index, "prose_sentence", sentence, n.provenance, section=section, role=role,
-                                 parent=owner))
+        subject = subject_lead(sentence) if len(sentence) > 25 else None
+        if (role > 0 and commits(sentence) or role == 0 and subject) and len(sentence) > 25 \
+                and not sentence.endswith(("?", ":")):
+            cand = Candidate(n.index, "prose_sentence", sentence, n.provenance, section=section, role=role,
+                             parent=owner)
+            if subject:
+                cand.leads.append(LeadText(subject, Role.LEAD))  # the body the sentence commits
+            out.append(cand)
     return out
 
 def key_of(text: str) -> str:

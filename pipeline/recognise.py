@@ -25,10 +25,11 @@ from pipeline.candidates import (
     owner_of,
     prose_candidates,
 )
+from pipeline.decision import Model, active_model, build_context, candidate_features
 from pipeline.model import BlockKind
 from pipeline.outline import Node
 from pipeline.records import LeadText
-from pipeline.table_candidates import table_candidates
+from pipeline.table_candidates import card_fields, table_candidates
 from pipeline.vocabulary import section_role, split_field_line
 
 THRESHOLD = 0.5
@@ -86,6 +87,15 @@ def candidates_of(nodes: list[Node], roles: list[int],
                 out.append(cand)
             continue
         if n.kind is BlockKind.TABLE:
+            fields = card_fields(n)
+            if fields is not None:  # a label/value card: the fields of the item it sits under, no items of its own
+                for label, value in fields:
+                    line = split_field_line(f"{label}: {value}")
+                    if line is not None and owner is not None:
+                        give_field(owner, *line, n)
+                if owner is not None:
+                    owner.card = True
+                continue
             out.extend(table_candidates(n, roles[n.index], section, owner))
             continue
         under = label_headings.get(n.headings[-1]) if n.headings else None
@@ -222,26 +232,40 @@ def score(cand: Candidate, doc_has_roles: bool) -> float:
         s -= 0.2
     return round(max(0.0, min(1.0, s)), 2)
 
-def decide(cands: list[Candidate], doc_has_roles: bool, nodes: list[Node] | None = None) -> list[Candidate]:
-    """Keep candidates scoring at or above THRESHOLD; a dropped parent hands its children to its own parent.
+def candidate_scores(cands: list[Candidate], doc_has_roles: bool, nodes: list[Node],
+                     model: Model | None) -> list[dict[str, float]]:
+    """Each candidate's features; its ``score`` set to the fitted model's probability (the hand score where no
+    model is fitted yet)."""
+    ctx = build_context(cands, nodes, doc_has_roles)
+    feats = []
+    for i, cand in enumerate(cands):
+        rule = score(cand, doc_has_roles)
+        f = candidate_features(cand, i, cands, ctx, rule)
+        feats.append(f)
+        cand.score = round(model.probability(f), 3) if model is not None else rule
+    return feats
+
+
+def decide(cands: list[Candidate], doc_has_roles: bool, nodes: list[Node], model: Model | None = None) -> list[Candidate]:
+    """Keep candidates whose score reaches the model's threshold; a dropped parent hands its children to its own
+    parent.
 
     Parallel headings (the terms of one definition list, the sub-headings of one section) are alike: when most
     of a run of three or more is kept, the rest of the run is kept too unless it scores far lower."""
+    threshold = model.threshold if model is not None else THRESHOLD
+    candidate_scores(cands, doc_has_roles, nodes, model)
+    runs: dict[tuple, list[Candidate]] = {}
     for cand in cands:
-        cand.score = score(cand, doc_has_roles)
-    if nodes is not None:
-        runs: dict[tuple, list[Candidate]] = {}
-        for cand in cands:
-            if cand.method == "heading":
-                n = nodes[cand.node]
-                runs.setdefault((n.headings[-1:], n.level), []).append(cand)
-        for run in runs.values():
-            kept_share = sum(c.score >= THRESHOLD for c in run) / len(run)
-            if len(run) >= 3 and kept_share >= 0.5:
-                for cand in run:
-                    if THRESHOLD - 0.2 <= cand.score < THRESHOLD:
-                        cand.score = THRESHOLD
-    kept = [cand for cand in cands if cand.score >= THRESHOLD]
+        if cand.method == "heading":
+            n = nodes[cand.node]
+            runs.setdefault((n.headings[-1:], n.level), []).append(cand)
+    for run in runs.values():
+        kept_share = sum(c.score >= threshold for c in run) / len(run)
+        if len(run) >= 3 and kept_share >= 0.5:
+            for cand in run:
+                if threshold - 0.2 <= cand.score < threshold:
+                    cand.score = threshold
+    kept = [cand for cand in cands if cand.score >= threshold]
     alive = {id(c) for c in kept}
     for cand in kept:
         parent = cand.parent
@@ -250,13 +274,21 @@ def decide(cands: list[Candidate], doc_has_roles: bool, nodes: list[Node] | None
         cand.parent = parent
     return kept
 
-def recognise(nodes: list[Node]) -> list[Candidate]:
-    """The kept candidates of an outline, parents linked, in reading order."""
+
+def propose(nodes: list[Node]) -> tuple[list[Candidate], list[tuple[Candidate | None, LeadText]], bool]:
+    """Every candidate of an outline with its fields, the lead blocks to place, and whether any heading names
+    a kind of section."""
     roles = node_roles(nodes)
     block_leads: list[tuple[Candidate | None, LeadText]] = []
     cands = mark_definition_lists(join_keyed_rows(candidates_of(nodes, roles, block_leads)), nodes)
     fill_context_timelines(cands, nodes)
-    doc_has_roles = any(r > 0 for r in roles)
-    kept = drop_overview_echoes(decide(cands, doc_has_roles, nodes))
+    return cands, block_leads, any(r > 0 for r in roles)
+
+
+def recognise(nodes: list[Node], model: Model | None = None) -> list[Candidate]:
+    """The kept candidates of an outline, parents linked, in reading order (``model``: the shipped one unless
+    given, as when fitting leaves a document out)."""
+    cands, block_leads, doc_has_roles = propose(nodes)
+    kept = drop_overview_echoes(decide(cands, doc_has_roles, nodes, model or active_model()))
     place_block_leads(kept, block_leads)
     return kept

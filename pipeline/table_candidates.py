@@ -98,3 +98,25 @@ def _header_and_body(rows: list[Row]) -> tuple[Row | None, list[Row]]:
             if cell and not is_timeline(cell) and _content_role(column) == "timeline":
                 return first, rows[1:]
     return None, rows
+
+
+def card_fields(n: Node) -> list[tuple[str, str]] | None:
+    """(label, value) pairs of a card: a header-less two-column table whose first column holds short, distinct
+    labels and whose second holds their values (a task card's "Target State | ...", "Item Champion | ..."); None
+    for any other table."""
+    block = n.block
+    rows = [r for r in block.rows if any(c.text.strip() for c in r.cells)] if block else []
+    if len(rows) < 3 or any(len([c for c in r.cells if c.text.strip()]) > 2 for r in rows):
+        return None
+    if max(len(r.cells) for r in rows) > 3:
+        return None
+    labels = [" ".join(r.cells[0].text.split()) for r in rows]
+    short = sum(1 for t in labels if t and len(t) <= 40 and len(t.split()) <= 5 and not is_timeline(t))
+    if short < 0.8 * len(rows) or len(set(labels)) < 0.9 * len(labels):
+        return None
+    known = sum(1 for t in labels if field_of(t) or classify(t, "column_roles", prefix=True, suffix=True))
+    header, _ = _header_and_body(rows)
+    if header is not None and known < 2:
+        return None
+    return [(label, " ".join(r.cells[1].text.split()) if len(r.cells) > 1 else "") for label, r in zip(labels, rows,
+                                                                                                     strict=True)]

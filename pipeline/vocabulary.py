@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import re
 
-from pipeline.labels import labels, norm
+from pipeline.labels import in_list, labels, norm
 
 
 def _phrase_pattern(words: list[str]) -> re.Pattern[str]:
@@ -62,7 +62,12 @@ def _field_lookup() -> tuple[tuple[str, str], ...]:
 def field_of(label: str) -> str | None:
     """The field a label names: ``field_of("Expected completion")`` -> "timeline"; None if not a field label."""
     value = norm(label.strip(" ¿?¡!=:：-–"))
-    return next((key for word, key in _field_lookup() if value == word), None)
+    key = next((key for word, key in _field_lookup() if value == word), None)
+    if key is None and 1 < len(value.split()) <= 3:
+        # a qualified lead label ("Item Champion", "Action owner") reads as its last word
+        last = value.split()[-1]
+        key = next((k for word, k in _field_lookup() if last == word and k in ("lead", "co-lead")), None)
+    return key
 
 
 _LABEL = re.compile(r"^\s*(?:¿\s*([^?]{2,40})\?|([^:=：]{2,40}?)\s*(?:[:：]|\s=\s|\s[-–]\s(?=\S)))\s*(.*)$", re.S)
@@ -159,3 +164,73 @@ def conditional_timing(text: str) -> str | None:
     -> "when the Operator becomes v1.0"; None without one."""
     match = _condition().search(text.strip())
     return match.group(1) if match and len(match.group(1).split()) <= 10 else None
+
+
+_ACTION = re.compile(r"^\s*([^\W\d][\w\s-]{0,24}?)\s*[:：]\s*(\S.*)$", re.S)
+
+
+def split_action_label(text: str) -> tuple[bool, str]:
+    """``"ACTION: LFE Staff to send specs"`` -> (True, "LFE Staff to send specs"): a line of minutes marked as an
+    agreed action (labels.yaml ``action_labels``); (False, text) for any other line."""
+    match = _ACTION.match(text.replace("\u200b", ""))
+    if match and in_list(match.group(1), "action_labels"):
+        return True, match.group(2).strip()
+    return False, text
+
+
+_WORD = r"(?:[ldLD]['’])?[A-ZÀ-ÖØ-ÞА-ЯЁ@][\w@&.'’\-]*"
+_LINK = r"(?:of|de|del|la|las|los|the|and|y|et|du|des|d['’]|l['’]|для|и|&|for|pour|para)"
+_NAMES = rf"{_WORD}(?:\s+(?:{_LINK}\s*)*{_WORD})*"
+
+
+@functools.cache
+def _subject_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    data = labels()
+    heads = "|".join(re.escape(w) for w in sorted(data["body_words"], key=len, reverse=True))
+    cues = "|".join(r"\s+".join(re.escape(x) for x in c.split()) for c in sorted(data["subject_cues"], key=len,
+                                                                                 reverse=True))
+    lower = r"[a-zà-öø-ÿ][\w'’\-]*"
+    body = rf"(?:{_WORD}|(?i:{heads}))(?:\s+(?:{_LINK}\s*)*(?:{_WORD}|{lower}))*?"
+    name = rf"(?P<name>{body}(?:\s*(?:,|/|&|\band\b|\bet\b|\by\b)\s*(?:{_LINK}\s*)*{body}){{0,5}}?)"
+    det = r"(?:(?i:the|le|la|les|el|los|las)\s+|[lL]['’])?"
+    prose = re.compile(rf"^(?:[^,.;:]{{0,80}},\s+)?{det}{name}(?:\s*\([^()]{{0,80}}\))?\s+(?i:{cues})(?!\w)")
+    # minutes: "Silona - to reach out", "Leonard & Hwang to tabulate", "Hwang - set up a mailing list"
+    strict = rf"(?P<name>{_NAMES}(?:\s*(?:,|/|&|\band\b)\s*{_NAMES}){{0,5}})"
+    minutes = re.compile(rf"^{det}{strict}\s*(?:[-–]\s*(?:to\s+)?(?=[a-z])|to\s+(?=\w))")
+    owner = re.compile(rf"^{strict}\s*[:：]\s+(?=\S)")  # "Ken Museth: Feedback from OpenVDB ..."
+    return prose, minutes, owner
+
+
+def _plausible(name: str) -> str | None:
+    name = name.strip(" ,;")
+    words = name.split()
+    if not words or len(words) > 16 or in_list(words[0], "pronouns") or in_list(name, "pronouns"):
+        return None
+    if words[0].lower() in ("the", "a", "an", "le", "la", "les", "un", "une", "el", "los", "las", "una") \
+            or not words[-1][:1].isupper() and len(words) > 1 and words[-1].lower() in ("and", "et", "y", "of", "de"):
+        return None
+    if field_of(name) or in_list(name, "action_labels") or section_role(name) != 0:
+        return None
+    return name
+
+
+def subject_lead(sentence: str) -> str | None:
+    """The body a committing sentence makes its grammatical subject: ``subject_lead("The Secretariat will
+    publish the report.")`` -> "Secretariat"; ``subject_lead("We will publish it.")`` -> None."""
+    match = _subject_patterns()[0].match(sentence.strip())
+    return _plausible(match.group("name")) if match else None
+
+
+def owner_prefix(text: str) -> tuple[str, str] | None:
+    """A line of minutes naming its owner first: ``owner_prefix("Silona - to reach out to Karen")`` ->
+    ("Silona", "Silona - to reach out to Karen"); ``owner_prefix("Ken Museth: Feedback from OpenVDB")`` ->
+    ("Ken Museth", "Feedback from OpenVDB"). None when the line opens with no name."""
+    _, minutes, owner = _subject_patterns()
+    text = text.strip()
+    match = minutes.match(text)
+    if match and _plausible(match.group("name")):
+        return match.group("name").strip(), text
+    match = owner.match(text)
+    if match and _plausible(match.group("name")) and len(match.group("name").split()) <= 5:
+        return match.group("name").strip(), text[match.end():].strip()
+    return None

@@ -1,0 +1,203 @@
+"""The fitted decision: whether a candidate is a work item, from named layout-generic features.
+
+``candidate_features`` turns a candidate and its place in the outline into numbers that every document has
+(form, numbering, depth, section role, fields found, length, punctuation, position, what its siblings hold);
+the hand rules of the recogniser are among them (``rule_score``), as features, not verdicts. ``Model`` is a
+logistic regression fitted by ``python -m pipeline.learn fit`` on the annotated documents in ``annotated/``
+and the seeds; it ships as plain JSON (weights, feature names, scaling), read with no pickle and applied here
+without scikit-learn.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import functools
+import json
+import math
+import re
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from pipeline.labels import in_list, labels, norm
+from pipeline.model import BlockKind
+from pipeline.vocabulary import commits, section_role
+
+if TYPE_CHECKING:
+    from pipeline.candidates import Candidate
+    from pipeline.outline import Node
+
+MODEL_PATH = Path(__file__).resolve().parent / "data" / "decision_model.json"
+METHODS = ("table_row", "list_item", "heading", "label_block", "prose_sentence")
+_DOT_LEADERS = re.compile(r"(?:\.{4,}|…{2,}|(?:\. ){3,})\s*\d*\s*$")
+_PAGE_NUMBER_END = re.compile(r"\s\d{1,3}$")
+_URL = re.compile(r"https?://|www\.")
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+_DIGITS = re.compile(r"\d")
+_CODE_REF = re.compile(r"^[A-Z]{2,5}-?\d{1,3}\b")
+_PERSON_LIST = re.compile(r"^[A-ZÀ-Ö][a-zà-ö]+(?:\s[A-ZÀ-Ö][a-zà-ö]+){1,2}$")
+
+
+@dataclass(frozen=True)
+class Context:
+    """What the features of one document's candidates share: the outline, each place's role, sibling runs."""
+
+    nodes: list[Node]
+    doc_has_roles: bool
+    runs: dict[int, list[int]]  # candidate index -> indices of its run (same form under the same parent/heading)
+    total: int
+
+
+def sibling_key(cand: Candidate, nodes: list[Node]) -> tuple:
+    """Candidates of one run: same form, same list parent or heading, same level."""
+    n = nodes[cand.node]
+    return (cand.method, n.parent, tuple(n.headings[-1:]), n.level, n.index if cand.method == "table_row" else None)
+
+
+def build_context(cands: list[Candidate], nodes: list[Node], doc_has_roles: bool) -> Context:
+    groups: dict[tuple, list[int]] = {}
+    for i, cand in enumerate(cands):
+        groups.setdefault(sibling_key(cand, nodes), []).append(i)
+    runs = {i: run for run in groups.values() for i in run}
+    return Context(nodes, doc_has_roles, runs, len(cands))
+
+
+@functools.cache
+def _status_pattern() -> re.Pattern[str]:
+    words = sorted({norm(w) for w in labels()["status_words"]}, key=len, reverse=True)
+    return re.compile("|".join(rf"(?<!\w){re.escape(w)}(?!\w)" for w in words))
+
+
+def candidate_features(cand: Candidate, index: int, cands: list[Candidate], ctx: Context,
+                       rule_score: float) -> dict[str, float]:
+    """Named features of one candidate (all numbers; booleans as 0/1)."""
+    text = cand.text.strip()
+    words = text.split()
+    n = ctx.nodes[cand.node]
+    run = ctx.runs.get(index, [index])
+    siblings = [cands[j] for j in run]
+    f: dict[str, float] = {f"method_{m}": float(cand.method == m) for m in METHODS}
+    f.update({
+        "rule_score": rule_score,
+        "role_work": float(cand.role > 0),
+        "role_other": float(cand.role < 0),
+        "role_unknown_doc_without_roles": float(cand.role == 0 and not ctx.doc_has_roles),
+        "numbered": float(cand.numbered),
+        "has_children": float(cand.has_children),
+        "has_timeline": float(bool(cand.timeline)),
+        "has_leads": float(bool(cand.leads)),
+        "has_funding": float(bool(cand.funding)),
+        "definition": float(cand.definition),
+        "action": float(cand.action),
+        "card": float(cand.card),
+        "question": float(text.endswith(("?", "？"))),
+        "ends_colon": float(text.endswith((":", "："))),
+        "ends_period": float(text.endswith((".", "。"))),
+        "starts_upper": float(text[:1].isupper()),
+        "starts_lower": float(text[:1].islower()),
+        "log_words": math.log1p(len(words)),
+        "short_3": float(len(words) <= 3),
+        "long_60": float(len(words) > 60),
+        "dot_leaders": float(bool(_DOT_LEADERS.search(text))),
+        "ends_page_number": float(bool(_PAGE_NUMBER_END.search(text)) and not _YEAR.search(text[-5:])),
+        "url": float(bool(_URL.search(text))),
+        "year": float(bool(_YEAR.search(text))),
+        "digit_share": len(_DIGITS.findall(text)) / max(len(text), 1),
+        "status_word": float(bool(_status_pattern().search(norm(text)))),
+        "status_only": float(in_list(text, "status_words")),
+        "commits": float(commits(text)),
+        "code_ref": float(bool(_CODE_REF.match(text)) or bool(cand.ref and _CODE_REF.match(cand.ref))),
+        "person_name": float(bool(_PERSON_LIST.match(text))),
+        "depth": float(min(n.level, 4)) if cand.method == "list_item" else 0.0,
+        "heading_level": float(min(n.level, 7)) / 7 if cand.method == "heading" else 0.0,
+        "own_heading_role": float(section_role(text)) if cand.method == "heading" else 0.0,
+        "in_list_under_parent": float(n.parent is not None),
+        "log_run": math.log1p(len(run)),
+        "run_single": float(len(run) == 1),
+        "run_fields_share": sum(bool(c.timeline or c.leads) for c in siblings) / len(siblings),
+        "run_numbered_share": sum(c.numbered for c in siblings) / len(siblings),
+        "run_question_share": sum(c.text.rstrip().endswith("?") for c in siblings) / len(siblings),
+        "run_long_share": sum(len(c.text.split()) > 40 for c in siblings) / len(siblings),
+        "position": index / max(ctx.total - 1, 1),
+        "log_doc_candidates": math.log1p(ctx.total),
+        "under_table_node": float(n.kind is BlockKind.TABLE),
+        "parent_is_candidate": float(cand.parent is not None),
+    })
+    return f
+
+
+@dataclass(frozen=True)
+class Model:
+    """A fitted logistic regression over named features (standardised), as stored in JSON."""
+
+    features: tuple[str, ...]
+    mean: tuple[float, ...]
+    scale: tuple[float, ...]
+    coef: tuple[float, ...]
+    intercept: float
+    threshold: float
+    trained_on: tuple[str, ...] = ()
+    blend: float = 1.0  # share of the fitted probability in the score; the rest is the hand score (rule_score)
+
+    def probability(self, feats: dict[str, float]) -> float:
+        """The item score of one candidate's features (a name the model does not know counts 0)."""
+        z = self.intercept
+        for name, mu, sd, w in zip(self.features, self.mean, self.scale, self.coef, strict=True):
+            z += w * ((feats.get(name, 0.0) - mu) / sd)
+        p = 1.0 / (1.0 + math.exp(-max(min(z, 50.0), -50.0)))
+        return self.blend * p + (1 - self.blend) * feats.get("rule_score", 0.0)
+
+    def to_json(self) -> str:
+        data = {"kind": "logistic_regression", "features": list(self.features), "mean": list(self.mean),
+                "scale": list(self.scale), "coef": list(self.coef), "intercept": self.intercept,
+                "threshold": self.threshold, "blend": self.blend, "trained_on": list(self.trained_on)}
+        return json.dumps(data, indent=1, ensure_ascii=False) + "\n"
+
+    @classmethod
+    def from_json(cls, text: str) -> Model:
+        data = json.loads(text)
+        if data.get("kind") != "logistic_regression":
+            raise ValueError("not a decision model file")
+        n = len(data["features"])
+        if not all(len(data[k]) == n for k in ("mean", "scale", "coef")):
+            raise ValueError("decision model: feature, mean, scale and coef lengths differ")
+        return cls(tuple(data["features"]), tuple(map(float, data["mean"])), tuple(map(float, data["scale"])),
+                   tuple(map(float, data["coef"])), float(data["intercept"]), float(data["threshold"]),
+                   tuple(data.get("trained_on", ())), float(data.get("blend", 1.0)))
+
+
+@functools.cache
+def shipped_model() -> Model | None:
+    """The model shipped with the pipeline (None before the first fit: the hand score decides)."""
+    if not MODEL_PATH.exists():
+        return None
+    return Model.from_json(MODEL_PATH.read_text(encoding="utf-8"))
+
+
+_OVERRIDE: contextvars.ContextVar[Model | None] = contextvars.ContextVar("decision_model", default=None)
+
+
+def active_model() -> Model | None:
+    """The model in force: one set by ``using_model`` (fitting, leave-one-document-out), else the shipped one."""
+    return _OVERRIDE.get() or shipped_model()
+
+
+@contextlib.contextmanager
+def using_model(model: Model | None) -> Iterator[None]:
+    """Decide with ``model`` inside the block (None: the shipped model)."""
+    token = _OVERRIDE.set(model)
+    try:
+        yield
+    finally:
+        _OVERRIDE.reset(token)
+
+
+def feature_names(cands: list[Candidate], feats: list[dict[str, float]]) -> list[str]:
+    """Every feature name seen, in a stable order."""
+    seen: Counter[str] = Counter()
+    for f in feats:
+        seen.update(f.keys())
+    return sorted(seen)
