@@ -16,7 +16,7 @@ from prefect import flow, get_run_logger, task  # noqa: E402
 from prefect.futures import as_completed  # noqa: E402
 from prefect.utilities.annotations import quote  # noqa: E402
 
-from pipeline.cache import CacheFolder, RecordSerializer, prune  # noqa: E402
+from pipeline.cache import CacheFolder, RecordSerializer, prune, result_problem  # noqa: E402
 from pipeline.catalog import HIDDEN_MESSAGE, SKIPPED_HIDDEN, scan_folder, with_skipped  # noqa: E402
 from pipeline.editions import link_editions  # noqa: E402
 from pipeline.isolation import run_document_limited  # noqa: E402
@@ -24,7 +24,14 @@ from pipeline.manifest import document_key, write_manifest  # noqa: E402
 from pipeline.progress import advance  # noqa: E402
 from pipeline.records import DocumentResult  # noqa: E402
 from pipeline.report import RunReport, write_report  # noqa: E402
-from pipeline.run import PIPELINE_VERSION, document_id_of, page_ranges, printable, read_page_range  # noqa: E402
+from pipeline.run import (  # noqa: E402
+    PIPELINE_VERSION,
+    document_id_of,
+    page_ranges,
+    printable,
+    read_page_range,
+    sha256_of,
+)
 from pipeline.snapshots import output_lock, publish, remove_leftovers  # noqa: E402
 from pipeline.store import results_to_tables, write_tables  # noqa: E402
 
@@ -129,7 +136,7 @@ def _extract(raw_dir: str, out_dir: str, pages_per_task: int) -> tuple[RunReport
         document_id = document_id_of(Path(path), Path(raw_dir))
         ranges = page_ranges(Path(path), pages_per_task) if _size(path) else []
         batches = [pages_runner.submit(path, document_id, first, last) for first, last in ranges] or None
-        futures[runner.submit(path, raw_dir, document_id, batches)] = path
+        futures[runner.submit(path, raw_dir, document_id, batches)] = (path, document_id, batches)
         parameters = {"path": path, "raw_dir": raw_dir, "document_id": document_id}
         document_keys[document_id] = _document_key(None, parameters)
         keys |= {document_keys[document_id]} | {_pages_key(None, {**parameters, "first": first, "last": last})
@@ -138,7 +145,14 @@ def _extract(raw_dir: str, out_dir: str, pages_per_task: int) -> tuple[RunReport
     parsed: list[str] = []
     for done, future in enumerate(as_completed(list(futures)), start=1):
         result = future.result()
-        if not future.state.name == "Cached":
+        if future.state.name == "Cached":
+            path, document_id, batches = futures[future]
+            problem = result_problem(result, document_id, _sha256(path))
+            if problem:  # nothing from the cache reaches a table unchecked: parse again, overwriting the entry
+                logger.warning("cache entry of %s ignored (%s): the document is parsed again", document_id, problem)
+                result = runner.with_options(refresh_cache=True)(path, raw_dir, document_id, batches)
+                parsed.append(result.document_id)
+        else:
             parsed.append(result.document_id)
         results.append(result)
         advance(done, len(paths), result.document_id)
@@ -152,6 +166,13 @@ def _extract(raw_dir: str, out_dir: str, pages_per_task: int) -> tuple[RunReport
     # quote: Prefect need not walk thousands of items (Prefect's Task types do not know quote())
     write_output(quote(results), out_dir, quote(report), raw_dir, document_keys, skipped)  # type: ignore[call-overload]
     return report, keys
+
+
+def _sha256(path: str) -> str | None:
+    try:
+        return sha256_of(Path(path))
+    except (OSError, RuntimeError):
+        return None
 
 
 def _size(path: str) -> int:
