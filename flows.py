@@ -16,15 +16,22 @@ from prefect import flow, get_run_logger, task  # noqa: E402
 from prefect.futures import as_completed  # noqa: E402
 from prefect.utilities.annotations import quote  # noqa: E402
 
-from pipeline.cache import CacheFolder, RecordSerializer, prune  # noqa: E402
-from pipeline.catalog import list_documents  # noqa: E402
+from pipeline.cache import CacheFolder, RecordSerializer, prune, result_problem  # noqa: E402
+from pipeline.catalog import HIDDEN_MESSAGE, SKIPPED_HIDDEN, scan_folder, with_skipped  # noqa: E402
 from pipeline.editions import link_editions  # noqa: E402
 from pipeline.isolation import run_document_limited  # noqa: E402
 from pipeline.manifest import document_key, write_manifest  # noqa: E402
 from pipeline.progress import advance  # noqa: E402
 from pipeline.records import DocumentResult  # noqa: E402
 from pipeline.report import RunReport, write_report  # noqa: E402
-from pipeline.run import PIPELINE_VERSION, page_ranges, read_page_range  # noqa: E402
+from pipeline.run import (  # noqa: E402
+    PIPELINE_VERSION,
+    document_id_of,
+    page_ranges,
+    printable,
+    read_page_range,
+    sha256_of,
+)
 from pipeline.snapshots import output_lock, publish, remove_leftovers  # noqa: E402
 from pipeline.store import results_to_tables, write_tables  # noqa: E402
 
@@ -42,9 +49,11 @@ def _pages_key(context, parameters: dict) -> str:
 
 
 @task(name="scan-raw-folder", retries=2, retry_delay_seconds=1)
-def scan(raw_dir: str, out_dir: str | None = None) -> list[str]:
-    """Files to process (I/O: retried); the run's own output folder is never read as input."""
-    return [str(p) for p in list_documents(Path(raw_dir), exclude=(Path(out_dir),) if out_dir else ())]
+def scan(raw_dir: str, out_dir: str | None = None) -> tuple[list[str], list[str]]:
+    """Files to process and the hidden entries skipped (I/O: retried); the run's own output folder is never read
+    as input."""
+    found, hidden = scan_folder(Path(raw_dir), exclude=(Path(out_dir),) if out_dir else ())
+    return [str(p) for p in found], hidden
 
 
 @task(name="process-document", cache_key_fn=_document_key, persist_result=True, result_serializer=RecordSerializer(),
@@ -64,10 +73,11 @@ def read_pdf_pages(path: str, document_id: str, first: int, last: int):
 
 @task(name="write-output", retries=2, retry_delay_seconds=1)
 def write_output(results: list[DocumentResult], out_dir: str, report: RunReport, raw_dir: str,
-                 keys: dict[str, str]) -> None:
+                 keys: dict[str, str], skipped: list[str] | None = None) -> None:
     from normalizers.agencies import agency_table
 
     tables = results_to_tables(results, agency_table(), dt.datetime.now(dt.UTC), PIPELINE_VERSION)
+    tables["errors"] = with_skipped(tables["errors"], skipped or [])
 
     def write(folder: Path) -> list[str]:
         write_tables(tables, folder)
@@ -115,18 +125,18 @@ def _extract(raw_dir: str, out_dir: str, pages_per_task: int) -> tuple[RunReport
     """The flow's body, run holding the output folder's lock; also returns the cache keys it used."""
     logger = get_run_logger()
     started = dt.datetime.now(dt.UTC)
-    paths = scan(raw_dir, out_dir)
+    paths, hidden = scan(raw_dir, out_dir)
     advance(0, len(paths), "")
     storage = _cache_storage((Path(out_dir) / ".cache").resolve())
     runner = process_document.with_options(result_storage=storage)
     pages_runner = read_pdf_pages.with_options(result_storage=storage)
     futures, keys, document_keys = {}, set(), {}
     # largest files first, so that a big PDF does not start last on a parallel runner
-    for path in sorted(paths, key=lambda p: -Path(p).stat().st_size):
-        document_id = Path(path).relative_to(raw_dir).as_posix()
-        ranges = page_ranges(Path(path), pages_per_task)
+    for path in sorted(paths, key=lambda p: -_size(p)):
+        document_id = document_id_of(Path(path), Path(raw_dir))
+        ranges = page_ranges(Path(path), pages_per_task) if _size(path) else []
         batches = [pages_runner.submit(path, document_id, first, last) for first, last in ranges] or None
-        futures[runner.submit(path, raw_dir, document_id, batches)] = path
+        futures[runner.submit(path, raw_dir, document_id, batches)] = (path, document_id, batches)
         parameters = {"path": path, "raw_dir": raw_dir, "document_id": document_id}
         document_keys[document_id] = _document_key(None, parameters)
         keys |= {document_keys[document_id]} | {_pages_key(None, {**parameters, "first": first, "last": last})
@@ -135,7 +145,14 @@ def _extract(raw_dir: str, out_dir: str, pages_per_task: int) -> tuple[RunReport
     parsed: list[str] = []
     for done, future in enumerate(as_completed(list(futures)), start=1):
         result = future.result()
-        if not future.state.name == "Cached":
+        if future.state.name == "Cached":
+            path, document_id, batches = futures[future]
+            problem = result_problem(result, document_id, _sha256(path))
+            if problem:  # nothing from the cache reaches a table unchecked: parse again, overwriting the entry
+                logger.warning("cache entry of %s ignored (%s): the document is parsed again", document_id, problem)
+                result = runner.with_options(refresh_cache=True)(path, raw_dir, document_id, batches)
+                parsed.append(result.document_id)
+        else:
             parsed.append(result.document_id)
         results.append(result)
         advance(done, len(paths), result.document_id)
@@ -144,9 +161,26 @@ def _extract(raw_dir: str, out_dir: str, pages_per_task: int) -> tuple[RunReport
     results.sort(key=lambda r: r.document_id)  # completion order varies: the report lists documents in one order
     link_editions(results)
     report = RunReport.from_results(results, parsed, started, dt.datetime.now(dt.UTC), raw_dir, out_dir)
+    skipped = [printable(name) for name in hidden]
+    report.warnings = [f"{name}: {SKIPPED_HIDDEN}: {HIDDEN_MESSAGE}" for name in skipped] + report.warnings
     # quote: Prefect need not walk thousands of items (Prefect's Task types do not know quote())
-    write_output(quote(results), out_dir, quote(report), raw_dir, document_keys)  # type: ignore[call-overload]
+    write_output(quote(results), out_dir, quote(report), raw_dir, document_keys, skipped)  # type: ignore[call-overload]
     return report, keys
+
+
+def _sha256(path: str) -> str | None:
+    try:
+        return sha256_of(Path(path))
+    except (OSError, RuntimeError):
+        return None
+
+
+def _size(path: str) -> int:
+    """The file's size for ordering, 0 when it cannot be looked at (a dangling link: ``run_document`` says why)."""
+    try:
+        return Path(path).stat().st_size
+    except (OSError, RuntimeError):  # RuntimeError: a link loop
+        return 0
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,12 +1,16 @@
-"""PDF budgets and damage, checked before pdfminer parses a page: page count, inflated size, broken content."""
+"""PDF budgets and damage, checked before pdfminer parses a page: page count, decoded size, broken content."""
 
 from __future__ import annotations
 
+import io
 import os
 import zlib
+from collections.abc import Iterator
 from typing import Any
 
-from pdfminer.pdftypes import PDFObjRef, PDFStream, resolve1
+from pdfminer.ascii85 import ascii85decode, asciihexdecode
+from pdfminer.lzw import LZWDecoder
+from pdfminer.pdftypes import PDFException, PDFObjRef, PDFStream, resolve1
 from pdfminer.psparser import LIT
 
 from pipeline.errors import TooLarge
@@ -16,6 +20,8 @@ DEFAULT_MAX_PAGES = 2000
 MAX_INFLATED_MB_ENV = "WORKPLANS_MAX_PDF_INFLATED_MB"
 DEFAULT_MAX_INFLATED_MB = 200.0
 _FLATE = (LIT("FlateDecode"), LIT("Fl"))
+_LZW, _RUNLENGTH = (LIT("LZWDecode"), LIT("LZW")), (LIT("RunLengthDecode"), LIT("RL"))
+_ASCIIHEX, _ASCII85 = (LIT("ASCIIHexDecode"), LIT("AHx")), (LIT("ASCII85Decode"), LIT("A85"))
 _IMAGE = LIT("Image")
 _CHUNK = 1 << 20
 
@@ -32,9 +38,9 @@ def inflated_limit_bytes() -> int:
 
 
 def check_page(name: str, page: Any, number: int, so_far: int) -> tuple[int, str | None]:
-    """Inflate the page's content streams and form XObjects in 1 MB steps, keeping nothing, before pdfminer
-    parses them: the inflated bytes of the document so far, and why the page cannot be read whole (None
-    when it can).
+    """Decode the page's content streams and form XObjects (every filter of a chain; Flate in 1 MB steps,
+    keeping nothing when it is the last) before pdfminer parses them: the decoded bytes of the document so
+    far, and why the page cannot be read whole (None when it can).
 
     TooLarge once the document inflates past ``WORKPLANS_MAX_PDF_INFLATED_MB`` (default 200 MB): a 0.5 MB
     file whose page inflates to 500 MB (a "zip bomb") is refused before pdfminer holds it all. Damage is a
@@ -57,25 +63,85 @@ def check_page(name: str, page: Any, number: int, so_far: int) -> tuple[int, str
 
 
 def _inflate(stream: Any, most: int) -> tuple[int, str | None]:
-    """Bytes a Flate stream inflates to, counting no further than ``most``, and what is wrong with it."""
+    """Bytes a content stream decodes to through its whole filter chain, counting no further than ``most`` after
+    any filter, and what is wrong with it. An encrypted file's stream is decrypted first, as pdfminer does (an
+    owner-password-only PDF opens with the empty user password)."""
     if not isinstance(stream, PDFStream):
         return 0, "its content stream is missing"
     if stream.rawdata is None or stream.get("Subtype") is _IMAGE:
         return 0, None  # already read for an earlier page (a shared form), or an image
     filters = stream.get_filters()
-    if not filters or filters[0][0] not in _FLATE:
+    if not filters:
         return 0, None
+    data = stream.rawdata
+    if stream.decipher and stream.objid is not None and stream.genno is not None:
+        data = stream.decipher(stream.objid, stream.genno, data, stream.attrs)
+    size = 0
+    for n, (name, _) in enumerate(filters):
+        last = n == len(filters) - 1
+        try:
+            if name in _FLATE:
+                size, data, problem = _flate(data, most, keep=not last)
+                if problem:
+                    return size, problem
+            elif name in _LZW:
+                data = _bounded(LZWDecoder(io.BytesIO(data)).run(), most)
+            elif name in _RUNLENGTH:
+                data = _bounded(_runs(data), most)
+            elif name in _ASCIIHEX:
+                data = asciihexdecode(data)
+            elif name in _ASCII85:
+                data = ascii85decode(data)
+            else:
+                return size, None  # an image filter, or one pdfminer leaves alone: no text inflates from it
+        except (ValueError, IndexError, PDFException) as e:
+            return size, f"its content stream is broken ({type(e).__name__}: {e})"
+        size = size if name in _FLATE and last else len(data)
+        if size > most:
+            break
+    return size, None
+
+
+def _flate(data: bytes, most: int, keep: bool) -> tuple[int, bytes, str | None]:
+    """Inflate in 1 MB steps, counting no further than ``most``; the bytes themselves only when ``keep`` (a filter
+    follows)."""
     inflater = zlib.decompressobj()
-    size, data = 0, stream.rawdata
+    size, kept = 0, []
     try:
         while data and size <= most:
-            size += len(inflater.decompress(data, _CHUNK))
+            chunk = inflater.decompress(data, _CHUNK)
+            size += len(chunk)
+            if keep:
+                kept.append(chunk)
             data = inflater.unconsumed_tail
     except zlib.error as e:
-        return size, f"its content stream is broken ({e})"
+        return size, b"", f"its content stream is broken ({e})"
     if size <= most and not inflater.eof:
-        return size, "its content stream is cut short"
-    return size, None
+        return size, b"", "its content stream is cut short"
+    return size, b"".join(kept), None
+
+
+def _bounded(chunks: Iterator[bytes], most: int) -> bytes:
+    """The decoded chunks joined, stopping once past ``most`` bytes."""
+    out = bytearray()
+    for chunk in chunks:
+        out += chunk
+        if len(out) > most:
+            break
+    return bytes(out)
+
+
+def _runs(data: bytes) -> Iterator[bytes]:
+    """RunLengthDecode (ISO 32000-1, 7.4.5) run by run: pdfminer's decoder builds the whole output at once."""
+    n = 0
+    while n < len(data) and data[n] != 128:
+        length = data[n]
+        if length < 128:
+            yield data[n + 1: n + 2 + length]
+            n += 2 + length
+        else:
+            yield data[n + 1: n + 2] * (257 - length)
+            n += 2
 
 
 def _streams(page: Any) -> list[Any]:

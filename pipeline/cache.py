@@ -6,9 +6,12 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import enum
+import functools
 import importlib
 import json
 import logging
+import types
+import typing
 from pathlib import Path
 from typing import Any, Final, Literal
 
@@ -24,6 +27,7 @@ SERIALIZER_TYPE: Final = "workplans-json"
 # the only modules whose dataclasses, enums and errors a cache entry may name
 _MODULES = ("pipeline.records", "pipeline.model", "pipeline.errors", "extractors.pdf", "extractors.pdf_lines",
             "extractors.pdf_tables")
+MAX_DEPTH = 40  # a DocumentResult nests 6 deep, a PageBatch 9; anything far deeper is not ours
 
 
 class CacheEntryRejected(ValueError):
@@ -43,6 +47,8 @@ def decode(blob: bytes) -> Any:
         envelope = json.loads(blob)
     except (ValueError, UnicodeDecodeError) as e:
         raise CacheEntryRejected(f"not JSON: {e}") from e
+    except RecursionError as e:
+        raise CacheEntryRejected("JSON nested too deep") from e
     if not isinstance(envelope, dict) or envelope.get("format") != CACHE_FORMAT:
         raise CacheEntryRejected("not a workplans cache entry")
     if envelope.get("version") != CACHE_VERSION:
@@ -51,7 +57,7 @@ def decode(blob: bytes) -> Any:
         return _from_json(envelope.get("value"))
     except CacheEntryRejected:
         raise
-    except (TypeError, ValueError, KeyError, AttributeError) as e:
+    except (TypeError, ValueError, KeyError, AttributeError, RecursionError) as e:
         raise CacheEntryRejected(f"invalid entry: {type(e).__name__}: {e}") from e
 
 
@@ -86,9 +92,11 @@ def _to_json(value: Any) -> Any:
     raise TypeError(f"{type(value).__name__} is not a cacheable record")
 
 
-def _from_json(value: Any) -> Any:
+def _from_json(value: Any, depth: int = 0) -> Any:
+    if depth > MAX_DEPTH:
+        raise CacheEntryRejected(f"nested more than {MAX_DEPTH} deep")
     if isinstance(value, list):
-        return [_from_json(v) for v in value]
+        return [_from_json(v, depth + 1) for v in value]
     if not isinstance(value, dict):
         return value
     if "$c" in value:
@@ -98,7 +106,14 @@ def _from_json(value: Any) -> Any:
         fields = value.get("f")
         if not isinstance(fields, dict):
             raise CacheEntryRejected("record without fields")
-        return cls(**{k: _from_json(v) for k, v in fields.items()})
+        hints = _hints(cls)
+        kwargs = {}
+        for k, v in fields.items():
+            if k not in hints:
+                raise CacheEntryRejected(f"{cls.__name__} has no field {k!r}")
+            kwargs[k] = _from_json(v, depth + 1)
+            _check(kwargs[k], hints[k], f"{cls.__name__}.{k}")
+        return cls(**kwargs)
     if "$e" in value:
         cls = _allowed(value["$e"])
         if not (isinstance(cls, type) and issubclass(cls, enum.Enum)):
@@ -112,12 +127,79 @@ def _from_json(value: Any) -> Any:
             raise CacheEntryRejected(f"{value['$x']} is not a pipeline error")
         return cls(str(value.get("m", "")))
     if "$t" in value:
-        return tuple(_from_json(v) for v in value["$t"])
+        if not isinstance(value["$t"], list):
+            raise CacheEntryRejected("tuple without a list of values")
+        return tuple(_from_json(v, depth + 1) for v in value["$t"])
     if "$d" in value:
         return dt.date.fromisoformat(value["$d"])
     if "$dt" in value:
         return dt.datetime.fromisoformat(value["$dt"])
-    return {k: _from_json(v) for k, v in value.items()}
+    return {k: _from_json(v, depth + 1) for k, v in value.items()}
+
+
+@functools.cache
+def _hints(cls: type) -> dict[str, Any]:
+    """The types of a record's fields that its constructor takes."""
+    hints = typing.get_type_hints(cls)
+    return {f.name: hints[f.name] for f in dataclasses.fields(cls) if f.init}
+
+
+def _check(value: Any, hint: Any, where: str) -> None:
+    """``CacheEntryRejected`` unless ``value`` is of type ``hint`` all the way down (lists, tuples, dictionaries,
+    unions; records and enums were checked as they were built): ``_check([1], list[str], "x")`` raises."""
+    if hint is Any or hint is object:
+        return
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if origin in (types.UnionType, typing.Union):
+        for arm in args:
+            try:
+                _check(value, arm, where)
+                return
+            except CacheEntryRejected:
+                continue
+    elif origin is list:
+        if isinstance(value, list):
+            for n, v in enumerate(value):
+                _check(v, args[0] if args else Any, f"{where}[{n}]")
+            return
+    elif origin is tuple:
+        arms = [args[0]] * len(value) if len(args) == 2 and args[1] is Ellipsis else list(args)
+        if isinstance(value, tuple) and (len(arms) == len(value) or not args):
+            for n, (v, arm) in enumerate(zip(value, arms or [Any] * len(value), strict=True)):
+                _check(v, arm, f"{where}[{n}]")
+            return
+    elif origin is dict:
+        if isinstance(value, dict):
+            for k, v in value.items():
+                _check(k, args[0] if args else Any, f"{where} key")
+                _check(v, args[1] if args else Any, f"{where}[{k!r}]")
+            return
+    elif origin is Literal:
+        if value in args:
+            return
+    elif hint is type(None) or hint is None:
+        if value is None:
+            return
+    elif hint is float:
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return
+    elif hint is int:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return
+    elif hint is dt.date:
+        if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+            return
+    elif isinstance(hint, type):
+        if isinstance(value, hint):
+            return
+    else:
+        raise CacheEntryRejected(f"{where}: type {hint} cannot be checked")
+    raise CacheEntryRejected(f"{where}: {type(value).__name__} {_short(value)} where {hint} belongs")
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def _allowed(name: Any) -> type:
@@ -131,6 +213,27 @@ def _allowed(name: Any) -> type:
     if not isinstance(cls, type) or cls.__module__ != module_name:
         raise CacheEntryRejected(f"{name} is not one of the pipeline's record classes")
     return cls
+
+
+def result_problem(value: Any, document_id: str, sha256: str | None) -> str | None:
+    """Why a cached value cannot be the result of the document ``document_id`` whose bytes hash to ``sha256`` (None:
+    the file cannot be read now), or None when it can: a record of another document, of other bytes, or not a
+    DocumentResult at all. ``result_problem(result, "wg6.txt", result.sha256)`` -> ``None``."""
+    from pipeline.records import DocumentResult
+
+    if not isinstance(value, DocumentResult):
+        return f"a {type(value).__name__}, not a document's result"
+    if value.document_id != document_id or value.source_file != document_id:
+        return f"made for document {_short(value.document_id)}, not {document_id!r}"
+    if value.sha256 != (sha256 or "") and not (value.sha256 == "" and not value.items):
+        return f"made from other bytes (sha256 {_short(value.sha256)}, the file's is {sha256})"
+    others = ({i.document_id for i in value.items} | {r.document_id for r in value.leads}
+              | {r.document_id for r in value.timelines} | {r.document_id for r in value.funding}
+              | {r.document_id for r in value.funding_agencies}
+              | {e.source_file for e in value.errors + value.warnings})
+    if others - {document_id}:
+        return f"holds rows of document {_short(sorted(others - {document_id})[0])}"
+    return None
 
 
 class RecordSerializer(Serializer):
@@ -154,6 +257,8 @@ def check_entry(content: bytes) -> bytes:
         serializer = record["metadata"]["serializer"]["type"]
     except (ValueError, KeyError, TypeError, UnicodeDecodeError) as e:
         raise CacheEntryRejected("not a result record") from e
+    except RecursionError as e:
+        raise CacheEntryRejected("JSON nested too deep") from e
     if serializer != SERIALIZER_TYPE:
         raise CacheEntryRejected(f"result record written with serializer {serializer!r}")
     result = record.get("result")

@@ -24,7 +24,7 @@ def document_key(path: Path, raw_dir: Path, document_id: str) -> str:
     except (PipelineError, OSError):
         content = "unreadable"  # run_document reports why; nothing outside the folder is read for a key
     parts = [document_id, content, PIPELINE_VERSION, source_fingerprint()]
-    return hashlib.sha256("|".join(parts).encode()).hexdigest()
+    return hashlib.sha256("|".join(parts).encode("utf-8", "backslashreplace")).hexdigest()  # ids are printable()
 
 
 def folder_keys(raw_dir: Path, out_dir: Path) -> dict[str, str]:

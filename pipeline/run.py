@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import logging
@@ -24,6 +25,7 @@ from pipeline.titles import document_title
 log = logging.getLogger(__name__)
 PIPELINE_VERSION = "0.1.0"
 _PERIOD = re.compile(r"^((?:19|20)\d{2})(?:-((?:19|20)\d{2}))?$")
+_SURROGATE = re.compile("[\ud800-\udfff]")  # how Python keeps the bytes of a file name that are not UTF-8
 
 
 def sha256_of(path: Path) -> str:
@@ -44,13 +46,27 @@ def _sha256(path: str, size: int, mtime_ns: int) -> str:
 
 def document_id_of(path: Path, raw_dir: Path) -> str:
     """Stable id: the file's path relative to the raw folder, e.g. ``"gmg_workplan_2010.txt"`` (a link's own
-    place, not its target's)."""
-    for a, b in ((Path(os.path.abspath(path)), Path(os.path.abspath(raw_dir))), (path.resolve(), raw_dir.resolve())):
+    place, not its target's); bytes of the name that are not UTF-8 written as ``\\xNN`` (``printable``)."""
+    pairs = [(Path(os.path.abspath(path)), Path(os.path.abspath(raw_dir)))]
+    with contextlib.suppress(OSError, RuntimeError):  # RuntimeError: a link loop
+        pairs.append((path.resolve(), raw_dir.resolve()))
+    for a, b in pairs:
         try:
-            return a.relative_to(b).as_posix()
+            return printable(a.relative_to(b).as_posix())
         except ValueError:
             continue
-    return path.name
+    return printable(path.name)
+
+
+def printable(text: str) -> str:
+    """``text`` with the lone surrogates by which Python keeps a file name's non-UTF-8 bytes written as escapes,
+    so that it can be stored and shown: ``printable("caf\\udce9.txt")`` -> ``"caf\\\\xe9.txt"`` (``caf\\xe9.txt``)."""
+    return _SURROGATE.sub(_escape, text)
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match[0])
+    return f"\\x{code - 0xDC00:02x}" if 0xDC80 <= code <= 0xDCFF else f"\\u{code:04x}"
 
 
 def page_ranges(path: Path, pages_per_task: int) -> list[tuple[int, int]]:
@@ -127,14 +143,33 @@ def run_document(path: Path, raw_dir: Path, pdf_batches: list | None = None) -> 
             result.status = Status.PARTIAL
     except PipelineError as e:
         result.errors.append(ErrorItem(source, stage, e.category, str(e)))
+    except OSError as e:  # unreadable (permissions, vanished, a device): the file's name, not the absolute path
+        result.errors.append(ErrorItem(source, stage, "unreadable", f"{source}: {e.strerror or type(e).__name__}"))
     except Exception as e:  # noqa: BLE001 - the one place that catches: a bug must not stop the run
         log.debug("unexpected error on %s", source, exc_info=True)
         result.errors.append(ErrorItem(source, stage, "internal_error", f"{type(e).__name__}: {e}"))
+    if printable(path.name) != path.name:
+        result.warnings.append(ErrorItem(source, "read", "file_name_not_utf8",
+                                         "the file name is not valid UTF-8: its other bytes are written as \\xNN"))
+    result.errors, result.warnings = _relative(result.errors, raw_dir), _relative(result.warnings, raw_dir)
     if any(w.error_type == "lost_content" for w in result.warnings) and result.status is Status.SUCCESS:
         result.status = Status.PARTIAL  # part of the file could not be read: its records are not all there
     if result.errors:
         result.status = Status.PARTIAL if result.items else Status.FAILURE
     return result
+
+
+def _relative(rows: list[ErrorItem], raw_dir: Path) -> list[ErrorItem]:
+    """Error rows that can be stored and shared: no lone surrogates, no absolute path of the raw folder (paths
+    relative to it)."""
+    prefixes = {os.path.abspath(raw_dir) + os.sep, str(raw_dir.resolve()) + os.sep}
+    out = []
+    for row in rows:
+        message = printable(row.message)
+        for prefix in prefixes:
+            message = message.replace(printable(prefix), "")
+        out.append(replace(row, source_file=printable(row.source_file), message=message))
+    return out
 
 
 def _lap(result: DocumentResult, stage: str, since: float) -> float:

@@ -145,3 +145,53 @@ def test_file_names_with_pipes_and_line_breaks_keep_the_report_table_whole(prefe
     markdown = (tmp_path / "out" / "run_report.md").read_text(encoding="utf-8")
     rows = [line for line in markdown.splitlines() if line.startswith("| plan")]
     assert rows == [r"| plan\|draft v2.txt | success | en | 51 | 0 |  |"]
+
+
+def test_a_dangling_link_a_link_loop_and_a_name_not_in_utf8_are_rows_and_hidden_files_are_listed(
+        prefect_harness, tmp_path):
+    """One file never stops the run: each of these used to end it with exit 1 and no output."""
+    import os
+
+    from flows import extract_workplans
+    from pipeline.manifest import folder_keys
+
+    raw, out = tmp_path / "raw", tmp_path / "out"
+    raw.mkdir()
+    shutil.copy(ROOT / "raw" / "wg6_services_access_draft_2019.txt", raw)
+    (raw / "dangling.txt").symlink_to(tmp_path / "nowhere.txt")
+    (raw / "loop.txt").symlink_to(raw / "loop.txt")
+    latin1_name = os.fsencode(raw) + b"/plan caf\xe9 2010.txt"  # Latin-1 bytes: not a UTF-8 name
+    with open(latin1_name, "wb") as fh:
+        fh.write((ROOT / "raw" / "gmg_workplan_2010.txt").read_bytes())
+    (raw / ".DS_Store").write_bytes(b"\x00\x00\x00\x01Bud1")
+    (raw / ".git").mkdir()
+    (raw / ".git" / "HEAD").write_text("ref: refs/heads/main\n", encoding="utf-8")
+    (raw / "~$draft.txt").write_text("owner file", encoding="utf-8")
+
+    escaped = r"plan caf\xe9 2010.txt"
+    assert sorted(folder_keys(raw, out)) == ["dangling.txt", "loop.txt", escaped, "wg6_services_access_draft_2019.txt"]
+    report = extract_workplans(raw_dir=str(raw), out_dir=str(out))
+    docs = {d["document_id"]: (d["status"], d["items"]) for d in pq.read_table(out / "documents").to_pylist()}
+    assert docs == {"dangling.txt": ("failure", 0), "loop.txt": ("failure", 0), escaped: ("success", 51),
+                    "wg6_services_access_draft_2019.txt": ("success", 23)}
+    rows = [(e["document_id"], e["severity"], e["error_type"], e["message"])
+            for e in pq.read_table(out / "errors").to_pylist()
+            if e["document_id"] != "wg6_services_access_draft_2019.txt" and e["error_type"] not in (
+                "unresolved_organisation", "unparsed_timeline")]
+    assert rows == [
+        ("dangling.txt", "error", "broken_link", f"dangling.txt: the link points to nothing ({tmp_path}/nowhere.txt)"),
+        # paths in the raw folder relative to it (the link loop's message named the absolute one)
+        ("loop.txt", "error", "broken_link", "loop.txt: the link cannot be followed (Symlink loop from 'loop.txt')"),
+        (escaped, "warning", "file_name_not_utf8", r"the file name is not valid UTF-8: its other bytes are written "
+                                                   r"as \xNN"),
+        (None, "info", "skipped_hidden", ".DS_Store: hidden (the name starts with '.' or '~$'): not read; "
+                                         "rename it to include it"),
+        (None, "info", "skipped_hidden", ".git: hidden (the name starts with '.' or '~$'): not read; "
+                                         "rename it to include it"),
+        (None, "info", "skipped_hidden", "~$draft.txt: hidden (the name starts with '.' or '~$'): not read; "
+                                         "rename it to include it"),
+    ]
+    assert sorted(report.failed) == ["dangling.txt", "loop.txt"]
+    assert report.warnings[:3] == [f"{name}: skipped_hidden: hidden (the name starts with '.' or '~$'): not read; "
+                                   "rename it to include it" for name in (".DS_Store", ".git", "~$draft.txt")]
+    assert "skipped_hidden" in (out / "run_report.md").read_text(encoding="utf-8")

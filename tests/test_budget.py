@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import shutil
+import zlib
 from pathlib import Path
 
 import pytest
@@ -171,6 +172,48 @@ def test_a_pdf_that_inflates_past_the_limit_is_refused(monkeypatch):
     assert [(e.stage, e.error_type, e.message) for e in result.errors] == [
         ("extract", "too_large", "inflating.pdf: page 1 inflates the content past 10 MB (set "
                                  "WORKPLANS_MAX_PDF_INFLATED_MB to raise the limit)")]
+
+
+def test_a_bomb_behind_a_filter_that_does_not_inflate_is_stopped_by_the_inflate_budget(monkeypatch):
+    """``/Filter [/ASCIIHexDecode /FlateDecode]``: 62 kB on disk, 30 MB decoded; only the first filter used to be
+    looked at, so the bomb ran into the worker's memory limit instead."""
+    monkeypatch.setenv("WORKPLANS_MAX_PDF_INFLATED_MB", "10")
+    result = run_document(BAD / "filter_chain.pdf", BAD)
+    assert (result.status, [(e.stage, e.error_type, e.message) for e in result.errors]) == (Status.FAILURE, [
+        ("extract", "too_large", "filter_chain.pdf: page 1 inflates the content past 10 MB (set "
+                                 "WORKPLANS_MAX_PDF_INFLATED_MB to raise the limit)")])
+    monkeypatch.setenv("WORKPLANS_MAX_PDF_INFLATED_MB", "40")
+    assert run_document(BAD / "filter_chain.pdf", BAD).errors == []
+
+
+@pytest.mark.parametrize(("filters", "data", "size"), [
+    (["ASCIIHexDecode"], b"48656c6c6f>", 5),
+    (["ASCII85Decode"], b"87cURDZ~>", 5),
+    (["RunLengthDecode"], bytes([255, 65, 255, 66, 128]), 4),  # two runs of 2
+    (["ASCIIHexDecode", "RunLengthDecode"], bytes([129, 32, 128]).hex().encode() + b">", 128),
+    (["ASCIIHexDecode", "RunLengthDecode"], bytes([129, 32] * 100).hex().encode() + b">", 1024),  # stops past 1000
+    (["FlateDecode", "ASCIIHexDecode"], zlib.compress(b"48656c6c6f>"), 5),
+    (["LZWDecode"], bytes.fromhex("800b6050220c0c8501"), 10),  # "-----A---B", the example of ISO 32000-1 7.4.4.2
+])
+def test_every_filter_of_a_chain_is_counted(filters, data, size):
+    from pdfminer.pdftypes import PDFStream
+    from pdfminer.psparser import LIT
+
+    from extractors.pdf_checks import _inflate
+
+    stream = PDFStream({"Filter": [LIT(f) for f in filters], "Length": len(data)}, data)
+    assert _inflate(stream, 1000) == (size, None)
+
+
+def test_a_pdf_with_only_an_owner_password_is_read_whole():
+    """Encrypted with an empty user password (anyone may open it; the owner password guards permissions): its
+    compressed content was checked still encrypted, so every page was "damaged" and the document partial."""
+    result = run_document(BAD / "owner_password_only.pdf", BAD)
+    assert (result.status, result.errors, [w.error_type for w in result.warnings]) == (Status.SUCCESS, [], [])
+    assert [i.text for i in result.items] == ["convene the working group. Lead: UNDP",
+                                              "publish the guidance note. Lead: IOM"]
+    locked = run_document(BAD / "encrypted.pdf", BAD)  # a user password: still refused, in one line
+    assert [e.error_type for e in locked.errors] == ["encrypted"]
 
 
 def test_a_pdf_over_the_page_limit_is_refused(monkeypatch):

@@ -3,8 +3,10 @@ write, two runs into one folder, a reader polling while runs publish. Real CLI r
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -90,6 +92,109 @@ def test_planted_pickle_in_the_cache_is_never_executed_and_the_document_is_parse
     for entry in sorted((out / ".cache").iterdir()):
         assert json.loads(entry.read_bytes())["metadata"]["serializer"]["type"] == "workplans-json"
         check_entry(entry.read_bytes())
+
+
+def _entry(name: str) -> bytes:
+    """A cache entry of the seed file ``name``, as Prefect would store it."""
+    from prefect._internal.result_records import ResultRecord, ResultRecordMetadata
+
+    from pipeline.cache import RecordSerializer
+
+    record = ResultRecord(metadata=ResultRecordMetadata(serializer=RecordSerializer(), storage_key="k"),
+                          result=run_document(RAW / name, RAW))
+    return record.serialize()
+
+
+def _forge(content: bytes, change) -> bytes:
+    """The entry with its value (the JSON text of a DocumentResult) changed by ``change``."""
+    record = json.loads(content)
+    value = json.loads(record["result"])
+    change(value["value"]["f"])
+    record["result"] = json.dumps(value)
+    return json.dumps(record).encode()
+
+
+def _set_item_field(name, value):
+    def change(fields):
+        fields["items"][0]["f"][name] = value
+    return change
+
+
+@pytest.mark.parametrize(("change", "reason"), [
+    (lambda f: f.update(pages="many"), "DocumentResult.pages: str 'many' where int | None belongs"),
+    (lambda f: f.update(pages=True), "DocumentResult.pages: bool True where int | None belongs"),
+    (_set_item_field("confidence", "high"), "WorkItem.confidence: str 'high' where <class 'float'> belongs"),
+    (_set_item_field("leads", {"$t": [{"$t": ["UNDP"]}]}), "WorkItem.leads[0]: tuple ('UNDP',) where "
+                                                          "<class 'pipeline.records.LeadText'> belongs"),
+    (lambda f: f.update(unresolved=[1]), "DocumentResult.unresolved[0]: int 1 where <class 'str'> belongs"),
+    (lambda f: f.update(period_start={"$dt": "2019-01-01T00:00:00"}),
+     "DocumentResult.period_start: datetime datetime.datetime(2019, 1, 1, 0, 0) where datetime.date | None belongs"),
+    (lambda f: f.update(status={"$e": "pipeline.records:ItemKind", "v": "activity"}),
+     "DocumentResult.status: ItemKind <ItemKind.ACTIVITY: 'activity'> where <enum 'Status'> belongs"),
+    (lambda f: f.update(seconds={"extract": "0.1"}), "DocumentResult.seconds['extract']: str '0.1' where "
+                                                     "<class 'float'> belongs"),
+])
+def test_a_cache_record_with_a_field_of_the_wrong_type_is_rejected(change, reason):
+    with pytest.raises(CacheEntryRejected, match=re.escape(reason)):
+        check_entry(_forge(_entry(SMALL), change))
+
+
+def test_cache_json_nested_too_deep_is_rejected_not_dropped_silently():
+    deep = '{"format":"workplans-cache","version":1,"value":' + "[" * 100_000 + "]" * 100_000 + "}"
+    with pytest.raises(CacheEntryRejected, match="JSON nested too deep"):
+        decode(deep.encode())
+    shallow_but_deeper_than_records = '{"format":"workplans-cache","version":1,"value":' + "[" * 60 + "]" * 60 + "}"
+    with pytest.raises(CacheEntryRejected, match="nested more than 40 deep"):
+        decode(shallow_but_deeper_than_records.encode())
+    record = json.loads(_entry(SMALL))
+    record["result"] = deep
+    with pytest.raises(CacheEntryRejected, match="JSON nested too deep"):
+        check_entry(json.dumps(record).encode())
+
+
+def test_a_cached_result_is_checked_against_the_document_and_bytes_it_claims():
+    from pipeline.cache import result_problem
+    from pipeline.run import sha256_of
+
+    result = run_document(RAW / SMALL, RAW)
+    sha = sha256_of(RAW / SMALL)
+    assert result_problem(result, SMALL, sha) is None
+    assert result_problem(result, OTHER, sha) == f"made for document '{SMALL}', not '{OTHER}'"
+    assert result_problem(result, SMALL, "0" * 64) == f"made from other bytes (sha256 '{sha[:36]}..., the file's " \
+                                                      f"is {'0' * 64})"
+    forged = dataclasses.replace(result, document_id="../../etc/passwd", source_file="../../etc/passwd")
+    assert result_problem(forged, SMALL, sha) == f"made for document '../../etc/passwd', not '{SMALL}'"
+    smuggled = dataclasses.replace(result, items=[dataclasses.replace(result.items[0], document_id="../../etc/passwd")])
+    assert result_problem(smuggled, SMALL, sha) == "holds rows of document '../../etc/passwd'"
+    assert result_problem(None, SMALL, sha) == "a NoneType, not a document's result"
+
+
+def test_forged_cache_records_are_never_published_and_the_documents_are_parsed_again(prefect_harness, tmp_path):
+    from flows import extract_workplans
+
+    raw, out = tmp_path / "raw", tmp_path / "out"
+    raw.mkdir()
+    for name in (SMALL, OTHER):
+        shutil.copy(RAW / name, raw)
+    assert extract_workplans(raw_dir=str(raw), out_dir=str(out)).parsed == [OTHER, SMALL]
+    entries = {decode(json.loads(p.read_bytes())["result"].encode()).document_id: p
+               for p in (out / ".cache").iterdir()}
+
+    def rename(fields):  # right classes and types, another document's id: would be published as data
+        for key in ("document_id", "source_file"):
+            fields[key] = "../../etc/passwd"
+        for item in fields["items"]:
+            item["f"]["document_id"] = "../../etc/passwd"
+
+    entries[SMALL].write_bytes(_forge(entries[SMALL].read_bytes(), rename))
+    entries[OTHER].write_bytes(_forge(entries[OTHER].read_bytes(), _set_item_field("page", "1")))
+    again = extract_workplans(raw_dir=str(raw), out_dir=str(out))
+    assert again.parsed == [OTHER, SMALL] and again.unchanged == []
+    ids = {name: ids for name, ids in _read_all(out).items() if ids}
+    assert {i for table in ids.values() for i in table} == {OTHER, SMALL}
+    third = extract_workplans(raw_dir=str(raw), out_dir=str(out))  # the forged entries were replaced, not kept
+    assert third.parsed == [] and third.unchanged == [OTHER, SMALL]
+    assert sorted(p.name for p in (out / ".cache").iterdir()) == sorted(p.name for p in entries.values())
 
 
 def test_the_cache_keeps_only_documents_still_in_the_folder(prefect_harness, tmp_path):
