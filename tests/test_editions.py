@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.editions import link_editions, similarity
+from pipeline.editions import Evidence, evidence, link_editions
 from pipeline.language import detect_language
 from pipeline.run import run_document
 
@@ -35,8 +35,10 @@ def test_language_of_each_edition(results):
 def test_french_edition_is_linked_to_its_english_original(results):
     assert results[FRENCH].edition_of == ENGLISH
     assert all(r.edition_of is None for name, r in results.items() if name != FRENCH)
-    assert similarity(results[FRENCH], results[ENGLISH]) > 0.9
-    assert similarity(results[FRENCH], results["gmg_workplan_2010.txt"]) < 0.1
+    french = results[FRENCH]
+    assert (french.edition_score, french.edition_method) == (
+        0.5309, "anchor_lcs: 115 of 135 anchors in order (43 by chance)")
+    assert evidence(french.anchors, results["gmg_workplan_2010.txt"].anchors) == Evidence(16, 43 / 3, 135, 0.0123)
 
 
 def test_each_edition_keeps_its_own_printed_title(results):
