@@ -48,7 +48,8 @@ def text_to_anchors(text: str, lang: str) -> list[str]:
             taken.append((mention.start, mention.end))
     for m in _ACRONYM.finditer(text if not _set_in_capitals(text) else ""):
         word = m.group(0)
-        if len(word) <= _ACRONYM_MAX and free(*m.span()) and not _ROMAN.match(word):
+        capitals = sum(c.isupper() for c in word)  # "T2", the French "Q2", is a quarter, not an acronym
+        if capitals >= 2 and len(word) <= _ACRONYM_MAX and free(*m.span()) and not _ROMAN.match(word):
             found.append((m.start(), "l:" + word))
             taken.append(m.span())
     for m in _NUMBER.finditer(text):

@@ -12,7 +12,7 @@ from pipeline.twins import find_twins
 METHOD = "anchor_lcs"
 MIN_ANCHORS = 20  # a document with fewer anchors is never linked: too little to tell one plan from another
 MIN_IN_ORDER = 15  # anchors in order beyond chance, in absolute terms
-MIN_SCORE = 0.3  # ... and as a share of the shorter document's anchors
+MIN_SCORE = 0.4  # ... and as a share of the shorter document's anchors chance leaves unexplained
 MAX_RATIO = 3.0  # a document with three times the other's anchors is another text (a report quoting a plan)
 SHUFFLES = 3  # chance: the common subsequence of one document and the other's anchors shuffled, averaged
 
@@ -20,8 +20,8 @@ SHUFFLES = 3  # chance: the common subsequence of one document and the other's a
 @dataclass(frozen=True)
 class Evidence:
     """How two documents' anchor sequences agree: ``in_order`` anchors in one common subsequence, of which
-    ``chance`` would be expected from the same anchors in any order; ``score`` the excess as a share of the
-    shorter sequence."""
+    ``chance`` would be expected from the same anchors in any order; ``score`` the share of the anchors chance
+    leaves unexplained that are in order: 1 for one sequence, 0 for no more than chance (as Cohen's kappa)."""
 
     in_order: int
     chance: float
@@ -70,7 +70,8 @@ def evidence(a: list[str], b: list[str]) -> Evidence:
         shuffled = list(b)
         rng.shuffle(shuffled)
         chance += lcs_length(a, shuffled) / SHUFFLES
-    return Evidence(in_order, chance, shorter, round(max(0.0, in_order - chance) / shorter, 4))
+    score = (in_order - chance) / (shorter - chance) if shorter > chance else 0.0
+    return Evidence(in_order, chance, shorter, round(max(0.0, score), 4))
 
 
 def is_edition(a: list[str], b: list[str], found: Evidence) -> bool:
