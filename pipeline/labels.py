@@ -18,11 +18,23 @@ def norm(text: str) -> str:
     return _SPACE.sub(" ", _EDGE.sub("", text.replace("\u00a0", " "))).lower()
 
 
+LANGUAGES = ("ar", "zh", "en", "fr", "ru", "es")
+
+
 @functools.cache
 def labels() -> dict:
-    """The parsed labels file (loaded once)."""
+    """The parsed labels file (loaded once); a word list given per language (``{en: [...], fr: [...]}``) is
+    read as one list, so every reader sees a flat list or a mapping of keys to lists."""
     with _DATA.open(encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
+        return {group: _flatten(entries) for group, entries in yaml.safe_load(fh).items()}
+
+
+def _flatten(entries):
+    if isinstance(entries, dict):
+        if entries and set(entries) <= set(LANGUAGES):
+            return [word for lang in entries for word in entries[lang] or ()]
+        return {key: _flatten(value) for key, value in entries.items()}
+    return entries
 
 
 @functools.cache

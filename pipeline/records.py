@@ -232,6 +232,8 @@ class DocumentResult:
     period_start: dt.date | None = None
     period_end: dt.date | None = None
     edition_of: str | None = None
+    edition_score: float | None = None  # how far the anchors follow the original's (pipeline/editions.py)
+    edition_method: str | None = None  # why: "anchor_lcs: 153 of 180 anchors in order (41 by chance)"
     pages: int | None = None
     items: list[WorkItem] = field(default_factory=list)
     leads: list[LeadRow] = field(default_factory=list)
@@ -243,3 +245,4 @@ class DocumentResult:
     unresolved: list[str] = field(default_factory=list)
     unparsed: list[str] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)  # time spent per stage: extract, assemble, normalize
+    anchors: list[str] = field(default_factory=list)  # what survives translation, in order (pipeline/anchors.py)

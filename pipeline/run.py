@@ -13,6 +13,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import extractors
+from pipeline.anchors import document_to_anchors
 from pipeline.assemble import Assembler
 from pipeline.catalog import check_link
 from pipeline.errors import PipelineError
@@ -118,6 +119,7 @@ def run_document(path: Path, raw_dir: Path, pdf_batches: list | None = None) -> 
         result.warnings += [ErrorItem(source, "extract", "lost_content", loss.message, loss.page, loss.line)
                             for loss in doc.lost]
         result.language = detect_language(" ".join(b.text for b in doc.blocks[:400]) + " " + _table_text(doc))
+        result.anchors = document_to_anchors(doc, result.language)
         stage = "assemble"
         assembler = Assembler(doc, source)
         items = [replace(i, language=block_language(i.text, result.language)) for i in assembler.run()]

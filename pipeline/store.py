@@ -19,7 +19,7 @@ from pipeline.snapshots import fault_point
 from pipeline.twins import find_twins
 
 _S, _D, _B, _I = pa.string(), pa.date32(), pa.bool_(), pa.int32()
-SCHEMA_VERSION = "3"  # raised whenever a table gains, loses or changes a column; in every file's metadata
+SCHEMA_VERSION = "4"  # raised whenever a table gains, loses or changes a column; in every file's metadata
 _ARROW: dict[type, pa.DataType] = {str: _S, dt.date: _D, bool: _B, int: _I, float: pa.float32()}
 
 
@@ -43,7 +43,7 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("document_id", _S), ("source_file", _S), ("sha256", _S), ("format", _S), ("language", _S), ("title", _S),
         ("period_start", _D), ("period_end", _D), ("edition_of", _S), ("pages", _I), ("items", _I), ("status", _S),
         ("extracted_at", pa.timestamp("us", tz="UTC")), ("pipeline_version", _S), ("schema_version", _S),
-        ("same_as", _S), ("is_primary", _B),
+        ("same_as", _S), ("is_primary", _B), ("edition_score", pa.float32()), ("edition_method", _S),
     ]),
     "work_items": pa.schema([
         ("item_id", _S), ("document_id", _S), ("parent_id", _S), ("kind", _S), ("section", _S), ("block", _S),
@@ -88,7 +88,8 @@ def results_to_tables(results: list[DocumentResult], agencies: list[dict], extra
             "is_primary": r.document_id not in twins,
             "document_id": r.document_id, "source_file": r.source_file, "sha256": r.sha256, "format": r.format,
             "language": r.language, "title": r.title, "period_start": r.period_start, "period_end": r.period_end,
-            "edition_of": r.edition_of, "pages": r.pages, "items": len(r.items), "status": r.status.value,
+            "edition_of": r.edition_of, "edition_score": r.edition_score, "edition_method": r.edition_method,
+            "pages": r.pages, "items": len(r.items), "status": r.status.value,
             "extracted_at": extracted_at, "pipeline_version": version,
         })
         for position, item in enumerate(r.items):

@@ -121,3 +121,41 @@ def test_csv_check_finds_duplicate_ids_and_shared_aliases(tmp_path: Path) -> Non
         "bad.csv: agency_id 'IOM' appears 2 times",
         "bad.csv: alias 'Iom' of 'ILO' already names 'IOM'",
     ]
+
+
+SIX = ("ar", "zh", "en", "fr", "ru", "es")
+SCRIPTS = {"ar": r"[\u0600-\u06ff]", "zh": r"[\u4e00-\u9fff]", "ru": r"[\u0400-\u04ff]",
+           "en": r"^[\x00-\x7f]+$", "fr": r"[A-Za-zÀ-ÿœ]", "es": r"[A-Za-zÀ-ÿ]"}
+# the structure vocabulary given per language: every group must name every language
+STRUCTURE_GROUPS = [
+    *(("column_roles", key) for key in ("output", "priority_area", "activity", "deliverable", "milestone", "timeline",
+                                        "lead", "funding", "other")),
+    *(("lead_labels", key) for key in ("co-lead", "lead", "member", "chair", "co-chair")),
+    *(("field_labels", key) for key in ("timeline", "lead", "co-lead", "partner", "contact", "note")),
+    ("status_words", None),
+]
+
+
+@pytest.mark.parametrize(("group", "key"), STRUCTURE_GROUPS, ids=lambda v: str(v))
+def test_structure_vocabulary_names_all_six_languages(group: str, key: str | None) -> None:
+    data = load_yaml_strict((DATA_DIR / "labels.yaml").read_text(encoding="utf-8"))
+    words = data[group] if key is None else data[group][key]
+    assert sorted(words) == sorted(SIX)
+    for lang in SIX:
+        assert words[lang], f"{group} {key}: no {lang} entry"
+        off = [w for w in words[lang] if not re.search(SCRIPTS[lang], str(w))]
+        assert off == [], f"{group} {key} {lang}: {off} are not written in that language's script"
+
+
+def test_status_words_and_labels_of_each_language():
+    from pipeline.labels import classify, in_list
+    from pipeline.vocabulary import field_of
+
+    assert [in_list(w, "status_words") for w in ("Ongoing", "En cours", "En ejecución", "Выполняется",
+                                                  "قيد التنفيذ", "进行中", "Delivery of the guide")] == [
+        True, True, True, True, True, True, False]
+    assert [field_of(w) for w in ("Status", "État d'avancement", "Estado de avance", "Ход выполнения",
+                                  "حالة التنفيذ", "进展情况")] == ["note"] * 6
+    assert [classify(w, "column_roles", prefix=True) for w in ("PRODUCTOS", "Entregables", "Сроки выполнения",
+                                                                "الموعد النهائي", "截止日期", "Calendrier prévu")] == [
+        "output", "deliverable", "timeline", "timeline", "timeline", "timeline"]

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from pipeline.editions import link_editions, similarity
+from pipeline.alignments import align_editions
+from pipeline.anchors import text_to_anchors
+from pipeline.editions import MIN_ANCHORS, Evidence, evidence, lcs_length, link_editions
 from pipeline.language import detect_language
 from pipeline.run import run_document
 
@@ -35,8 +40,10 @@ def test_language_of_each_edition(results):
 def test_french_edition_is_linked_to_its_english_original(results):
     assert results[FRENCH].edition_of == ENGLISH
     assert all(r.edition_of is None for name, r in results.items() if name != FRENCH)
-    assert similarity(results[FRENCH], results[ENGLISH]) > 0.9
-    assert similarity(results[FRENCH], results["gmg_workplan_2010.txt"]) < 0.1
+    french = results[FRENCH]
+    assert (french.edition_score, french.edition_method) == (
+        0.9883, "anchor_lcs: 134 of 135 anchors in order (50 by chance)")
+    assert evidence(french.anchors, results["gmg_workplan_2010.txt"].anchors) == Evidence(17, 16.0, 135, 0.0084)
 
 
 def test_each_edition_keeps_its_own_printed_title(results):
@@ -113,3 +120,86 @@ def test_a_new_edition_dropped_into_the_folder_is_the_only_document_parsed_and_j
         aligned = duckdb.sql(f"select count(*), count(distinct original_document_id) from "
                              f"'{out}/item_alignments/*.parquet' where document_id = '{edition}'").fetchall()[0]
         assert aligned == (23, 1)
+
+
+def _variant(text: str, how: str) -> str:
+    """The Spanish WG6 edition as another extraction might read it: its third column (the dates) lost, or a
+    status line under each numbered activity."""
+    lines = []
+    for line in text.splitlines():
+        cells = line.split("\t")
+        if how == "column lost" and len(cells) >= 3:
+            line = "\t".join(cells[:2] + cells[3:])
+        lines.append(line)
+        if how == "status lines" and re.match(r"^\d+(?:\.\d+)*\)? ", line):
+            lines.append("En curso")
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize(("how", "read", "score", "method"), [
+    ("column lost", (23, 0), 0.9022, "anchor_lcs: 83 of 89 anchors in order (28 by chance)"),
+    ("status lines", (22, 22), 0.9253, "anchor_lcs: 110 of 116 anchors in order (36 by chance)"),
+])
+def test_an_edition_read_otherwise_than_its_original_is_still_linked(tmp_path, how, read, score, method):
+    """The edition as printed gives 23 items and 23 timelines, as its original does; read otherwise it is
+    still linked, from its whole text."""
+    edition = ROOT / "tests" / "fixtures" / "editions" / "wg6_services_access_draft_2019_es.txt"
+    (tmp_path / "es.txt").write_text(_variant(edition.read_text(encoding="utf-8"), how), encoding="utf-8")
+    shutil.copy(ROOT / "raw" / "wg6_services_access_draft_2019.txt", tmp_path / "en.txt")
+    shutil.copy(ROOT / "raw" / "gmg_workplan_2010.txt", tmp_path)
+    results = {p.name: run_document(p, tmp_path) for p in sorted(tmp_path.iterdir())}
+    link_editions(list(results.values()))
+    es = results["es.txt"]
+    assert (len(es.items), len(es.timelines)) == read
+    assert (es.language, es.edition_of, es.edition_score, es.edition_method) == ("es", "en.txt", score, method)
+    assert results["en.txt"].edition_of is None and results["gmg_workplan_2010.txt"].edition_of is None
+
+
+def test_two_unrelated_plans_without_period_and_with_few_items_are_not_linked(tmp_path):
+    """The French DINUM action plan and the ASWF CI review: once taken for an edition and its original."""
+    for name in ("dinum_plan_action_logiciels_libres_2021.md", "aswf_ci_wg_annual_review_2026.pdf"):
+        shutil.copy(ROOT / "tests" / "fixtures" / "devcorpus" / name, tmp_path)
+    french, english = (run_document(p, tmp_path) for p in sorted(tmp_path.iterdir(), key=lambda p: p.suffix))
+    assert (french.language, english.language) == ("fr", "en")
+    link_editions([french, english])
+    assert (french.edition_of, french.edition_score, french.edition_method) == (None, None, None)
+    assert evidence(french.anchors, english.anchors) == Evidence(0, 0.0, 24, 0.0)  # no anchor in common
+    assert align_editions([french, english]) == []
+
+
+def test_one_language_is_never_an_edition_and_few_anchors_never_link(results):
+    from dataclasses import replace
+
+    french = results[FRENCH]
+    copy = replace(french, document_id="copy.txt", edition_of=None)
+    english_copy = replace(french, document_id="en_copy.txt", language="en")
+    short = replace(french, document_id="short.txt", anchors=french.anchors[:MIN_ANCHORS - 1])
+    short_original = replace(results[ENGLISH], document_id="short_en.txt", anchors=results[ENGLISH].anchors[:60])
+    group = [french, copy, english_copy, short, short_original]
+    link_editions(group)
+    assert [r.edition_of for r in group] == ["en_copy.txt", "en_copy.txt", None, None, None]
+    assert french.edition_score == 1.0
+
+
+@settings(max_examples=200)
+@given(st.lists(st.sampled_from("abcde"), max_size=40), st.lists(st.sampled_from("abcdef"), max_size=70))
+def test_bit_parallel_lcs_is_the_longest_common_subsequence(a, b):
+    table = [[0] * (len(b) + 1) for _ in range(len(a) + 1)]
+    for i, x in enumerate(a):
+        for j, y in enumerate(b):
+            table[i + 1][j + 1] = table[i][j] + 1 if x == y else max(table[i][j + 1], table[i + 1][j])
+    assert lcs_length(a, b) == table[-1][-1]
+
+
+@pytest.mark.parametrize(("text", "lang", "anchors"), [
+    ("Co-leads: OIM, PNUD (T2 2021)", "fr", ["a:IOM", "a:UNDP", "n:2", "n:2021"]),
+    ("Соруководители: МОМ, ПРООН (II квартал 2021 года)", "ru", ["a:IOM", "a:UNDP", "n:2021"]),
+    ("牵头机构：国际移民组织、联合国开发计划署（2021年第二季度）", "zh", ["a:IOM", "a:UNDP", "n:2021"]),
+    ("DRAFT OF WORKING GROUP 6", "en", ["n:6"]),  # a line set in capitals: words, not acronyms
+    ("See https://www.example.org/plan/ or write to wg6@example.org.", "en",
+     ["u:example.org/plan", "e:wg6@example.org"]),
+    ("The GCM review in 2,000 words: 2 000 and 2.000 read alike", "en",
+     ["l:GCM", "n:2", "n:0", "n:2", "n:0", "n:2", "n:0"]),
+])
+def test_text_to_anchors(text, lang, anchors):
+    assert text_to_anchors(text, lang) == anchors
