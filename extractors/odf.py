@@ -148,30 +148,32 @@ class _TextReader:
             del counts[deeper]
         return f"{prefix}{format_number(counts[level], fmt)}{suffix}".strip() or "•"
 
-    def blocks(self, container: Any, level: int = -1, list_style: str | None = None) -> Iterator[Block]:
+    def blocks(self, container: Any, level: int = -1, list_style: str | None = None,
+               numbered: bool = False) -> Iterator[Block]:
+        """Blocks of a container; inside a list item (``level`` >= 0) only its first paragraph takes the
+        item's marker (``numbered``), and nested lists keep the list style of the list around them."""
         for child in container:
             tag = child.tag
             if not isinstance(tag, str) or tag in _SKIP:
                 continue
             if tag in (_q("text:p"), _q("text:h")):
-                block = self.paragraph(child, level, list_style)
+                block = self.paragraph(child, level, list_style if numbered else None)
                 if block is not None:
                     yield block
-                list_style = list_style if level < 0 else None  # only a list item's first paragraph is numbered
+                    numbered = False
             elif tag == _q("text:list"):
                 style = child.get(_q("text:style-name")) or list_style
                 if level < 0 and child.get(_q("text:continue-numbering")) != "true":
                     self.counters.pop(style or "", None)
                 for item in child:
                     if item.tag in (_q("text:list-item"), _q("text:list-header")):
-                        numbered = style if item.tag == _q("text:list-item") else None
-                        yield from self.blocks(item, level + 1, numbered)
+                        yield from self.blocks(item, level + 1, style, item.tag == _q("text:list-item"))
             elif tag == _q("table:table"):
                 table = self.table(child)
                 if table is not None:
                     yield table
-            elif tag in (_q("text:section"), _q("text:soft-page-break"), _q("office:text")) or len(child):
-                yield from self.blocks(child, level, list_style)
+            elif tag in (_q("text:section"), _q("office:text")) or len(child):
+                yield from self.blocks(child, level, list_style, numbered)
 
     def paragraph(self, el: Any, level: int, list_style: str | None) -> Block | None:
         text, bold, _ = self.text(el)
@@ -182,9 +184,11 @@ class _TextReader:
         if el.tag == _q("text:h"):
             return Block(BlockKind.HEADING, " ".join(text.split("\n")), prov,
                          level=_int(el.get(_q("text:outline-level"))), bold=True)
-        if level >= 0:
-            marker = self.marker(list_style, level) if list_style is not None else "•"
-            return Block(BlockKind.LIST_ITEM, text, prov, level=level, marker=marker, bold=bold)
+        if level >= 0 and list_style is not None:
+            return Block(BlockKind.LIST_ITEM, text, prov, level=level, marker=self.marker(list_style, level),
+                         bold=bold)
+        if level >= 0:  # a list item's second paragraph, or an unstyled list
+            return Block(BlockKind.PARAGRAPH, text, prov, bold=bold)
         marker, rest, _ = split_marker(text.split("\n")[0])
         if marker is not None and rest and not bold:  # a number typed by hand, as in extractors.docx
             return Block(BlockKind.LIST_ITEM, "\n".join([rest, *text.split("\n")[1:]]), prov, marker=marker)

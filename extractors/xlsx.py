@@ -173,15 +173,11 @@ def find_gantt(cells: dict[tuple[int, int], Value], columns: list[int], rows: li
     best: Gantt | None = None
     rank = {"date": 0, "week": 1, "month": 2, "quarter": 3}
     for r in rows[:60]:
-        periods = {c: p for c in columns if (p := period_of(cells.get((r, c)))) is not None}
-        if len(periods) < GANTT_MIN_COLUMNS or len({p.kind for p in periods.values()}) != 1:
+        run = _period_run(cells, columns, r)
+        if run is None:
             continue
+        span, periods = run
         kind = next(iter(periods.values())).kind
-        first, last = min(periods), max(periods)
-        filled = [c for c in columns if first <= c and cells.get((r, c)) not in (None, "")]
-        if any(c not in periods for c in filled):
-            continue  # a header row naming other things too: the periods are no grid of their own
-        span = [c for c in columns if first <= c <= last]
         spread: dict[int, Period] = {}
         current: Period | None = None
         for c in span:
@@ -200,6 +196,37 @@ def find_gantt(cells: dict[tuple[int, int], Value], columns: list[int], rows: li
         gantt = Gantt(r, span, spread, step)
         if best is None or rank[kind] < rank[next(iter(best.periods.values())).kind]:
             best = gantt
+    return best
+
+
+def _period_run(cells: dict[tuple[int, int], Value], columns: list[int],
+                row: int) -> tuple[list[int], dict[int, Period]] | None:
+    """The longest run of columns of ``row`` headed by periods of one kind (blank cells inside a run or
+    after it belong to the period before them), when it has at least ``GANTT_MIN_COLUMNS`` periods."""
+    best: tuple[list[int], dict[int, Period]] | None = None
+    span: list[int] = []
+    periods: dict[int, Period] = {}
+
+    def close() -> None:
+        nonlocal best
+        if len(periods) >= GANTT_MIN_COLUMNS and (best is None or len(periods) > len(best[1])):
+            best = (list(span), dict(periods))
+
+    for c in columns:
+        value = cells.get((row, c))
+        period = period_of(value)
+        kind = next(iter(periods.values())).kind if periods else None
+        if period is not None and (kind is None or period.kind == kind):
+            span.append(c)
+            periods[c] = period
+        elif value in (None, "") and periods:
+            span.append(c)
+        else:
+            close()
+            span, periods = [], {}
+            if period is not None:
+                span, periods = [c], {c: period}
+    close()
     return best
 
 
