@@ -87,8 +87,24 @@ def _month_words() -> dict[str, int]:
     return words
 
 
-_QUARTER = re.compile(r"^(?:q|t|к|第)\s*([1-4])(?:\s*[-/ ]?\s*((?:19|20)\d\d|'?\d\d))?$|^((?:19|20)\d\d)\s*[-/ ]?\s*q([1-4])$",
+
+
+@cache
+def _quarter_re() -> re.Pattern[str]:
+    """"Q3", "Q3 2022", "2022 Q3", "T3" (French, Spanish): the quarter prefixes of the timeline language data."""
+    from normalizers.timeline_lexicon import load_language_data
+
+    prefixes = {"q"}
+    for lang in ("en", "fr", "es", "ru", "ar", "zh"):
+        try:
+            prefixes.update(str(p).lower() for p in load_language_data(lang).get("quarter_prefixes") or [])
+        except (OSError, ValueError):
+            continue
+    alt = "|".join(sorted(map(re.escape, prefixes), key=len, reverse=True))
+    year = r"((?:19|20)\d\d|'?\d\d)"
+    return re.compile(rf"^(?:{alt})\s*([1-4])(?:\s*[-/ ]?\s*{year})?$|^((?:19|20)\d\d)\s*[-/ ]?\s*(?:{alt})([1-4])$",
                       re.I)
+
 _WEEK = re.compile(r"^(?:week|wk|w)\.?\s*(\d{1,2})$", re.I)
 _MONTH_YEAR = re.compile(r"^([^\W\d_]+)\.?\s*[-/' ]?\s*((?:19|20)\d\d|\d\d)?$")
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
@@ -115,7 +131,7 @@ def period_of(value: Value) -> Period | None:
     text = " ".join(value.split()).strip()
     if not text or len(text) > 20:
         return None
-    quarter = _QUARTER.match(text)
+    quarter = _quarter_re().match(text)
     if quarter:
         number = quarter.group(1) or quarter.group(4)
         year = quarter.group(2) or quarter.group(3)
@@ -283,11 +299,12 @@ def sheet_blocks(name: str, cells: dict[tuple[int, int], Value], formats: dict[t
     cell only."""
     used_rows = sorted({r for (r, _), v in cells.items() if v not in (None, "")})
     used_cols = sorted({c for (_, c), v in cells.items() if v not in (None, "")})
-    if hidden_rows & set(used_rows):
-        warn.append(f"sheet {name!r}: hidden rows {_ranges(sorted(hidden_rows & set(used_rows)))} not read")
-    if hidden_columns & set(used_cols):
-        warn.append(f"sheet {name!r}: hidden columns "
-                    f"{', '.join(column_letter(c) for c in sorted(hidden_columns & set(used_cols)))} not read")
+    lost_rows, lost_cols = sorted(hidden_rows & set(used_rows)), sorted(hidden_columns & set(used_cols))
+    if lost_rows:
+        warn.append(f"sheet {name!r}: hidden row{'s' if len(lost_rows) > 1 else ''} {_ranges(lost_rows)} not read")
+    if lost_cols:
+        warn.append(f"sheet {name!r}: hidden column{'s' if len(lost_cols) > 1 else ''} "
+                    f"{', '.join(column_letter(c) for c in lost_cols)} not read")
     rows = [r for r in used_rows if r not in hidden_rows]
     columns = [c for c in used_cols if c not in hidden_columns]
     if not rows or not columns:
@@ -301,9 +318,9 @@ def sheet_blocks(name: str, cells: dict[tuple[int, int], Value], formats: dict[t
     blocks = [Block(BlockKind.HEADING, name, Provenance(place=f"sheet {name}"), level=1, bold=True)]
     first_column = column_letter(columns[0])
     segment: list[int] = []
-    for r in [*rows, None]:
-        if r is not None and (not segment or r == segment[-1] + 1 or _blank_between(segment[-1], r, hidden_rows)):
-            segment.append(r)
+    for next_row in [*rows, None]:
+        if next_row is not None and (not segment or _blank_between(segment[-1], next_row, hidden_rows)):
+            segment.append(next_row)
             continue
         if segment:
             width = max(len(texts[s]) for s in segment)
@@ -314,7 +331,7 @@ def sheet_blocks(name: str, cells: dict[tuple[int, int], Value], formats: dict[t
             if table_rows:
                 blocks.append(Block(BlockKind.TABLE, provenance=Provenance(
                     place=f"{sheet_ref(name)}!{first_column}{segment[0]}"), rows=table_rows))
-        segment = [r] if r is not None else []
+        segment = [next_row] if next_row is not None else []
     return blocks if len(blocks) > 1 else []
 
 
