@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -362,13 +362,28 @@ class _Reader:
 
     # -- body ------------------------------------------------------------------------------------------
     def blocks(self, container: Any) -> Iterator[Block]:
+        """Blocks in reading order. A plain paragraph right after a list item that is indented, or whose
+        numbering is switched off (``numId`` 0, as LibreOffice writes an item's second paragraph), goes on
+        the item's text as its next line, as a bullet's indented continuation line does in a text file."""
+        pending: Block | None = None
         for child in container.iterchildren():
             tag = child.tag
             if tag == _w("p"):
                 block = self.paragraph(child)
-                if block is not None:
-                    yield block
-            elif tag == _w("tbl"):
+                if block is None:
+                    continue
+                if pending is not None and pending.kind is BlockKind.LIST_ITEM \
+                        and block.kind is BlockKind.PARAGRAPH and self.continues_item(child):
+                    pending = replace(pending, text=f"{pending.text}\n{block.text}")
+                    continue
+                if pending is not None:
+                    yield pending
+                pending = block
+                continue
+            if pending is not None:
+                yield pending
+                pending = None
+            if tag == _w("tbl"):
                 table = self.table(child)
                 if table is not None:
                     yield table
@@ -376,6 +391,18 @@ class _Reader:
                 content = child.find(_w("sdtContent")) if tag == _w("sdt") else child
                 if content is not None:
                     yield from self.blocks(content)
+        if pending is not None:
+            yield pending
+
+    @staticmethod
+    def continues_item(p: Any) -> bool:
+        ppr = p.find(_w("pPr"))
+        num_pr = ppr.find(_w("numPr")) if ppr is not None else None
+        if num_pr is not None and _val(num_pr, "numId") == "0":
+            return True
+        ind = ppr.find(_w("ind")) if ppr is not None else None
+        left = (ind.get(_w("left")) or ind.get(_w("start")) or "0") if ind is not None else "0"
+        return left.isdigit() and int(left) > 0
 
 
 def _open(path: Path) -> Any:

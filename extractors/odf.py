@@ -15,7 +15,7 @@ import datetime as dt
 import re
 import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -151,17 +151,28 @@ class _TextReader:
     def blocks(self, container: Any, level: int = -1, list_style: str | None = None,
                numbered: bool = False) -> Iterator[Block]:
         """Blocks of a container; inside a list item (``level`` >= 0) only its first paragraph takes the
-        item's marker (``numbered``), and nested lists keep the list style of the list around them."""
+        item's marker (``numbered``), its further paragraphs go on its text, one per line, and nested lists keep
+        the list style of the list around them."""
+        pending: Block | None = None
         for child in container:
             tag = child.tag
             if not isinstance(tag, str) or tag in _SKIP:
                 continue
             if tag in (_q("text:p"), _q("text:h")):
                 block = self.paragraph(child, level, list_style if numbered else None)
-                if block is not None:
-                    yield block
+                if block is not None and level >= 0 and not numbered and pending is not None \
+                        and pending.kind is BlockKind.LIST_ITEM and block.kind is BlockKind.PARAGRAPH:
+                    pending = replace(pending, text=f"{pending.text}\n{block.text}")  # the item's next paragraph
+                elif block is not None:
+                    if pending is not None:
+                        yield pending
+                    pending = block
                     numbered = False
-            elif tag == _q("text:list"):
+                continue
+            if pending is not None:
+                yield pending
+                pending = None
+            if tag == _q("text:list"):
                 style = child.get(_q("text:style-name")) or list_style
                 if level < 0 and child.get(_q("text:continue-numbering")) != "true":
                     self.counters.pop(style or "", None)
@@ -174,6 +185,8 @@ class _TextReader:
                     yield table
             elif tag in (_q("text:section"), _q("office:text")) or len(child):
                 yield from self.blocks(child, level, list_style, numbered)
+        if pending is not None:
+            yield pending
 
     def paragraph(self, el: Any, level: int, list_style: str | None) -> Block | None:
         text, bold, _ = self.text(el)

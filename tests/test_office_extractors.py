@@ -53,7 +53,7 @@ def test_headings_lists_and_paragraphs(name):
         (0, "1.", "Identify countries and cities in which to map existing best practices"),
         (1, "a)", "Mapping of current activities and existing resources"),
         (1, "b)", "Identify pilot countries and cities"),
-        (0, "2.", "Develop a common online platform to collect best practices"),
+        (0, "2.", "Develop a common online platform to collect best practices\nTimeline: Q2 2020"),
     ]
     # the footnote and the comment are not part of the text they are anchored in
     paragraphs = [b.text for b in doc.blocks if b.kind is BlockKind.PARAGRAPH]
