@@ -15,6 +15,10 @@ EXTRACTORS: dict[Format, str] = {
     Format.MARKDOWN: "extractors.markdown",
     Format.TEXT: "extractors.text",
     Format.HTML: "extractors.html",
+    Format.DOCX: "extractors.docx",
+    Format.XLSX: "extractors.xlsx",
+    Format.ODT: "extractors.odf",
+    Format.ODS: "extractors.odf",
 }
 SUFFIXES: dict[str, Format] = {
     ".pdf": Format.PDF,
@@ -25,6 +29,12 @@ SUFFIXES: dict[str, Format] = {
     ".tsv": Format.TEXT,
     ".html": Format.HTML,
     ".htm": Format.HTML,
+    ".docx": Format.DOCX,
+    ".docm": Format.DOCX,
+    ".xlsx": Format.XLSX,
+    ".xlsm": Format.XLSX,
+    ".odt": Format.ODT,
+    ".ods": Format.ODS,
 }
 
 

@@ -11,7 +11,13 @@ class UnreadableDocument(PipelineError):
     category = "unreadable"
 
 
-class EncryptedPdf(PipelineError):
+class EncryptedDocument(PipelineError):
+    """A password-protected file (a PDF, or an Office file wrapped in an encrypted OLE container)."""
+
+    category = "encrypted"
+
+
+class EncryptedPdf(EncryptedDocument):
     category = "encrypted"
 
 

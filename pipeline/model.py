@@ -11,6 +11,10 @@ class Format(str, Enum):
     MARKDOWN = "markdown"
     TEXT = "text"
     HTML = "html"
+    DOCX = "docx"
+    XLSX = "xlsx"
+    ODT = "odt"
+    ODS = "ods"
 
 
 class BlockKind(str, Enum):
@@ -22,16 +26,18 @@ class BlockKind(str, Enum):
 
 @dataclass(frozen=True)
 class Provenance:
-    """Where a block, row or cell came from: page (1-based, when known), source lines, PDF box."""
+    """Where a block, row or cell came from: page (1-based, when known), source lines, PDF box, or ``place``
+    in a file with neither pages nor lines (``"paragraph 12"``, ``"table 2 row 3"``, ``"'Project Plan'!A12"``)."""
 
     page: int | None = None
     line_start: int | None = None
     line_end: int | None = None
     bbox: tuple[float, float, float, float] | None = None
+    place: str | None = None
 
     @property
     def locator(self) -> str:
-        """Human-readable locator, e.g. ``"p9 lines 120-121"`` or ``"p9 bbox 56,100,540,130"``."""
+        """Human-readable locator, e.g. ``"p9 lines 120-121"``, ``"p9 bbox 56,100,540,130"`` or ``"Plan!A12"``."""
         parts = []
         if self.page is not None:
             parts.append(f"p{self.page}")
@@ -40,6 +46,8 @@ class Provenance:
             parts.append(f"line {self.line_start}" if end == self.line_start else f"lines {self.line_start}-{end}")
         if self.bbox is not None:
             parts.append("bbox " + ",".join(f"{v:.0f}" for v in self.bbox))
+        if self.place is not None:
+            parts.append(self.place)
         return " ".join(parts)
 
 

@@ -6,8 +6,8 @@ import re
 
 from pipeline.records import DocumentResult
 
-# the format kept as a plan's primary copy: text formats carry fewer layout accidents than a PDF
-PREFERRED = ("markdown", "text", "html", "pdf")
+# the format kept as a plan's primary copy: text, web and office formats carry fewer layout accidents than a PDF
+PREFERRED = ("markdown", "text", "html", "docx", "odt", "xlsx", "ods", "pdf")
 SAME_CONTENT = 0.8  # share of item texts two documents must have in common to be one plan
 
 

@@ -22,7 +22,8 @@ def bad_raw(tmp_path) -> Path:
     (raw / "empty.txt").write_text("  \n\n", encoding="utf-8")
     (raw / "latin1.txt").write_bytes("Calendrier : février 2021\tOIM\n".encode("latin-1"))
     (raw / "binary.md").write_bytes(b"\x00\x01\x02PK\x03\x04" * 10)
-    (raw / "notes.docx").write_bytes(b"PK\x03\x04")
+    (raw / "notes.docx").write_bytes(b"PK\x03\x04")  # a Word file cut after its first bytes
+    (raw / "notes.rtf").write_text("{\\rtf1 Workplan}", encoding="ascii")
     (raw / "broken.pdf").write_bytes(
         (ROOT / "tests" / "fixtures" / "wg6_services_access_draft_2019.pdf").read_bytes()[:3000]
     )
@@ -36,7 +37,8 @@ def bad_raw(tmp_path) -> Path:
         ("empty.txt", "extract", "empty", "has no text"),
         ("latin1.txt", "extract", "unreadable", "is not valid UTF-8 text"),
         ("binary.md", "extract", "unreadable", "binary data"),
-        ("notes.docx", "extract", "unsupported_format", "unsupported file type '.docx'"),
+        ("notes.docx", "extract", "unreadable", "not a Word document (.docx): the file is damaged or truncated"),
+        ("notes.rtf", "extract", "unsupported_format", "unsupported file type '.rtf'"),
         ("broken.pdf", "extract", "unreadable", "broken.pdf"),
     ],
 )
@@ -80,6 +82,7 @@ def test_flow_completes_other_documents_and_lists_errors(prefect_harness, bad_ra
         "latin1.txt",
         "binary.md",
         "notes.docx",
+        "notes.rtf",
         "broken.pdf",
     }
     errors = [e for e in pq.read_table(out / "errors").to_pylist() if e["severity"] == "error"]

@@ -50,8 +50,8 @@ def test_split_marker(line, expected):
 
 def test_format_of_and_unsupported():
     assert format_of(Path("x.MD")) is Format.MARKDOWN and format_of(Path("x.htm")) is Format.HTML
-    with pytest.raises(UnsupportedFormat, match="unsupported file type '.docx'"):
-        format_of(Path("notes.docx"))
+    with pytest.raises(UnsupportedFormat, match="unsupported file type '.rtf'"):
+        format_of(Path("notes.rtf"))
 
 
 def test_markdown_table_fragment_rows_and_provenance():
