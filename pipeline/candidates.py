@@ -153,6 +153,13 @@ def list_candidate(n: Node, role: int, section: str | None) -> Candidate | None:
     text = " ".join(" ".join(body).split())
     if not text or _URL_ONLY.match(text) or _HANDLE.match(text) or _EMAIL.search(text):
         return None  # a link, a handle or a contact person, not a work item
+    marked, text = split_action_label(text)
+    leads = []
+    owned = owner_prefix(text)
+    if owned is not None and (owned[1] == text or (section is not None and in_list(section, "action_labels",
+                                                                                      prefix=True))):
+        leads.append(LeadText(owned[0], Role.LEAD))  # "Silona - to reach out ...", "Ken Museth: Feedback ..."
+        text = owned[1]
     timeline = None
     head, sep, tail = text.rpartition(":")
     if sep and head and tail.strip():
@@ -165,13 +172,6 @@ def list_candidate(n: Node, role: int, section: str | None) -> Candidate | None:
         first, sep, rest = text.partition(":")
         if sep and rest.strip() and is_timeline(first) and len(first) < 30:
             timeline, text = first.strip(), rest.strip()
-    marked, text = split_action_label(text)
-    leads = []
-    owned = owner_prefix(text)
-    if owned is not None and (owned[1] == text or (section is not None and in_list(section, "action_labels",
-                                                                                      prefix=True))):
-        leads.append(LeadText(owned[0], Role.LEAD))  # "Silona - to reach out ...", "Ken Museth: Feedback ..."
-        text = owned[1]
     ref = None
     if n.marker and n.marker[0].isalnum():
         ref = n.marker.rstrip(".")

@@ -201,16 +201,29 @@ def _subject_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[st
     return prose, minutes, owner
 
 
-def _plausible(name: str) -> str | None:
+_LINK_WORDS = re.compile(rf"^{_LINK}$", re.I)
+
+
+def _plausible(name: str, sentence: bool = False) -> str | None:
+    """A name that can be a body: no pronoun, label or section word; in a sentence (``sentence``), words in lower
+    case only after a body noun ("ministère de la Culture", "Ministère ... Affaires étrangères"), and one capitalised
+    word only when it is an acronym or a body noun ("UNDP", "Secretariat"; not "Simulation will ...")."""
     name = name.strip(" ,;")
     words = name.split()
     if not words or len(words) > 16 or in_list(words[0], "pronouns") or in_list(name, "pronouns"):
         return None
-    if words[0].lower() in ("the", "a", "an", "le", "la", "les", "un", "une", "el", "los", "las", "una") \
-            or not words[-1][:1].isupper() and len(words) > 1 and words[-1].lower() in ("and", "et", "y", "of", "de"):
+    if words[0].lower() in ("the", "a", "an", "le", "la", "les", "un", "une", "el", "los", "las", "una"):
         return None
     if field_of(name) or in_list(name, "action_labels") or section_role(name) != 0:
         return None
+    if sentence:
+        body = in_list(words[0].strip("'’"), "body_words")
+        lower = [w for w in words[1:] if w[:1].islower() and not _LINK_WORDS.match(w) and not re.match(r"^[ld]['’]", w)]
+        if lower and not body:
+            return None
+        if len(words) == 1 and not body and not re.search(r"[A-Z].*[A-Z]|\d", words[0][1:] + " " * 0) \
+                and not words[0].isupper():
+            return None
     return name
 
 
@@ -218,7 +231,7 @@ def subject_lead(sentence: str) -> str | None:
     """The body a committing sentence makes its grammatical subject: ``subject_lead("The Secretariat will
     publish the report.")`` -> "Secretariat"; ``subject_lead("We will publish it.")`` -> None."""
     match = _subject_patterns()[0].match(sentence.strip())
-    return _plausible(match.group("name")) if match else None
+    return _plausible(match.group("name"), sentence=True) if match else None
 
 
 def owner_prefix(text: str) -> tuple[str, str] | None:
