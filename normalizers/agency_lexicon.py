@@ -181,6 +181,8 @@ class Lexicon:
     agencies: Any  # PhraseMatcher, keys "<agency_id>", "<agency_id>#a" (acronym), "<agency_id>#w" (Arabic wa-)
     groups: Any  # PhraseMatcher, key "group"
     named_groups: Any  # Matcher, key "named": "Working Group on ..."
+    group_codes: Any  # Matcher, key "group": "CDTF", "WG 6 secretariat"
+    group_code: re.Pattern[str]  # the code as printed (capitals)
     labels: dict[str, Role]  # folded label -> role
     label_re: re.Pattern[str]
     parenthesised: dict[str, Role]
@@ -258,6 +260,12 @@ def lexicon(lang: str) -> Lexicon:
                 "named", [[{"ORTH": {"IN": owners}, "OP": "?"}, *words, tail]], greedy="LONGEST"
             )
 
+    group_codes = Matcher(nlp.vocab)
+    if t.get("group_code"):
+        single_heads = sorted({fold_phrase(h) for h in heads if " " not in fold_phrase(h)})
+        group_codes.add("group", [[{"TEXT": {"REGEX": "(?i)" + t["group_code"]}}, {"IS_DIGIT": True, "OP": "?"},
+                                   {"LOWER": {"IN": single_heads}, "OP": "?"}]], greedy="LONGEST")
+
     labels = {fold_phrase(k): Role(v) for k, v in t["labels"].items()}
     label_re = re.compile(r"^ ?(?P<label>" + _alternation(list(labels), bounded) + ")")
     cues = {fold_phrase(k): Role(v) for k, v in t["cues"].items()}
@@ -267,6 +275,8 @@ def lexicon(lang: str) -> Lexicon:
         agencies=agencies,
         groups=groups,
         named_groups=named_groups,
+        group_codes=group_codes,
+        group_code=re.compile(t.get("group_code") or "(?!)"),
         labels=labels,
         label_re=label_re,
         parenthesised={fold_phrase(k): Role(v) for k, v in t["parenthesised"].items()},

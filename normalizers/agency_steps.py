@@ -76,6 +76,10 @@ def match_known(cell: CellText) -> list[Hit]:
             continue  # "who" in prose is not WHO
         spans.append(span)
     groups = [Span(doc, s, e, label="group") for _, s, e in cell.lex.groups(doc)]
+    if len(cell.lex.group_codes):  # the code as printed must be capitals: "CDTF", not "cdtf" in a sentence
+        codes = [Span(doc, s, e, label="group") for _, s, e in cell.lex.group_codes(doc)]
+        groups += [sp for sp in codes if re.fullmatch(cell.lex.group_code,
+                                                       cell.text[slice(*_original(cell, sp[:1]))].strip())]
     starts = {sp.start for sp in spans + groups}
     named_matches = cell.lex.named_groups(doc) if len(cell.lex.named_groups) else []
     named = [_trim_named(doc[s:e], starts, cell.lex.conjunctions) for _, s, e in named_matches]

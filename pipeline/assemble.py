@@ -14,7 +14,6 @@ from pipeline.table_items import YEAR, TableAssembly, flat
 
 _PERIOD = re.compile(r"\b((?:19|20)\d{2})\s*(?:[-–/]|\s)\s*((?:19|20)\d{2})\b")
 _NUMBERED_TITLE = re.compile(r"^\(?(\d{1,2})[.)]\s+(.{3,200})$", re.S)
-_STRAY_NUMBER = re.compile(r"^\d{1,2}\s+(?=[A-Z])")
 _PRONOUN_START = re.compile(r"^(They|This|These|It|Each|Such|Those)\b")
 _METHODS = {BlockKind.TABLE: "table_row", BlockKind.LIST_ITEM: "list_item", BlockKind.HEADING: "heading",
             BlockKind.PARAGRAPH: "label_block"}
@@ -271,7 +270,6 @@ class Assembler(TableAssembly):
             heading = len(text) < 120 and not text.endswith((".", ";"))  # a short unpunctuated line heads a group
             self.list_parent = item if text.endswith(":") or heading else None
             return
-        text = _STRAY_NUMBER.sub("", text)
         if re.fullmatch(r"\d{1,2}", text):
             return
         ref = marker.rstrip(".") if re.fullmatch(r"[a-z][.)]", marker) else None

@@ -17,8 +17,8 @@ from pipeline.vocabulary import (
     names_section,
     owner_prefix,
     section_role,
-    split_duration,
     split_action_label,
+    split_duration,
     split_field_line,
     subject_lead,
 )

@@ -140,20 +140,30 @@ class Model:
     intercept: float
     threshold: float
     trained_on: tuple[str, ...] = ()
-    blend: float = 1.0  # share of the fitted probability in the score; the rest is the hand score (rule_score)
+    accept: float = 2.0  # a fitted probability this high keeps a candidate the hand score would drop
+    veto: float = -1.0  # a fitted probability this low drops a candidate the hand score would keep
 
-    def probability(self, feats: dict[str, float]) -> float:
-        """The item score of one candidate's features (a name the model does not know counts 0)."""
+    def fitted(self, feats: dict[str, float]) -> float:
+        """The fitted probability that a candidate is an item (a feature the model does not know counts 0)."""
         z = self.intercept
         for name, mu, sd, w in zip(self.features, self.mean, self.scale, self.coef, strict=True):
             z += w * ((feats.get(name, 0.0) - mu) / sd)
-        p = 1.0 / (1.0 + math.exp(-max(min(z, 50.0), -50.0)))
-        return self.blend * p + (1 - self.blend) * feats.get("rule_score", 0.0)
+        return 1.0 / (1.0 + math.exp(-max(min(z, 50.0), -50.0)))
+
+    def probability(self, feats: dict[str, float]) -> float:
+        """The item score of one candidate: the fitted probability where it is sure (at least ``accept``, or
+        under ``veto``), else the hand score (``rule_score``, itself a feature), judged against ``threshold``.
+        With the defaults the fitted probability alone decides."""
+        p = self.fitted(feats)
+        if p >= self.accept or p < self.veto or self.accept > 1.0:
+            return p
+        return feats.get("rule_score", 0.0)
 
     def to_json(self) -> str:
         data = {"kind": "logistic_regression", "features": list(self.features), "mean": list(self.mean),
                 "scale": list(self.scale), "coef": list(self.coef), "intercept": self.intercept,
-                "threshold": self.threshold, "blend": self.blend, "trained_on": list(self.trained_on)}
+                "threshold": self.threshold, "accept": self.accept, "veto": self.veto,
+                "trained_on": list(self.trained_on)}
         return json.dumps(data, indent=1, ensure_ascii=False) + "\n"
 
     @classmethod
@@ -166,7 +176,7 @@ class Model:
             raise ValueError("decision model: feature, mean, scale and coef lengths differ")
         return cls(tuple(data["features"]), tuple(map(float, data["mean"])), tuple(map(float, data["scale"])),
                    tuple(map(float, data["coef"])), float(data["intercept"]), float(data["threshold"]),
-                   tuple(data.get("trained_on", ())), float(data.get("blend", 1.0)))
+                   tuple(data.get("trained_on", ())), float(data.get("accept", 2.0)), float(data.get("veto", -1.0)))
 
 
 @functools.cache

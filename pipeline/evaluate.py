@@ -80,7 +80,7 @@ class Probe:
 
 def match(gold: list[dict], items: list[Probe], threshold: float = 80.0) -> dict[int, object]:
     """Greedy one-to-one matching, gold index -> probe key (score.py's rule: text >= 80, then ref and section)."""
-    pairs = []
+    pairs: list[tuple[float, int, int, object]] = []
     probes = [(p.key, norm_text(p.text), _norm_ref(p.ref), _norm_block(p.block), norm_text(p.section)) for p in items]
     for gi, g in enumerate(gold):
         gt, gr = norm_text(g.get("text")), _norm_ref(g.get("ref"))

@@ -10,10 +10,6 @@ from extractors.pdf_lines import EXTRA_BULLET_RE
 from pipeline.model import Block, BlockKind, Provenance
 
 _SENTENCE_END = re.compile(r"[.;!?。；！？]$")
-# digits printed over a heading's letters (a page number on a title drawn as an image): "0Com4promisos"
-_STRAY_DIGITS = re.compile(
-    r"(?<=[a-zà-ÿ])\d(?=[a-zà-ÿ])|^\d(?=[A-ZÀ-Þ][a-zà-ÿ])|(?<=[a-zà-ÿ]{3})\d\b(?!\.)"
-    r"|(?<=[a-zà-ÿ]{3})\.(?=[a-zà-ÿ]\b)|(?<= )\.(?=[a-zà-ÿ]{3})|(?<=\b[a-zà-ÿ])\.(?=[a-zà-ÿ]{3})")
 # a short, unpunctuated line standing alone: the title of a text box or a bold run-in heading
 _TITLE_MAX = 90
 RUN_IN_LEVEL = 8  # a bold short paragraph: a label heading below every real heading
@@ -131,8 +127,6 @@ def build_outline(blocks: list[Block]) -> list[Node]:
         elif kind is BlockKind.HEADING and split_marker(text)[0] is not None and not text[0].isalnum():
             marker, text, _ = split_marker(text)  # a large-type bullet ("● How do we ...") is a list item
             kind, level = BlockKind.LIST_ITEM, _glyph_level(marker)
-        if kind is BlockKind.HEADING:
-            text = _STRAY_DIGITS.sub("", text)
         node = Node(i, kind, text, block.provenance, level, marker, block.bold, block)
         if kind is BlockKind.HEADING:
             level = level or 7

@@ -90,9 +90,9 @@ def candidates_of(nodes: list[Node], roles: list[int],
             fields = card_fields(n)
             if fields is not None:  # a label/value card: the fields of the item it sits under, no items of its own
                 for label, value in fields:
-                    line = split_field_line(f"{label}: {value}")
-                    if line is not None and owner is not None:
-                        give_field(owner, *line, n)
+                    card_line = split_field_line(f"{label}: {value}")
+                    if card_line is not None and owner is not None:
+                        give_field(owner, *card_line, n)
                 if owner is not None:
                     owner.card = True
                 continue
@@ -127,33 +127,15 @@ def candidates_of(nodes: list[Node], roles: list[int],
 
 
 def place_block_leads(kept: list[Candidate], block_leads: list[tuple[Candidate | None, LeadText]]) -> None:
-    """Each lead block's lead goes to the kept item heading its block. Blocks with no such item (their titles
-    are not in the text, printed as images, while their lead labels are) are aligned with a numbered list
-    before them (an index of commitments) that has exactly as many items: the k-th block's lead belongs to
-    the k-th item."""
+    """Each lead block's lead goes to the kept item heading its block. A block whose heading is not a kept item,
+    or heads several lead blocks (a chapter over its commitments), gives its lead to no item: the pipeline does
+    not guess which item it belongs to."""
     alive = {id(c) for c in kept}
     shared = Counter(id(owner) for owner, _ in block_leads if owner is not None)
-    leads = []
     for owner, lead in block_leads:
-        # a heading over several lead blocks (a chapter over its commitments) is not the item of any of them
         if owner is not None and id(owner) in alive and shared[id(owner)] == 1:
             owner.leads.append(lead)
-        else:
-            leads.append(lead)
-    if not leads:
-        return
-    cands = kept
-    runs: dict[tuple, list[Candidate]] = {}
-    for cand in cands:
-        if cand.method == "list_item" and cand.ref and cand.ref.isdigit():
-            runs.setdefault((id(cand.parent), cand.section), []).append(cand)
-    for run in runs.values():
-        numbers = [int(c.ref or 0) for c in run]
-        if len(run) == len(leads) and numbers == list(range(1, len(run) + 1)):
-            for cand, lead in zip(run, leads, strict=True):
-                if not cand.leads:
-                    cand.leads.append(lead)
-            return
+
 
 _DEFINITION = re.compile(r"^([^\d\-–:=]{2,40}?)\s[-–]\s\S")
 
@@ -246,7 +228,8 @@ def candidate_scores(cands: list[Candidate], doc_has_roles: bool, nodes: list[No
     return feats
 
 
-def decide(cands: list[Candidate], doc_has_roles: bool, nodes: list[Node], model: Model | None = None) -> list[Candidate]:
+def decide(cands: list[Candidate], doc_has_roles: bool, nodes: list[Node],
+           model: Model | None = None) -> list[Candidate]:
     """Keep candidates whose score reaches the model's threshold; a dropped parent hands its children to its own
     parent.
 
