@@ -89,8 +89,8 @@ def candidates_of(nodes: list[Node], roles: list[int],
         if n.kind is BlockKind.TABLE:
             fields = card_fields(n)
             if fields is not None:  # a label/value card: the fields of the item it sits under, no items of its own
-                for label, value in fields:
-                    card_line = split_field_line(f"{label}: {value}")
+                for name, value in fields:
+                    card_line = split_field_line(f"{name}: {value}")
                     if card_line is not None and owner is not None:
                         give_field(owner, *card_line, n)
                 if owner is not None:
