@@ -397,7 +397,6 @@ UN_NAMES = [
     ("en", "UN Development Operations Coordination Office (UN DOCO)", "DOCO"),
     ("en", "UN DESA", "UN-DESA"),
     ("en", "SRSG", "SRSG"),
-    ("en", "SRSB", "SRSG"),
     ("en", "International Labor Organization", "ILO"),
     ("en", "Organization for Economic Cooperation and Development", "OECD"),
     ("en", "Platform for International Cooperation on Undocumented Migrants", "PICUM"),
@@ -431,7 +430,9 @@ RULES = [
     ("UNICEF in partnership with Microsoft and the University of Cambridge", L,
      [("UNICEF", L), ("Microsoft", L), ("University-of-Cambridge", L)]),
     ("ITC-ILO Learning Centre", L, [("ITC-ILO", L)]),
-    ("the SRSB for Migration and Development and the GFMD Chair", L, [("SRSG", L), (g("GFMD Chair"), CH)]),
+    # a misspelt acronym (SRSB for SRSG) is not guessed: an unknown body, as printed
+    ("the SRSB for Migration and Development and the GFMD Chair", L,
+     [(u("SRSB for Migration"), L), (u("Development"), L), (g("GFMD Chair"), CH)]),
     # the represented committee is who MFA speaks for: MFA is the member named
     ("Action Committee represented by Migrant Forum in Asia", M, [("MFA", M)]),
     ("WG co-Chairs (IOM, UNDP)", L, [("IOM", CC), ("UNDP", CC)]),
