@@ -1,7 +1,8 @@
 """Word extractor (python-docx): a .docx becomes a Document of headings, paragraphs, list items and tables.
 
 What Word shows is read, not what its XML keeps: tracked changes as accepted (insertions kept, deletions
-dropped), hidden text, field codes, footnotes, comments, headers and footers left out. A paragraph's
+dropped), hidden text, field codes, footnotes, comments, headers and footers left out (text boxes too: they are
+drawn apart from the text flow, and Word keeps a second copy of each for older readers). A paragraph's
 locator is ``paragraph N`` (the Nth paragraph of the body that holds text), a table row's ``table T row R``:
 a Word file has no fixed pages.
 """
@@ -179,7 +180,7 @@ class Numbering:
 class _Reader:
     def __init__(self, document: Any) -> None:
         self.styles = _styles(document)
-        self.default_style = next((sid for sid, el in self._style_elements(document) if el), "")
+        self.default_style = next((sid for sid, is_default in self._style_elements(document) if is_default), "")
         self.numbering = Numbering.of(document)
         self.paragraphs = 0
         self.tables = 0

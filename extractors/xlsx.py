@@ -29,7 +29,6 @@ from pipeline.model import Block, BlockKind, Cell, Document, Format, Provenance,
 Value = Any  # str, int, float, bool, datetime.date/datetime/time, or None
 GANTT_MIN_COLUMNS = 3  # a run of period headers this long is a Gantt grid
 TIMEFRAME_HEADER = "Timeframe"
-_NUMBER_SPACES = re.compile(r"\s+")
 
 
 # -- displayed values ----------------------------------------------------------------------------------
@@ -60,8 +59,8 @@ def display(value: Value, number_format: str = "General") -> str:
         if "%" in fmt:
             return f"{_number(value * 100)}%"
         return _number(value)
-    return _NUMBER_SPACES.sub(" ", str(value).replace("\r", "")).strip() if "\n" not in str(value) else \
-        "\n".join(" ".join(line.split()) for line in str(value).replace("\r", "").split("\n") if line.strip())
+    lines = (" ".join(line.split()) for line in str(value).replace("\r", "").split("\n"))
+    return "\n".join(line for line in lines if line)  # indentation spaces are not kept: the model has no indent
 
 
 def _number(value: float) -> str:
