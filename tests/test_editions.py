@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import shutil
 from pathlib import Path
@@ -14,6 +15,7 @@ from pipeline.alignments import align_editions
 from pipeline.anchors import text_to_anchors
 from pipeline.editions import MIN_ANCHORS, Evidence, evidence, lcs_length, link_editions
 from pipeline.language import detect_language
+from pipeline.report import RunReport
 from pipeline.run import run_document
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -136,11 +138,11 @@ def _variant(text: str, how: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-@pytest.mark.parametrize(("how", "read", "score", "method"), [
-    ("column lost", (23, 0), 0.9022, "anchor_lcs: 83 of 89 anchors in order (28 by chance)"),
-    ("status lines", (22, 22), 0.9253, "anchor_lcs: 110 of 116 anchors in order (36 by chance)"),
+@pytest.mark.parametrize(("how", "read", "score", "method", "aligned"), [
+    ("column lost", (23, 0), 0.9022, "anchor_lcs: 83 of 89 anchors in order (28 by chance)", 0),
+    ("status lines", (22, 22), 0.9253, "anchor_lcs: 110 of 116 anchors in order (36 by chance)", 22),
 ])
-def test_an_edition_read_otherwise_than_its_original_is_still_linked(tmp_path, how, read, score, method):
+def test_an_edition_read_otherwise_than_its_original_is_still_linked(tmp_path, how, read, score, method, aligned):
     """The edition as printed gives 23 items and 23 timelines, as its original does; read otherwise it is
     still linked, from its whole text."""
     edition = ROOT / "tests" / "fixtures" / "editions" / "wg6_services_access_draft_2019_es.txt"
@@ -153,6 +155,12 @@ def test_an_edition_read_otherwise_than_its_original_is_still_linked(tmp_path, h
     assert (len(es.items), len(es.timelines)) == read
     assert (es.language, es.edition_of, es.edition_score, es.edition_method) == ("es", "en.txt", score, method)
     assert results["en.txt"].edition_of is None and results["gmg_workplan_2010.txt"].edition_of is None
+    now = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
+    report = RunReport.from_results(list(results.values()), [], now, now)
+    assert report.editions == [{"document_id": "es.txt", "edition_of": "en.txt", "score": score, "method": method,
+                                "items": read[0], "original_items": 23, "aligned": aligned}]
+    assert (f"- es.txt: edition of en.txt (score {score}; {method}): {read[0]} items for the original's 23, "
+            f"{aligned} aligned") in report.to_markdown()
 
 
 def test_two_unrelated_plans_without_period_and_with_few_items_are_not_linked(tmp_path):
