@@ -102,7 +102,7 @@ def source_fingerprint() -> str:
     digest = hashlib.sha256()
     for package in _PACKAGES:
         for path in sorted((PROJECT_ROOT / package).rglob("*")):
-            if path.suffix in (".py", ".yaml", ".csv") and "__pycache__" not in path.parts:
+            if path.suffix in (".py", ".yaml", ".csv", ".json") and "__pycache__" not in path.parts:
                 digest.update(path.relative_to(PROJECT_ROOT).as_posix().encode())
                 digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
