@@ -48,9 +48,10 @@ def combine_readers(drafts: list[Draft], blocks: list[Block], group_leads: dict[
     where = node_of_provenance(nodes)
     legacy: dict[int, list[Draft]] = {}
     vetoed: set[int] = set()
+    parents = {id(d.parent) for d in drafts if d.parent is not None}
     for draft in drafts:
         node = where.get(draft.provenance)
-        if node is not None and fitted.get(node, 1.0) < veto:
+        if node is not None and id(draft) not in parents and fitted.get(node, 1.0) < veto:
             vetoed.add(id(draft))  # the fitted decision is sure its place holds no item: the layout rule is overruled
             continue
         legacy.setdefault(region[node or 0], []).append(draft)

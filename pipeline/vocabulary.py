@@ -196,7 +196,7 @@ def _subject_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[st
     prose = re.compile(rf"^(?:[^,.;:]{{0,80}},\s+)?{det}{name}(?:\s*\([^()]{{0,80}}\))?\s+(?i:{cues})(?!\w)")
     # minutes: "Silona - to reach out", "Leonard & Hwang to tabulate", "Hwang - set up a mailing list"
     strict = rf"(?P<name>{_NAMES}(?:\s*(?:,|/|&|\band\b)\s*{_NAMES}){{0,5}})"
-    minutes = re.compile(rf"^{det}{strict}\s*(?:[-–]\s*(?:to\s+)?(?=[a-z])|to\s+(?=\w))")
+    minutes = re.compile(rf"^{det}{strict}\s*(?:[-–]\s*(?:to\s+)?(?=[a-z])|to\s+(?!(?:a|an|the|be)\b)(?=\w))")
     owner = re.compile(rf"^{strict}\s*[:：]\s+(?=\S)")  # "Ken Museth: Feedback from OpenVDB ..."
     return prose, minutes, owner
 
@@ -216,6 +216,8 @@ def _plausible(name: str, sentence: bool = False) -> str | None:
         return None
     if field_of(name) or in_list(name, "action_labels") or section_role(name) != 0:
         return None
+    if len(words) == 1 and words[0].lower().endswith("ing"):
+        return None  # "Contributing to an increased visibility": a gerund opens the line, not an owner
     if sentence:
         body = in_list(words[0].strip("'’"), "body_words")
         lower = [w for w in words[1:] if w[:1].islower() and not _LINK_WORDS.match(w) and not re.match(r"^[ld]['’]", w)]
