@@ -70,8 +70,8 @@ def write_output(results: list[DocumentResult], out_dir: str, report: RunReport,
     tables = results_to_tables(results, agency_table(), dt.datetime.now(dt.UTC), PIPELINE_VERSION)
 
     def write(folder: Path) -> list[str]:
-        write_tables(tables, folder)
-        return list(tables) + write_report(report, folder) + [write_manifest(folder, Path(raw_dir), keys)]
+        written = write_tables(tables, folder) + write_report(report, folder)
+        return [*written, write_manifest(folder, Path(raw_dir), keys)]
 
     publish(Path(out_dir), write)  # all tables and the report become current together
 

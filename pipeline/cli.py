@@ -45,12 +45,16 @@ def _parser() -> argparse.ArgumentParser:
                      help="with --runner dask: read longer PDFs as page ranges of this size in parallel (0: off)")
     ext.add_argument("--no-progress", action="store_true", help="no progress bar")
     ext.add_argument("--force", action="store_true",
-                     help="run the flow even when no document changed since the last run (default: say so and stop)")
+                     help="run the flow even when no document changed since the last run (default: say so and "
+                          "stop), and write into an output folder holding files workplans did not write (they are "
+                          "never deleted)")
     exp = sub.add_parser("export", help="write OUT_DIR's tables as CSV, an Excel workbook, HXL CSV or IATI XML")
     exp.add_argument("out_dir", nargs="?", default="output", help="output folder of a run (default: output)")
     exp.add_argument("--format", required=True, choices=("csv", "xlsx", "hxl", "iati"), help="export format")
     exp.add_argument("--out", required=True, help="folder to write the export into")
     exp.add_argument("-v", "--verbose", action="store_true", help="more log lines")
+    srv.add_argument("--force", action="store_true",
+                     help="write into an output folder holding files workplans did not write (never deleted)")
     srv.add_argument("--cron", default="0 6 * * *", help="schedule, cron syntax, UTC (default: daily 06:00)")
     srv.add_argument("--no-watch", action="store_true", help="only the schedule, no folder watcher")
     srv.add_argument("--debounce", type=float, default=2.0, help="seconds of quiet before a change starts a run")
@@ -161,8 +165,9 @@ def _export(args: argparse.Namespace) -> int:
     return 0
 
 
-def _folder_problem(raw_dir: str, out_dir: str) -> str | None:
-    """A one-line reason the two folders cannot be used together, or None."""
+def _folder_problem(raw_dir: str, out_dir: str, force: bool = False) -> str | None:
+    """A one-line reason the two folders cannot be used together, or None. An output folder holding files the
+    command did not write is refused unless ``force`` (they are never deleted either way)."""
     from pathlib import Path
 
     from pipeline.catalog import inside
@@ -174,10 +179,18 @@ def _folder_problem(raw_dir: str, out_dir: str) -> str | None:
         return f"output folder {out_dir!r} is inside the raw folder {raw_dir!r}; the next run would read it back"
     if inside(raw, out):
         return f"raw folder {raw_dir!r} is inside the output folder {out_dir!r}"
-    from pipeline.snapshots import is_locked
+    from pipeline.snapshots import collisions, foreign_entries, is_locked
 
     if out.is_dir() and is_locked(out):
         return f"another run is writing {out_dir!r}; wait for it to finish"
+    foreign = collisions(out) if force else foreign_entries(out)
+    if foreign and force:
+        return (f"output folder {out_dir!r} holds {', '.join(repr(name) for name in foreign[:3])}, not written by "
+                f"workplans, where it writes its own files; move them away (they are never replaced)")
+    if foreign:
+        shown = ", ".join(repr(name) for name in foreign[:3]) + (", ..." if len(foreign) > 3 else "")
+        return (f"output folder {out_dir!r} holds {len(foreign)} file(s) workplans did not write ({shown}); give a "
+                f"new or empty folder, or --force to write beside them (they are never deleted)")
     return None
 
 
@@ -203,12 +216,21 @@ def main(argv: list[str] | None, flow: Flow) -> int:
     if not os.path.isdir(args.raw_dir):
         print(f"workplans: raw folder {args.raw_dir!r} does not exist", file=sys.stderr)
         return EXIT_USAGE
-    problem = _folder_problem(args.raw_dir, args.out) or _option_problem(args)
+    problem = _folder_problem(args.raw_dir, args.out, args.force) or _option_problem(args)
     if problem:
         print(f"workplans: {problem}", file=sys.stderr)
         return EXIT_USAGE
     if args.command == "extract":
-        return _extract(args, flow)
+        from pathlib import Path
+
+        from pipeline.snapshots import OutputLocked, OutputRefused, output_lock
+
+        try:  # the lock before any work: a second run started a second later exits here
+            with output_lock(Path(args.out), wait=False):
+                return _extract(args, flow)
+        except (OutputLocked, OutputRefused) as e:
+            print(f"workplans: {e}", file=sys.stderr)
+            return EXIT_USAGE
     return _serve(args, flow)
 
 

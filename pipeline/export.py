@@ -203,5 +203,10 @@ def export(out_dir: Path, fmt: str, dest: Path) -> list[Path]:
         raise ExportError(f"unknown export format {fmt!r} (known: {', '.join(FORMATS)})")
     if dest.exists() and not dest.is_dir():
         raise ExportError(f"{dest} is a file; give a folder to write into")
+    from pipeline.catalog import inside
+
+    if inside(dest, out_dir):
+        raise ExportError(f"{dest} is inside the output folder {out_dir}; give a folder outside it (the next run "
+                          f"replaces what is in there)")
     dest.mkdir(parents=True, exist_ok=True)
     return FORMATS[fmt](read_tables(out_dir), dest)

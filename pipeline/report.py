@@ -126,7 +126,7 @@ class RunReport:
             "",
             f"- Run: {self.started} to {self.finished} ({self.seconds} s); workplans {self.pipeline_version}, "
             f"schema {self.schema_version}",
-            f"- Input folder: {self.raw_dir}; output folder: {self.out_dir}",
+            f"- Input folder: {_md(self.raw_dir)}; output folder: {_md(self.out_dir)}",
             "- Parse time of the documents parsed, per stage: "
             + ", ".join(f"{k} {v} s" for k, v in self.stage_seconds.items()),
             f"- Documents: {self.documents} ({len(self.parsed)} parsed, {len(self.unchanged)} skipped as unchanged,"
@@ -149,8 +149,8 @@ class RunReport:
             f"| document | status | language | items | low confidence (< {LOW_CONFIDENCE}) | edition of |",
             "|---|---|---|---|---|---|",
             *[
-                f"| {_md(d['document_id'])} | {d['status']} | {d['language']} | {d['items']} | {d['low_confidence']} "
-                f"| {_md(d['edition_of'] or '')} |"
+                f"| {_md(d['document_id'])} | {d['status']} | {_md(d['language'] or '')} | {d['items']} "
+                f"| {d['low_confidence']} | {_md(d['edition_of'] or '')} |"
                 for d in self.per_document
             ],
             "",
@@ -158,7 +158,7 @@ class RunReport:
             "",
             "Counted once where `documents.is_primary` is true:",
             "",
-            *([f"- {k} is {v} in another format" for k, v in sorted(self.twins.items())] or ["None."]),
+            *([f"- {_md(k)} is {_md(v)} in another format" for k, v in sorted(self.twins.items())] or ["None."]),
             "",
             "## Differences between editions",
             "",
@@ -177,15 +177,15 @@ class RunReport:
             "",
             "Add them to `normalizers/data/agencies.csv` to give them an id.",
             "",
-            *([f"- {o}" for o in self.unresolved_organisations] or ["None."]),
+            *([f"- {_md(o)}" for o in self.unresolved_organisations] or ["None."]),
             "",
             "## Unparsed timeline phrases",
             "",
-            *([f"- {t}" for t in self.unparsed_timelines] or ["None."]),
+            *([f"- {_md(t)}" for t in self.unparsed_timelines] or ["None."]),
             "",
             "## Warnings",
             "",
-            *([f"- {w}" for w in self.warnings] or ["None."]),
+            *([f"- {_md(w)}" for w in self.warnings] or ["None."]),
             "",
         ]
         return "\n".join(lines)
@@ -204,9 +204,14 @@ def write_report(report: RunReport, out_dir: Path) -> list[str]:
     return written
 
 
+_MD_ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", **{c: "\\" + c for c in "\\`*[]|~"}}
+
+
 def _md(text: str) -> str:
-    """A file name or message safe in a markdown table row: a ``|`` escaped, line breaks as spaces."""
-    return " ".join(str(text).split()).replace("|", "\\|")
+    """A file name or any text from a document, shown as it is in markdown: no link, image, HTML or code span
+    can be made of it (``[x](javascript:...)``, ``<img onerror=...>``), a ``|`` keeps a table row whole, line
+    breaks are spaces: ``_md("[x](javascript:alert(1)) <img>")`` -> ``"\\[x\\](javascript:alert(1)) &lt;img&gt;"``."""
+    return "".join(_MD_ESCAPES.get(c, c) for c in " ".join(str(text).split()))
 
 
 def _undated(timelines: list[TimelineRow]) -> dict[str, int]:

@@ -125,14 +125,16 @@ def _row(record: Any) -> dict:
     return {f.name: getattr(record, f.name) for f in dataclasses.fields(record)}
 
 
-def write_tables(tables: dict[str, pa.Table], folder: Path) -> None:
-    """Write each table as ``folder/<table>/part-0.parquet`` (``folder``: a run's snapshot being built; see
-    ``pipeline.snapshots.publish`` for how it becomes current)."""
+def write_tables(tables: dict[str, pa.Table], folder: Path) -> list[str]:
+    """Write each table as ``folder/<table>.parquet`` (``folder``: a run's snapshot being built, whose files
+    ``pipeline.snapshots.publish`` puts in place as ``OUT/<table>/part-0.parquet``); returns the file names."""
+    names = []
     for name, table in tables.items():
-        (folder / name).mkdir(parents=True, exist_ok=True)
-        with pq.ParquetWriter(folder / name / "part-0.parquet", table.schema, compression="zstd") as writer:
+        with pq.ParquetWriter(folder / f"{name}.parquet", table.schema, compression="zstd") as writer:
             writer.write_table(table)
             fault_point(f"table:{name}")  # crash tests: a file cut short, its footer never written
+        names.append(f"{name}.parquet")
+    return names
 
 
 def read_table(out_dir: Path, name: str) -> pa.Table:
