@@ -21,6 +21,10 @@ if TYPE_CHECKING:
 EXIT_OK, EXIT_RUN_FAILED, EXIT_USAGE, EXIT_SOME_DOCUMENTS = 0, 1, 2, 3
 
 
+_DASK_MISSING = ('workplans: --runner dask needs the [dask] extra ({} is not installed): pip install "workplans[dask]" '
+                 '(in a checkout: pip install -e ".[dask]")')
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse with one-line errors: ``workplans: <what is wrong> (workplans --help)``, exit code 2."""
 
@@ -28,8 +32,19 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"workplans: {message} ({self.prog} --help)\n")
 
 
+def _version() -> str:
+    """The installed package's version (read from its metadata: nothing of the pipeline is imported)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("workplans")
+    except PackageNotFoundError:
+        return "unknown (not installed)"
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="workplans", description="Workplans to typed Parquet records.")
+    parser.add_argument("--version", action="version", version=f"workplans {_version()}")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     ext = sub.add_parser("extract", help="extract every workplan in RAW_DIR into Parquet tables in OUT_DIR")
     srv = sub.add_parser("serve", help="serve a deployment: re-extract on a schedule and when RAW_DIR changes")
@@ -52,6 +67,15 @@ def _parser() -> argparse.ArgumentParser:
     exp.add_argument("out_dir", nargs="?", default="output", help="output folder of a run (default: output)")
     exp.add_argument("--format", required=True, choices=("csv", "xlsx", "hxl", "iati"), help="export format")
     exp.add_argument("--out", required=True, help="folder to write the export into")
+    exp.add_argument("--reporting-org", metavar="REF",
+                     help="iati: IATI organisation identifier of the body publishing the file (required)")
+    exp.add_argument("--reporting-org-type", metavar="CODE",
+                     help="iati: its IATI organisation type code, e.g. 40 (multilateral) (required)")
+    exp.add_argument("--reporting-org-name", metavar="NAME", help="iati: its name (default: REF)")
+    exp.add_argument("--all-documents", action="store_true",
+                     help="every copy and edition of each plan (default: each plan once, by its canonical document)")
+    exp.add_argument("--excel", action="store_true",
+                     help="CSV files with a UTF-8 byte-order mark, so that Excel shows every script as written")
     exp.add_argument("-v", "--verbose", action="store_true", help="more log lines")
     srv.add_argument("--force", action="store_true",
                      help="write into an output folder holding files workplans did not write (never deleted)")
@@ -78,8 +102,7 @@ def _extract(args: argparse.Namespace, extract_workplans: Flow[..., RunReport]) 
         except ModuleNotFoundError as e:
             if (e.name or "").split(".")[0] not in ("prefect_dask", "dask", "distributed"):
                 raise
-            print(f'workplans: --runner dask needs the [dask] extra ({e.name} is not installed): '
-                  f'pip install -e ".[dask]"', file=sys.stderr)
+            print(_DASK_MISSING.format(e.name), file=sys.stderr)
             return EXIT_USAGE
         flow = extract_workplans.with_options(task_runner=runner)
         pages_per_task = args.pages_per_task
@@ -157,7 +180,10 @@ def _export(args: argparse.Namespace) -> int:
     from pipeline.export import export
 
     try:
-        written = export(Path(args.out_dir), args.format, Path(args.out))
+        options = {"reporting_org": args.reporting_org, "reporting_org_type": args.reporting_org_type,
+                   "reporting_org_name": args.reporting_org_name}
+        written = export(Path(args.out_dir), args.format, Path(args.out), excel=args.excel,
+                         all_documents=args.all_documents, **(options if args.format == "iati" else {}))
     except PipelineError as e:
         print(f"workplans: {e}", file=sys.stderr)
         return EXIT_USAGE
@@ -194,6 +220,20 @@ def _folder_problem(raw_dir: str, out_dir: str, force: bool = False) -> str | No
     return None
 
 
+def _missing_extra(args: argparse.Namespace) -> str | None:
+    """The module of the ``dask`` extra that ``--runner dask`` cannot import, or None (checked before the output
+    folder is touched)."""
+    if args.runner != "dask":
+        return None
+    try:
+        import prefect_dask  # noqa: F401
+    except ModuleNotFoundError as e:
+        if (e.name or "").split(".")[0] in ("prefect_dask", "dask", "distributed"):
+            return e.name
+        raise
+    return None
+
+
 def _option_problem(args: argparse.Namespace) -> str | None:
     """A one-line reason an option value cannot work, or None."""
     if getattr(args, "workers", 1) < 1:
@@ -203,13 +243,16 @@ def _option_problem(args: argparse.Namespace) -> str | None:
     return None
 
 
-def main(argv: list[str] | None, flow: Flow) -> int:
-    """The command line on ``argv``, running ``flow`` (``flows.extract_workplans``: ``flows.main``, the entry point
-    of the ``workplans`` console script, hands it in); returns the process exit code."""
+def main(argv: list[str] | None, flow: Flow | None) -> int:
+    """The command line on ``argv``, running ``flow`` (``flows.extract_workplans``: ``flows.main`` hands it in;
+    ``launcher.main``, the ``workplans`` console script, hands in None for ``export``, which runs no flow); returns
+    the process exit code."""
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(message)s")
     if args.command == "export":
         return _export(args)
+    if flow is None:
+        raise ValueError(f"workplans {args.command} runs the flow: call flows.main")
     prepare_prefect(quiet=not args.verbose)
     if not args.verbose:  # Dask's scheduler and workers log at INFO by default, over the progress bar
         os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "error")
@@ -221,6 +264,10 @@ def main(argv: list[str] | None, flow: Flow) -> int:
         print(f"workplans: {problem}", file=sys.stderr)
         return EXIT_USAGE
     if args.command == "extract":
+        missing = _missing_extra(args)
+        if missing:
+            print(_DASK_MISSING.format(missing), file=sys.stderr)
+            return EXIT_USAGE
         from pathlib import Path
 
         from pipeline.snapshots import OutputLocked, OutputRefused, output_lock
