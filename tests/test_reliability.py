@@ -261,9 +261,11 @@ def test_two_runs_into_one_folder_never_mix_and_a_polling_reader_never_fails(api
     try:
         for _ in range(1):
             env = {**os.environ, "PREFECT_API_URL": api_url, "PYTHONPATH": str(ROOT)}
+            # --force: the run of the unchanged folder would otherwise say so and stop at once, before the other
             runs = [subprocess.Popen([sys.executable, str(ROOT / "flows.py"), "extract", str(raws[name]), "--out",
-                                      str(out), "--no-progress"], env=env, cwd=ROOT, stdout=subprocess.PIPE,
-                                     stderr=subprocess.PIPE, text=True) for name in (SMALL, OTHER)]
+                                      str(out), "--no-progress", "--force"], env=env, cwd=ROOT,
+                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                    for name in (SMALL, OTHER)]
             codes = [run.wait(timeout=300) for run in runs]
             errors = [run.stderr.read() for run in runs]
             assert sorted(codes) == [0, 2], errors  # the lock is taken before any work: the second run stops
