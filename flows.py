@@ -18,6 +18,7 @@ from prefect.utilities.annotations import quote  # noqa: E402
 
 from pipeline.cache import CacheFolder, RecordSerializer, prune, result_problem  # noqa: E402
 from pipeline.catalog import HIDDEN_MESSAGE, SKIPPED_HIDDEN, scan_folder, with_skipped  # noqa: E402
+from pipeline.datapackage import write_datapackage  # noqa: E402
 from pipeline.editions import link_editions  # noqa: E402
 from pipeline.isolation import run_document_limited  # noqa: E402
 from pipeline.manifest import document_key, write_manifest  # noqa: E402
@@ -33,7 +34,7 @@ from pipeline.run import (  # noqa: E402
     sha256_of,
 )
 from pipeline.snapshots import output_lock, publish, remove_leftovers  # noqa: E402
-from pipeline.store import results_to_tables, write_tables  # noqa: E402
+from pipeline.store import SCHEMA_VERSION, results_to_tables, write_tables  # noqa: E402
 
 
 def _document_key(context, parameters: dict) -> str:
@@ -80,8 +81,9 @@ def write_output(results: list[DocumentResult], out_dir: str, report: RunReport,
     tables["errors"] = with_skipped(tables["errors"], skipped or [])
 
     def write(folder: Path) -> list[str]:
-        write_tables(tables, folder)
-        return list(tables) + write_report(report, folder) + [write_manifest(folder, Path(raw_dir), keys)]
+        written = write_tables(tables, folder) + write_report(report, folder)
+        return [*written, write_manifest(folder, Path(raw_dir), keys),
+                write_datapackage(folder, {name: table.schema for name, table in tables.items()}, SCHEMA_VERSION)]
 
     publish(Path(out_dir), write)  # all tables and the report become current together
 

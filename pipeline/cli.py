@@ -21,6 +21,10 @@ if TYPE_CHECKING:
 EXIT_OK, EXIT_RUN_FAILED, EXIT_USAGE, EXIT_SOME_DOCUMENTS = 0, 1, 2, 3
 
 
+_DASK_MISSING = ('workplans: --runner dask needs the [dask] extra ({} is not installed): pip install "workplans[dask]" '
+                 '(in a checkout: pip install -e ".[dask]")')
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse with one-line errors: ``workplans: <what is wrong> (workplans --help)``, exit code 2."""
 
@@ -28,8 +32,19 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"workplans: {message} ({self.prog} --help)\n")
 
 
+def _version() -> str:
+    """The installed package's version (read from its metadata: nothing of the pipeline is imported)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("workplans")
+    except PackageNotFoundError:
+        return "unknown (not installed)"
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="workplans", description="Workplans to typed Parquet records.")
+    parser.add_argument("--version", action="version", version=f"workplans {_version()}")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     ext = sub.add_parser("extract", help="extract every workplan in RAW_DIR into Parquet tables in OUT_DIR")
     srv = sub.add_parser("serve", help="serve a deployment: re-extract on a schedule and when RAW_DIR changes")
@@ -45,12 +60,25 @@ def _parser() -> argparse.ArgumentParser:
                      help="with --runner dask: read longer PDFs as page ranges of this size in parallel (0: off)")
     ext.add_argument("--no-progress", action="store_true", help="no progress bar")
     ext.add_argument("--force", action="store_true",
-                     help="run the flow even when no document changed since the last run (default: say so and stop)")
+                     help="run the flow even when no document changed since the last run (default: say so and "
+                          "stop), and write into an output folder holding files workplans did not write (they are "
+                          "never deleted)")
     exp = sub.add_parser("export", help="write OUT_DIR's tables as CSV, an Excel workbook, HXL CSV or IATI XML")
     exp.add_argument("out_dir", nargs="?", default="output", help="output folder of a run (default: output)")
     exp.add_argument("--format", required=True, choices=("csv", "xlsx", "hxl", "iati"), help="export format")
     exp.add_argument("--out", required=True, help="folder to write the export into")
+    exp.add_argument("--reporting-org", metavar="REF",
+                     help="iati: IATI organisation identifier of the body publishing the file (required)")
+    exp.add_argument("--reporting-org-type", metavar="CODE",
+                     help="iati: its IATI organisation type code, e.g. 40 (multilateral) (required)")
+    exp.add_argument("--reporting-org-name", metavar="NAME", help="iati: its name (default: REF)")
+    exp.add_argument("--all-documents", action="store_true",
+                     help="every copy and edition of each plan (default: each plan once, by its canonical document)")
+    exp.add_argument("--excel", action="store_true",
+                     help="CSV files with a UTF-8 byte-order mark, so that Excel shows every script as written")
     exp.add_argument("-v", "--verbose", action="store_true", help="more log lines")
+    srv.add_argument("--force", action="store_true",
+                     help="write into an output folder holding files workplans did not write (never deleted)")
     srv.add_argument("--cron", default="0 6 * * *", help="schedule, cron syntax, UTC (default: daily 06:00)")
     srv.add_argument("--no-watch", action="store_true", help="only the schedule, no folder watcher")
     srv.add_argument("--debounce", type=float, default=2.0, help="seconds of quiet before a change starts a run")
@@ -74,8 +102,7 @@ def _extract(args: argparse.Namespace, extract_workplans: Flow[..., RunReport]) 
         except ModuleNotFoundError as e:
             if (e.name or "").split(".")[0] not in ("prefect_dask", "dask", "distributed"):
                 raise
-            print(f'workplans: --runner dask needs the [dask] extra ({e.name} is not installed): '
-                  f'pip install -e ".[dask]"', file=sys.stderr)
+            print(_DASK_MISSING.format(e.name), file=sys.stderr)
             return EXIT_USAGE
         flow = extract_workplans.with_options(task_runner=runner)
         pages_per_task = args.pages_per_task
@@ -153,7 +180,10 @@ def _export(args: argparse.Namespace) -> int:
     from pipeline.export import export
 
     try:
-        written = export(Path(args.out_dir), args.format, Path(args.out))
+        options = {"reporting_org": args.reporting_org, "reporting_org_type": args.reporting_org_type,
+                   "reporting_org_name": args.reporting_org_name}
+        written = export(Path(args.out_dir), args.format, Path(args.out), excel=args.excel,
+                         all_documents=args.all_documents, **(options if args.format == "iati" else {}))
     except PipelineError as e:
         print(f"workplans: {e}", file=sys.stderr)
         return EXIT_USAGE
@@ -161,8 +191,9 @@ def _export(args: argparse.Namespace) -> int:
     return 0
 
 
-def _folder_problem(raw_dir: str, out_dir: str) -> str | None:
-    """A one-line reason the two folders cannot be used together, or None."""
+def _folder_problem(raw_dir: str, out_dir: str, force: bool = False) -> str | None:
+    """A one-line reason the two folders cannot be used together, or None. An output folder holding files the
+    command did not write is refused unless ``force`` (they are never deleted either way)."""
     from pathlib import Path
 
     from pipeline.catalog import inside
@@ -174,10 +205,32 @@ def _folder_problem(raw_dir: str, out_dir: str) -> str | None:
         return f"output folder {out_dir!r} is inside the raw folder {raw_dir!r}; the next run would read it back"
     if inside(raw, out):
         return f"raw folder {raw_dir!r} is inside the output folder {out_dir!r}"
-    from pipeline.snapshots import is_locked
+    from pipeline.snapshots import collisions, foreign_entries, is_locked
 
     if out.is_dir() and is_locked(out):
         return f"another run is writing {out_dir!r}; wait for it to finish"
+    foreign = collisions(out) if force else foreign_entries(out)
+    if foreign and force:
+        return (f"output folder {out_dir!r} holds {', '.join(repr(name) for name in foreign[:3])}, not written by "
+                f"workplans, where it writes its own files; move them away (they are never replaced)")
+    if foreign:
+        shown = ", ".join(repr(name) for name in foreign[:3]) + (", ..." if len(foreign) > 3 else "")
+        return (f"output folder {out_dir!r} holds {len(foreign)} file(s) workplans did not write ({shown}); give a "
+                f"new or empty folder, or --force to write beside them (they are never deleted)")
+    return None
+
+
+def _missing_extra(args: argparse.Namespace) -> str | None:
+    """The module of the ``dask`` extra that ``--runner dask`` cannot import, or None (checked before the output
+    folder is touched)."""
+    if args.runner != "dask":
+        return None
+    try:
+        import prefect_dask  # noqa: F401
+    except ModuleNotFoundError as e:
+        if (e.name or "").split(".")[0] in ("prefect_dask", "dask", "distributed"):
+            return e.name
+        raise
     return None
 
 
@@ -190,25 +243,41 @@ def _option_problem(args: argparse.Namespace) -> str | None:
     return None
 
 
-def main(argv: list[str] | None, flow: Flow) -> int:
-    """The command line on ``argv``, running ``flow`` (``flows.extract_workplans``: ``flows.main``, the entry point
-    of the ``workplans`` console script, hands it in); returns the process exit code."""
+def main(argv: list[str] | None, flow: Flow | None) -> int:
+    """The command line on ``argv``, running ``flow`` (``flows.extract_workplans``: ``flows.main`` hands it in;
+    ``launcher.main``, the ``workplans`` console script, hands in None for ``export``, which runs no flow); returns
+    the process exit code."""
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(message)s")
     if args.command == "export":
         return _export(args)
+    if flow is None:
+        raise ValueError(f"workplans {args.command} runs the flow: call flows.main")
     prepare_prefect(quiet=not args.verbose)
     if not args.verbose:  # Dask's scheduler and workers log at INFO by default, over the progress bar
         os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "error")
     if not os.path.isdir(args.raw_dir):
         print(f"workplans: raw folder {args.raw_dir!r} does not exist", file=sys.stderr)
         return EXIT_USAGE
-    problem = _folder_problem(args.raw_dir, args.out) or _option_problem(args)
+    problem = _folder_problem(args.raw_dir, args.out, args.force) or _option_problem(args)
     if problem:
         print(f"workplans: {problem}", file=sys.stderr)
         return EXIT_USAGE
     if args.command == "extract":
-        return _extract(args, flow)
+        missing = _missing_extra(args)
+        if missing:
+            print(_DASK_MISSING.format(missing), file=sys.stderr)
+            return EXIT_USAGE
+        from pathlib import Path
+
+        from pipeline.snapshots import OutputLocked, OutputRefused, output_lock
+
+        try:  # the lock before any work: a second run started a second later exits here
+            with output_lock(Path(args.out), wait=False):
+                return _extract(args, flow)
+        except (OutputLocked, OutputRefused) as e:
+            print(f"workplans: {e}", file=sys.stderr)
+            return EXIT_USAGE
     return _serve(args, flow)
 
 

@@ -8,14 +8,16 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from pipeline.errors import PipelineError
 
 TABLES = ("documents", "work_items", "leads", "timelines", "funding", "funding_agencies", "organisations",
-          "agencies", "errors")
-IATI_VERSION = "2.03"
+          "agencies", "item_alignments", "errors")  # every table of pipeline.store.SCHEMAS (a test checks)
+BOM = b"\xef\xbb\xbf"  # UTF-8 byte-order mark: Excel on Windows then reads the CSV as UTF-8, not the ANSI code page
+MAX_WIDTH = 60  # characters: a sheet's widest column (long texts wrap in the cell's edit box instead)
 # HXL hashtags (https://hxlstandard.org) of the flat work-item view: one row per item, its first lead and dates
 HXL_COLUMNS = (
     ("document_id", "Document", "#meta+document"),
@@ -31,9 +33,7 @@ HXL_COLUMNS = (
     ("timeline", "Timeline as printed", "#date+text"),
     ("locator", "Source", "#meta+source"),
 )
-# IATI codes: participating-org/@role (1 funding, 4 implementing), activity-date/@type (1 planned start,
-# 3 planned end), activity-status/@code (2 implementation), organisation type 90 (other)
-_ROLE_CODES = {"funder": "1", "lead": "4", "co-lead": "4", "chair": "4", "co-chair": "4"}
+_LEAD_ROLES = ("lead", "co-lead", "chair", "co-chair")  # the roles the flat views show as an item's lead
 
 
 class ExportError(PipelineError):
@@ -56,19 +56,24 @@ def _flat(table: pa.Table) -> pa.Table:
     return table
 
 
-def export_csv(tables: dict[str, pa.Table], dest: Path) -> list[Path]:
-    """One CSV (UTF-8, header row) per table: ``dest/<table>.csv``."""
+def export_csv(tables: dict[str, pa.Table], dest: Path, excel: bool = False) -> list[Path]:
+    """One CSV (UTF-8, header row) per table: ``dest/<table>.csv``; ``excel``: with a byte-order mark first."""
     out = []
     for name, table in tables.items():
         path = dest / f"{name}.csv"
-        pacsv.write_csv(_flat(table), path)
+        with path.open("wb") as fh:
+            if excel:
+                fh.write(BOM)
+            pacsv.write_csv(_flat(table), fh)
         out.append(path)
     return out
 
 
-def export_xlsx(tables: dict[str, pa.Table], dest: Path) -> list[Path]:
-    """One workbook, a sheet per table; dates are date cells, flags booleans."""
+def export_xlsx(tables: dict[str, pa.Table], dest: Path, excel: bool = False) -> list[Path]:
+    """One workbook, a sheet per table; dates are date cells, flags booleans; the header row frozen, each column
+    as wide as its longest value (up to ``MAX_WIDTH`` characters)."""
     from openpyxl import Workbook
+    from openpyxl.utils import get_column_letter
 
     book = Workbook()
     book.remove(book.active)
@@ -76,15 +81,26 @@ def export_xlsx(tables: dict[str, pa.Table], dest: Path) -> list[Path]:
         sheet = book.create_sheet(title=name[:31])
         flat = _flat(table)
         sheet.append(flat.column_names)
-        for row in flat.to_pylist():
+        sheet.freeze_panes = "A2"
+        rows = flat.to_pylist()
+        for row in rows:
             sheet.append([_cell(v) for v in row.values()])
         for column, field in enumerate(flat.schema, start=1):
             if pa.types.is_date(field.type):
                 for cell in next(sheet.iter_cols(min_col=column, max_col=column, min_row=2)) if flat.num_rows else ():
                     cell.number_format = "yyyy-mm-dd"
+            longest = max([len(field.name), *(len(_shown(row[field.name])) for row in rows)])
+            sheet.column_dimensions[get_column_letter(column)].width = min(longest, MAX_WIDTH) + 2
     path = dest / "workplans.xlsx"
     book.save(path)
     return [path]
+
+
+def _shown(value: object) -> str:
+    """A value as a sheet shows it (dates as ``yyyy-mm-dd``), for the column's width."""
+    if value is None:
+        return ""
+    return value.isoformat()[:10] if isinstance(value, dt.date) else str(value)
 
 
 def _cell(value: object) -> object:
@@ -97,7 +113,7 @@ def work_item_rows(tables: dict[str, pa.Table]) -> list[dict]:
     """The flat view an analyst asks for first: each work item with its first lead and its dates."""
     leads: dict[str, dict] = {}
     for lead in tables["leads"].to_pylist() if "leads" in tables else []:
-        if lead["role"] in _ROLE_CODES and not lead.get("placeholder"):
+        if lead["role"] in _LEAD_ROLES and not lead.get("placeholder"):
             leads.setdefault(lead["item_id"], lead)
     timelines = {t["item_id"]: t for t in tables["timelines"].to_pylist()} if "timelines" in tables else {}
     rows = []
@@ -107,18 +123,19 @@ def work_item_rows(tables: dict[str, pa.Table]) -> list[dict]:
             "document_id": item["document_id"], "item_id": item["item_id"], "kind": item["kind"], "ref": item["ref"],
             "text": item["text"], "section": item["section"], "lead": lead["agency_text"] if lead else None,
             "lead_id": (lead.get("org_id") or lead["agency_id"]) if lead else None,
-            "start_date": t["start"] if t else None, "end_date": t["end"] if t else None,
+            "start_date": t["start_date"] if t else None, "end_date": t["end_date"] if t else None,
             "timeline": t["text"] if t else None, "locator": item["locator"],
         })
     return rows
 
 
-def export_hxl(tables: dict[str, pa.Table], dest: Path) -> list[Path]:
-    """``dest/work_items_hxl.csv``: the work-item view with a header row and a HXL hashtag row."""
+def export_hxl(tables: dict[str, pa.Table], dest: Path, excel: bool = False) -> list[Path]:
+    """``dest/work_items_hxl.csv``: the work-item view with a header row and a HXL hashtag row (``excel``: with a
+    byte-order mark first)."""
     import csv
 
     path = dest / "work_items_hxl.csv"
-    with path.open("w", encoding="utf-8", newline="") as fh:
+    with path.open("w", encoding="utf-8-sig" if excel else "utf-8", newline="") as fh:
         writer = csv.writer(fh)
         writer.writerow([label for _, label, _ in HXL_COLUMNS])
         writer.writerow([tag for _, _, tag in HXL_COLUMNS])
@@ -127,75 +144,45 @@ def export_hxl(tables: dict[str, pa.Table], dest: Path) -> list[Path]:
     return [path]
 
 
-def export_iati(tables: dict[str, pa.Table], dest: Path, reporting_org: str = "XI-WORKPLANS") -> list[Path]:
-    """IATI activity XML 2.03: one ``iati-activity`` per work item that has a date (its own, or the plan period),
-    with the item's leads and funders as ``participating-org`` (IATI ref from the agency list where known)."""
-    from lxml import etree
+def export_iati(tables: dict[str, pa.Table], dest: Path, excel: bool = False, reporting_org: str | None = None,
+                reporting_org_type: str | None = None, reporting_org_name: str | None = None) -> list[Path]:
+    """``dest/iati-activities.xml``: IATI activity XML 2.03 (see ``pipeline.iati``)."""
+    from pipeline.iati import write_iati
 
-    agencies = {a["agency_id"]: a for a in tables["agencies"].to_pylist()} if "agencies" in tables else {}
-    docs = {d["document_id"]: d for d in tables["documents"].to_pylist()}
-    orgs: dict[str, list[tuple[str, dict]]] = {}
-    for lead in tables["leads"].to_pylist() if "leads" in tables else []:
-        if lead["role"] in _ROLE_CODES and not lead.get("placeholder"):
-            orgs.setdefault(lead["item_id"], []).append(("lead", lead))
-    for funder in tables["funding_agencies"].to_pylist() if "funding_agencies" in tables else []:
-        if funder["role"] == "funder":
-            orgs.setdefault(funder["item_id"], []).append(("funder", funder))
-    now = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
-    xml_lang = "{http://www.w3.org/XML/1998/namespace}lang"
-    root = etree.Element("iati-activities", version=IATI_VERSION, **{"generated-datetime": now})
-    for row in work_item_rows(tables):
-        doc = docs.get(row["document_id"], {})
-        start = row["start_date"] or doc.get("period_start")
-        end = row["end_date"] or doc.get("period_end")
-        if start is None and end is None:
-            continue  # IATI requires a date; an undated item of an undated plan has none to give
-        activity = etree.SubElement(root, "iati-activity", {xml_lang: doc.get("language") or "en",
-                                                            "last-updated-datetime": now})
-        etree.SubElement(activity, "iati-identifier").text = f"{reporting_org}-{_slug(row['document_id'])}-" \
-                                                              f"{row['item_id']}"
-        reporter = etree.SubElement(activity, "reporting-org", ref=reporting_org, type="90")
-        etree.SubElement(reporter, "narrative").text = "workplans extraction"
-        _narrative(etree.SubElement(activity, "title"), row["text"])
-        _narrative(etree.SubElement(activity, "description", type="1"),
-                   f"{row['kind']} of {doc.get('title') or row['document_id']}"
-                   + (f", section {row['section']}" if row["section"] else "") + f" ({row['locator']})")
-        named = orgs.get(row["item_id"]) or []
-        for role, org in named:
-            agency = agencies.get(org.get("agency_id") or "")
-            attrs = {"role": _ROLE_CODES[org["role"] if role == "lead" else "funder"]}
-            if agency and agency.get("iati_id"):
-                attrs["ref"] = agency["iati_id"]
-            _narrative(etree.SubElement(activity, "participating-org", attrs), org["agency_text"])
-        if not named:  # IATI requires one: the plan names none for this item
-            _narrative(etree.SubElement(activity, "participating-org", role="4"), "Not named in the workplan")
-        etree.SubElement(activity, "activity-status", code="2")
-        if start is not None:
-            etree.SubElement(activity, "activity-date", type="1", **{"iso-date": start.isoformat()})
-        if end is not None:
-            etree.SubElement(activity, "activity-date", type="3", **{"iso-date": end.isoformat()})
-    path = dest / "iati-activities.xml"
-    etree.ElementTree(root).write(str(path), xml_declaration=True, encoding="utf-8", pretty_print=True)
-    return [path]
-
-
-def _narrative(parent: object, text: str) -> None:
-    from lxml import etree
-
-    etree.SubElement(parent, "narrative").text = text
+    if not reporting_org or not reporting_org_type:
+        raise ExportError("--format iati needs --reporting-org REF --reporting-org-type CODE: the IATI organisation "
+                          "identifier and type code of the body publishing the file (none is invented)")
+    return [write_iati(tables, dest / "iati-activities.xml", reporting_org, reporting_org_type, reporting_org_name)]
 
 
 def _slug(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-")[:60]
 
 
-FORMATS: dict[str, Callable[[dict[str, pa.Table], Path], list[Path]]] = {
+FORMATS: dict[str, Callable[..., list[Path]]] = {
     "csv": export_csv, "xlsx": export_xlsx, "hxl": export_hxl, "iati": export_iati,
 }
 
 
-def export(out_dir: Path, fmt: str, dest: Path) -> list[Path]:
-    """Write ``out_dir``'s tables in format ``fmt`` into folder ``dest``: the files written.
+def one_copy_per_plan(tables: dict[str, pa.Table]) -> dict[str, pa.Table]:
+    """The rows of each plan's canonical document only (``documents.is_canonical``): a plan present as text and
+    PDF, and in translated editions, counts once. ``errors`` stays whole (it is about files, not plans)."""
+    documents = tables.get("documents")
+    if documents is None or "is_canonical" not in documents.column_names:
+        return tables  # an output of an earlier schema: no plan identity to filter on
+    canonical = pa.array([d for d, keep in zip(documents["document_id"].to_pylist(),
+                                               documents["is_canonical"].to_pylist(), strict=True) if keep],
+                         pa.string())
+    return {name: table if name == "errors" or "document_id" not in table.column_names
+            else table.filter(pc.is_in(table["document_id"], value_set=canonical)) for name, table in tables.items()}
+
+
+def export(out_dir: Path, fmt: str, dest: Path, excel: bool = False, all_documents: bool = False,
+           **options: str | None) -> list[Path]:
+    """Write ``out_dir``'s tables in format ``fmt`` into folder ``dest``: the files written (``excel``: CSV files
+    begin with a UTF-8 byte-order mark, so that Excel reads them as UTF-8). Each plan counts once, by its canonical
+    document, unless ``all_documents`` (every copy and edition). ``options``: ``reporting_org`` and
+    ``reporting_org_type`` of the ``iati`` format.
 
     ``export(Path("output"), "csv", Path("csv"))`` -> ``[Path("csv/documents.csv"), ...]``.
     """
@@ -203,5 +190,15 @@ def export(out_dir: Path, fmt: str, dest: Path) -> list[Path]:
         raise ExportError(f"unknown export format {fmt!r} (known: {', '.join(FORMATS)})")
     if dest.exists() and not dest.is_dir():
         raise ExportError(f"{dest} is a file; give a folder to write into")
+    from pipeline.catalog import inside
+
+    if not (out_dir / "work_items").exists():
+        read_tables(out_dir)  # says what is missing
+    if fmt == "iati" and not (options.get("reporting_org") and options.get("reporting_org_type")):
+        export_iati({}, dest)  # refused before anything is read or written
+    if inside(dest, out_dir):
+        raise ExportError(f"{dest} is inside the output folder {out_dir}; give a folder outside it (the next run "
+                          f"replaces what is in there)")
     dest.mkdir(parents=True, exist_ok=True)
-    return FORMATS[fmt](read_tables(out_dir), dest)
+    tables = read_tables(out_dir)
+    return FORMATS[fmt](tables if all_documents else one_copy_per_plan(tables), dest, excel, **options)

@@ -10,7 +10,7 @@ from pathlib import Path
 from pipeline.catalog import check_link, list_documents, source_fingerprint
 from pipeline.errors import PipelineError
 from pipeline.run import PIPELINE_VERSION, document_id_of, sha256_of
-from pipeline.snapshots import RUN_ID, RUNS, current_snapshot
+from pipeline.snapshots import RUNS, current_snapshot, switched
 
 MANIFEST = "manifest.json"
 
@@ -53,19 +53,16 @@ def unchanged_since(raw_dir: Path, out_dir: Path) -> dict | None:
         return None
     if manifest.get("raw_dir") != str(raw_dir.resolve()) or manifest.get("documents") != folder_keys(raw_dir, out_dir):
         return None
-    if not _tidy(out_dir, snapshot.name):
+    if not _tidy(out_dir):
         return None  # a run was killed after its switch: the next run finishes its work (pointer, leftovers)
     return {**report, "run_id": snapshot.name}
 
 
-def _tidy(out_dir: Path, run_id: str) -> bool:
-    """Whether the output folder is as a finished run leaves it: the run-id file names the current snapshot and
-    no half-written snapshot or temporary file is left."""
-    try:
-        if (out_dir / RUN_ID).read_text(encoding="utf-8").strip() != run_id:
-            return False
-    except OSError:
+def _tidy(out_dir: Path) -> bool:
+    """Whether the output folder is as a finished run leaves it: every file of the current snapshot in place and
+    no half-written snapshot or temporary file left."""
+    if not switched(out_dir):
         return False
     leftovers = [p for p in (out_dir / RUNS).iterdir() if p.name.endswith(".tmp")]
-    leftovers += [p for p in out_dir.glob(".*") if p.name.endswith((".tmp", ".old"))]
+    leftovers += [p for p in out_dir.glob(".*") if p.name.endswith(".tmp") or p.name == ".current"]
     return not leftovers

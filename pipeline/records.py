@@ -143,19 +143,24 @@ class LeadRow:
     proposed: bool = False
 
 
+NOT_A_COLUMN = {"column": False}  # a record's field the table does not have (the same value under another name)
+
+
 @dataclass(frozen=True, kw_only=True)
 class TimelineRow:
     """One row of the ``timelines`` table: an item's Timeline as a flat row (``precision`` as its value).
 
-    ``parsed``, ``start_date`` and ``end_date`` follow from ``start`` and ``end`` (the last two repeat them
-    under names no SQL dialect reserves), so they are never passed.
+    ``parsed``, ``start_date`` and ``end_date`` follow from ``start`` and ``end``, so they are never passed; the
+    table has ``start_date`` and ``end_date`` only (names no SQL dialect reserves).
     """
 
     item_id: str
     document_id: str
     text: str
-    start: dt.date | None = None
-    end: dt.date | None = None
+    start: dt.date | None = field(default=None, metadata=NOT_A_COLUMN)
+    end: dt.date | None = field(default=None, metadata=NOT_A_COLUMN)
+    start_date: dt.date | None = field(init=False, default=None)
+    end_date: dt.date | None = field(init=False, default=None)
     precision: str | None = None  # a Precision value
     ongoing: bool = False
     tbc: bool = False
@@ -170,8 +175,6 @@ class TimelineRow:
     relative_to: str | None = None
     revised_from: str | None = None
     inherited_from: str | None = None  # "row_above" (a merged cell) | "parent" (the item above it in the outline)
-    start_date: dt.date | None = field(init=False, default=None)
-    end_date: dt.date | None = field(init=False, default=None)
     in_text: bool = False  # the phrase is in the item's own sentence, not a timeline cell
 
     def __post_init__(self) -> None:

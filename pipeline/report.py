@@ -8,7 +8,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from pipeline.alignments import align_editions, alignments_to_differences
-from pipeline.records import DocumentResult, Status, TimelineRow
+from pipeline.records import LEAD_ROLES, DocumentResult, Status, TimelineRow
 from pipeline.run import PIPELINE_VERSION
 from pipeline.store import SCHEMA_VERSION
 from pipeline.twins import find_twins
@@ -24,9 +24,9 @@ class RunReport:
     parsed: list[str]
     unchanged: list[str]
     failed: dict[str, str]
-    items: int
-    timelines: int
-    leads: int
+    items: int  # rows of work_items
+    timelines: int  # rows of timelines (with the copies of an enclosing item's timeline)
+    leads: int  # rows of leads whose role is a lead's: lead, co-lead, chair, co-chair (as the dictionary counts)
     items_with_parsed_timeline: float
     items_with_resolved_lead: float
     timelines_parsed: float
@@ -34,6 +34,8 @@ class RunReport:
     timelines_undated: dict[str, int] = field(default_factory=dict)  # phrases without dates: tbc/ongoing/unparsed
     lead_mentions: dict[str, int] = field(default_factory=dict)  # list / not_in_list / groups / placeholders
     timelines_revised: int = 0  # timelines whose printed date replaced an earlier one (revised_from)
+    timelines_printed: int = 0  # timeline phrases as printed: rows not copied from a parent (inherited_from)
+    lead_rows: int = 0  # rows of leads: leads and also members, partners and contacts
     raw_dir: str = ""
     out_dir: str = ""
     pipeline_version: str = ""
@@ -53,7 +55,8 @@ class RunReport:
         raw_dir: str = "", out_dir: str = "",
     ) -> RunReport:
         items = [i for r in results for i in r.items]
-        timelines = [t for r in results for t in r.timelines if t.inherited_from != "parent"]
+        timeline_rows = [t for r in results for t in r.timelines]
+        timelines = [t for t in timeline_rows if t.inherited_from != "parent"]
         leads = [lead for r in results for lead in r.leads]
         resolved_items = {lead.item_id for lead in leads if lead.agency_id}
         parsed_items = {t.item_id for t in timelines if t.parsed}
@@ -75,8 +78,10 @@ class RunReport:
             unchanged=sorted(r.document_id for r in results if r.document_id not in parsed),
             failed=failed,
             items=len(items),
-            timelines=len(timelines),
-            leads=len(leads),
+            timelines=len(timeline_rows),
+            leads=sum(1 for lead in leads if lead.role in LEAD_ROLES),
+            timelines_printed=len(timelines),
+            lead_rows=len(leads),
             items_with_parsed_timeline=round(len(parsed_items) / len(items), 4) if items else 0.0,
             items_with_resolved_lead=round(len(resolved_items) / len(items), 4) if items else 0.0,
             timelines_parsed=round(sum(1 for t in timelines if t.parsed) / len(timelines), 4) if timelines else 0.0,
@@ -129,12 +134,15 @@ class RunReport:
             "",
             f"- Run: {self.started} to {self.finished} ({self.seconds} s); workplans {self.pipeline_version}, "
             f"schema {self.schema_version}",
-            f"- Input folder: {self.raw_dir}; output folder: {self.out_dir}",
+            f"- Input folder: {_md(self.raw_dir)}; output folder: {_md(self.out_dir)}",
             "- Parse time of the documents parsed, per stage: "
             + ", ".join(f"{k} {v} s" for k, v in self.stage_seconds.items()),
             f"- Documents: {self.documents} ({len(self.parsed)} parsed, {len(self.unchanged)} skipped as unchanged,"
             f" {len(self.failed)} with errors)",
-            f"- Items: {self.items}; timelines: {self.timelines}; leads: {self.leads}",
+            f"- Rows: {self.items} work items; {self.timelines} timelines ({self.timelines_printed} as printed, "
+            f"{self.timelines - self.timelines_printed} copied from the enclosing item); {self.lead_rows} in leads, "
+            f"of which {self.leads} leads (lead, co-lead, chair, co-chair) and {self.lead_rows - self.leads} "
+            f"members, partners and contacts",
             f"- Items with a parsed timeline: {pct(self.items_with_parsed_timeline)}; "
             f"with a resolved lead: {pct(self.items_with_resolved_lead)}",
             f"- Timeline phrases parsed to dates: {pct(self.timelines_parsed)} (without dates: "
@@ -152,8 +160,8 @@ class RunReport:
             f"| document | status | language | items | low confidence (< {LOW_CONFIDENCE}) | edition of |",
             "|---|---|---|---|---|---|",
             *[
-                f"| {_md(d['document_id'])} | {d['status']} | {d['language']} | {d['items']} | {d['low_confidence']} "
-                f"| {_md(d['edition_of'] or '')} |"
+                f"| {_md(d['document_id'])} | {d['status']} | {_md(d['language'] or '')} | {d['items']} "
+                f"| {d['low_confidence']} | {_md(d['edition_of'] or '')} |"
                 for d in self.per_document
             ],
             "",
@@ -161,7 +169,7 @@ class RunReport:
             "",
             "Counted once where `documents.is_primary` is true:",
             "",
-            *([f"- {k} is {v} in another format" for k, v in sorted(self.twins.items())] or ["None."]),
+            *([f"- {_md(k)} is {_md(v)} in another format" for k, v in sorted(self.twins.items())] or ["None."]),
             "",
             "## Editions",
             "",
@@ -189,15 +197,15 @@ class RunReport:
             "",
             "Add them to `normalizers/data/agencies.csv` to give them an id.",
             "",
-            *([f"- {o}" for o in self.unresolved_organisations] or ["None."]),
+            *([f"- {_md(o)}" for o in self.unresolved_organisations] or ["None."]),
             "",
             "## Unparsed timeline phrases",
             "",
-            *([f"- {t}" for t in self.unparsed_timelines] or ["None."]),
+            *([f"- {_md(t)}" for t in self.unparsed_timelines] or ["None."]),
             "",
             "## Warnings",
             "",
-            *([f"- {w}" for w in self.warnings] or ["None."]),
+            *([f"- {_md(w)}" for w in self.warnings] or ["None."]),
             "",
         ]
         return "\n".join(lines)
@@ -229,9 +237,14 @@ def write_report(report: RunReport, out_dir: Path) -> list[str]:
     return written
 
 
+_MD_ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", **{c: "\\" + c for c in "\\`*[]|~"}}
+
+
 def _md(text: str) -> str:
-    """A file name or message safe in a markdown table row: a ``|`` escaped, line breaks as spaces."""
-    return " ".join(str(text).split()).replace("|", "\\|")
+    """A file name or any text from a document, shown as it is in markdown: no link, image, HTML or code span
+    can be made of it (``[x](javascript:...)``, ``<img onerror=...>``), a ``|`` keeps a table row whole, line
+    breaks are spaces: ``_md("[x](javascript:alert(1)) <img>")`` -> ``"\\[x\\](javascript:alert(1)) &lt;img&gt;"``."""
+    return "".join(_MD_ESCAPES.get(c, c) for c in " ".join(str(text).split()))
 
 
 def _undated(timelines: list[TimelineRow]) -> dict[str, int]:

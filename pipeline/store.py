@@ -13,6 +13,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pipeline.alignments import align_editions
+from pipeline.datapackage import described
 from pipeline.organisations import mint_organisations
 from pipeline.records import DocumentResult, FundingAgencyRow, FundingRow, LeadRow, TimelineRow
 from pipeline.snapshots import fault_point
@@ -25,10 +26,13 @@ _ARROW: dict[type, pa.DataType] = {str: _S, dt.date: _D, bool: _B, int: _I, floa
 
 def record_schema(cls: type) -> pa.Schema:
     """A row record's table schema, one nullable column per field in field order (``X | None`` as ``X``):
-    ``record_schema(FundingRow).names`` -> ``["item_id", "document_id", "text", "inherited", "inherited_from"]``."""
+    ``record_schema(FundingRow).names`` -> ``["item_id", "document_id", "text", "inherited", "inherited_from"]``;
+    a field marked ``NOT_A_COLUMN`` is left out."""
     hints = typing.get_type_hints(cls)
     columns = []
     for f in dataclasses.fields(cls):
+        if f.metadata.get("column") is False:
+            continue  # kept on the record only (``TimelineRow.start``: the table's ``start_date``)
         hint = hints[f.name]
         optional = isinstance(hint, types.UnionType)  # "str | None": a nullable string column, as every column is
         kinds = [t for t in typing.get_args(hint) if t is not type(None)] if optional else [hint]
@@ -43,7 +47,8 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("document_id", _S), ("source_file", _S), ("sha256", _S), ("format", _S), ("language", _S), ("title", _S),
         ("period_start", _D), ("period_end", _D), ("edition_of", _S), ("pages", _I), ("items", _I), ("status", _S),
         ("extracted_at", pa.timestamp("us", tz="UTC")), ("pipeline_version", _S), ("schema_version", _S),
-        ("same_as", _S), ("is_primary", _B), ("edition_score", pa.float32()), ("edition_method", _S),
+        ("same_as", _S), ("is_primary", _B), ("plan_id", _S), ("is_canonical", _B),
+        ("edition_score", pa.float32()), ("edition_method", _S),
     ]),
     "work_items": pa.schema([
         ("item_id", _S), ("document_id", _S), ("parent_id", _S), ("kind", _S), ("section", _S), ("block", _S),
@@ -80,12 +85,14 @@ def results_to_tables(results: list[DocumentResult], agencies: list[dict], extra
     """All results as typed Arrow tables, rows in a stable order (documents by id, items in reading order)."""
     rows: dict[str, list[dict]] = {name: [] for name in SCHEMAS}
     twins = find_twins(results)
+    plans = plan_ids(results, twins)
     leads: list[LeadRow] = []
     funders: list[FundingAgencyRow] = []
     for r in sorted(results, key=lambda r: r.document_id):
         rows["documents"].append({
             "schema_version": SCHEMA_VERSION, "same_as": twins.get(r.document_id),
-            "is_primary": r.document_id not in twins,
+            "is_primary": r.document_id not in twins, "plan_id": plans[r.document_id],
+            "is_canonical": plans[r.document_id] == r.document_id,
             "document_id": r.document_id, "source_file": r.source_file, "sha256": r.sha256, "format": r.format,
             "language": r.language, "title": r.title, "period_start": r.period_start, "period_end": r.period_end,
             "edition_of": r.edition_of, "edition_score": r.edition_score, "edition_method": r.edition_method,
@@ -117,8 +124,22 @@ def results_to_tables(results: list[DocumentResult], agencies: list[dict], extra
     for name, mentions in (("leads", leads), ("funding_agencies", funders)):
         rows[name] = [{**_row(m), "org_id": ids.get((m.document_id, m.agency_text))} for m in mentions]
     meta = {b"workplans.schema_version": SCHEMA_VERSION.encode(), b"workplans.pipeline_version": version.encode()}
-    return {name: pa.Table.from_pylist(rows[name], schema=schema.with_metadata(meta))
+    return {name: pa.Table.from_pylist(rows[name], schema=described(name, schema.with_metadata(meta)))
             for name, schema in SCHEMAS.items()}
+
+
+def plan_ids(results: list[DocumentResult], twins: dict[str, str]) -> dict[str, str]:
+    """Each document's plan, named by the plan's canonical document: the primary copy (``twins``) of the original
+    (``edition_of``). A PDF twin of a French edition of ``plan.txt`` -> ``"plan.txt"``; a plan alone -> itself."""
+    edition_of = {r.document_id: r.edition_of for r in results if r.edition_of}
+    plans = {}
+    for r in results:
+        document, seen = r.document_id, set()
+        while document not in seen:  # twin -> primary copy -> original -> its primary copy ...
+            seen.add(document)
+            document = twins.get(document) or edition_of.get(document) or document
+        plans[r.document_id] = document
+    return plans
 
 
 def _row(record: Any) -> dict:
@@ -126,14 +147,16 @@ def _row(record: Any) -> dict:
     return {f.name: getattr(record, f.name) for f in dataclasses.fields(record)}
 
 
-def write_tables(tables: dict[str, pa.Table], folder: Path) -> None:
-    """Write each table as ``folder/<table>/part-0.parquet`` (``folder``: a run's snapshot being built; see
-    ``pipeline.snapshots.publish`` for how it becomes current)."""
+def write_tables(tables: dict[str, pa.Table], folder: Path) -> list[str]:
+    """Write each table as ``folder/<table>.parquet`` (``folder``: a run's snapshot being built, whose files
+    ``pipeline.snapshots.publish`` puts in place as ``OUT/<table>/part-0.parquet``); returns the file names."""
+    names = []
     for name, table in tables.items():
-        (folder / name).mkdir(parents=True, exist_ok=True)
-        with pq.ParquetWriter(folder / name / "part-0.parquet", table.schema, compression="zstd") as writer:
+        with pq.ParquetWriter(folder / f"{name}.parquet", table.schema, compression="zstd") as writer:
             writer.write_table(table)
             fault_point(f"table:{name}")  # crash tests: a file cut short, its footer never written
+        names.append(f"{name}.parquet")
+    return names
 
 
 def read_table(out_dir: Path, name: str) -> pa.Table:

@@ -52,3 +52,21 @@ def tables(seed_run) -> dict[str, list[dict]]:
     names = ("documents", "work_items", "leads", "timelines", "funding", "funding_agencies", "agencies", "errors",
              "organisations")
     return {name: pq.read_table(seed_run / name).to_pylist() for name in names}
+
+
+@pytest.fixture(scope="session")
+def plans_run(prefect_harness, tmp_path_factory) -> Path:
+    """One plan as text, PDF and four translated editions (six documents), and a plan alone."""
+    from flows import extract_workplans
+
+    wg6 = "wg6_services_access_draft_2019"
+    base = tmp_path_factory.mktemp("plans")
+    raw, out = base / "raw", base / "out"
+    raw.mkdir()
+    shutil.copy(RAW / f"{wg6}.txt", raw)
+    shutil.copy(RAW / "gmg_workplan_2010.txt", raw)
+    shutil.copy(FIXTURES / f"{wg6}.pdf", raw)
+    for lang in ("ar", "es", "ru", "zh"):
+        shutil.copy(FIXTURES / "editions" / f"{wg6}_{lang}.txt", raw)
+    extract_workplans(raw_dir=str(raw), out_dir=str(out))
+    return out

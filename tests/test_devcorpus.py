@@ -101,7 +101,8 @@ def test_workstream_sections_with_leads_in_prose(dev):
     assert weaver["parent_id"] == _item(dev, doc, "Tooling for Instrumentation")["item_id"]
     helm = _item(dev, doc, "opentelemetry-operator when the Operator becomes v1.0")
     (timeline,) = _of(dev, "timelines", helm)
-    assert (timeline["text"], timeline["start"], timeline["end"]) == ("when the Operator becomes v1.0", None, None)
+    assert (timeline["text"], timeline["start_date"], timeline["end_date"]) == (
+        "when the Operator becomes v1.0", None, None)
     # the sentence that puts work out of scope is no work item
     assert not [i for i in _items(dev, doc) if "out of scope" in i["text"]]
 
@@ -128,10 +129,10 @@ def test_timeline_list_with_placeholder_dates_and_no_staffing(dev):
     # the "Timeline" list is read by the layout rules' milestone mode, which keeps the date in the text
     shipped = _item(dev, doc, "OpenAI instrumentation library shipped: Nov 2024")
     (t,) = _of(dev, "timelines", shipped)
-    assert (t["start"], t["end"]) == (dt.date(2024, 11, 1), dt.date(2024, 11, 30))
+    assert (t["start_date"], t["end_date"]) == (dt.date(2024, 11, 1), dt.date(2024, 11, 30))
     stable = _item(dev, doc, "Stable conventions: Date TBD")
     (t,) = _of(dev, "timelines", stable)
-    assert (t["text"], t["tbc"], t["start"]) == ("TBD", True, None)
+    assert (t["text"], t["tbc"], t["start_date"]) == ("TBD", True, None)
     texts = {i["text"] for i in _items(dev, doc)}
     assert not {"@drewby", "@adharshctr", "Immediate term", "Engineers"} & texts  # staffing, block labels
 
@@ -140,7 +141,7 @@ def test_definition_list_deliverables_take_their_expected_completion(dev):
     doc = "w3c_rdf_star_wg_charter_2024.html"
     turtle = _item(dev, doc, "RDF 1.2 Turtle")
     (t,) = _of(dev, "timelines", turtle)
-    assert (turtle["method"], t["text"], t["start"], t["end"]) == (
+    assert (turtle["method"], t["text"], t["start_date"], t["end_date"]) == (
         "heading", "Q1 2025", dt.date(2025, 1, 1), dt.date(2025, 3, 31))
     # "Draft state:", "Reference:" lines are fields of the deliverable, not items
     assert not [i for i in _items(dev, doc) if i["text"].startswith(("Draft state", "Reference", "Adopted Draft"))]
@@ -150,7 +151,7 @@ def test_milestone_table_rows_join_the_deliverables_they_name(dev):
     doc = "w3c_das_wg_charter_draft_2023.html"
     battery = _item(dev, doc, "Battery Status API")
     (t,) = _of(dev, "timelines", battery)
-    assert (t["start"], t["end"], t["precision"]) == (dt.date(2011, 4, 26), dt.date(2024, 12, 31), "range")
+    assert (t["start_date"], t["end_date"], t["precision"]) == (dt.date(2011, 4, 26), dt.date(2024, 12, 31), "range")
     assert t["text"] == "FPWD: 26 Apr 2011 | CR: 7 Jul 2016 | PR: Q3 2024 | Rec: Q4 2024"
     wake = _item(dev, doc, "Screen Wake Lock API")
     assert [lead["agency_text"] for lead in _of(dev, "leads", wake)] == ["Web Applications Working Group"]
@@ -182,7 +183,7 @@ def test_slide_deck_goals_take_the_date_printed_for_their_list(dev):
     assert cc1["text"].startswith("Land security capabilities from the Securing Package Repositories Principles")
     assert (cc1["page"], cc1["locator"].split(" ")[0]) == (12, "p12")
     (t,) = _of(dev, "timelines", cc1)
-    assert (t["start"], t["end"]) == (dt.date(2025, 1, 1), dt.date(2025, 12, 31))
+    assert (t["start_date"], t["end_date"]) == (dt.date(2025, 1, 1), dt.date(2025, 12, 31))
     areas = [i["text"] for i in _items(dev, doc) if i["page"] == 10]
     assert areas == ["Catalyst for Change", "Educate & Empower the Modern Developer", "Ecosystem Leader"]
     assert not [i for i in _items(dev, doc) if i["text"].startswith("OSS Maintainer")]  # a persona, not work

@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from pipeline.store import SCHEMAS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -54,3 +56,29 @@ def test_flows_is_the_top_floor_no_package_module_imports_it():
                 if "flows" in names:
                     importers.append(path.relative_to(ROOT).as_posix())
     assert importers == []
+
+
+@pytest.mark.parametrize("args", [["--help"], ["extract", "--help"], ["--version"], ["export", "--help"],
+                                  ["extract", "--no-such-option"]])
+def test_help_version_and_a_wrong_option_never_import_prefect(args):
+    """``workplans --help`` answers in a fraction of a second: Prefect (1-5 s to import) is not imported."""
+    code = ("import sys, launcher\ncode = launcher.main(sys.argv[1:])\n"
+            "print('IMPORTED' if 'prefect' in sys.modules or 'pyarrow' in sys.modules else 'LIGHT', code)")
+    run = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, cwd=ROOT)
+    assert run.stdout.splitlines()[-1] == f"LIGHT {2 if '--no-such-option' in args else 0}", run.stderr
+
+
+def test_version_is_the_packages():
+    from importlib.metadata import version
+
+    run = subprocess.run([sys.executable, "-c", "import sys, launcher; sys.exit(launcher.main(['--version']))"],
+                         capture_output=True, text=True, cwd=ROOT)
+    assert (run.returncode, run.stdout) == (0, f"workplans {version('workplans')}\n")
+
+
+def test_the_license_is_the_one_the_package_declares():
+    import tomllib
+
+    declared = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["license"]["text"]
+    assert declared == "MIT"
+    assert (ROOT / "LICENSE").read_text(encoding="utf-8").startswith("MIT License\n")

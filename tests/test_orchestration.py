@@ -145,6 +145,7 @@ def test_dask_runner_without_its_extra_says_which_extra_to_install(monkeypatch, 
     assert main(["extract", str(raw), "--out", str(tmp_path / "out"), "--runner", "dask", "--no-progress"]) == 2
     captured = capsys.readouterr()
     assert captured.err.strip().splitlines() == [
-        'workplans: --runner dask needs the [dask] extra (prefect_dask is not installed): pip install -e ".[dask]"']
+        'workplans: --runner dask needs the [dask] extra (prefect_dask is not installed): pip install '
+        '"workplans[dask]" (in a checkout: pip install -e ".[dask]")']
     assert "Traceback" not in captured.err and captured.out == ""
     assert not (tmp_path / "out").exists()

@@ -19,7 +19,7 @@ import pytest
 
 from pipeline.cache import CacheEntryRejected, check_entry, decode, encode
 from pipeline.run import run_document
-from pipeline.snapshots import CURRENT, RUNS, publish
+from pipeline.snapshots import RUNS, output_lock, publish, remove_leftovers, switched
 from pipeline.store import SCHEMAS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -219,15 +219,26 @@ def _cli(raw: Path, out: Path, api_url: str, fault: str | None = None) -> subpro
     return subprocess.run(args, env=env, capture_output=True, text=True, timeout=300, cwd=ROOT)
 
 
-def _read_all(out: Path) -> dict[str, set[str]]:
-    """Every table through DuckDB's glob, as the README documents; the document ids each one holds."""
+def _read_all(out: Path, pinned: bool = False) -> dict[str, set[str]]:
+    """Every table through DuckDB's glob, as the README documents (``pinned``: the current run's snapshot, as a
+    reader needing one run's tables reads them); the document ids each one holds."""
     ids = {}
     with duckdb.connect() as con:  # a connection of its own: a reader thread polls beside the test
         for name in TABLES:
             column = "document_id" if "document_id" in SCHEMAS[name].names else None
-            query = f"select {column or 'null'} from read_parquet('{out}/{name}/*.parquet')"
-            ids[name] = {row[0] for row in con.sql(query).fetchall() if row[0] is not None}
+            files = f"{_pinned(out)}/{name}.parquet" if pinned else f"{out}/{name}/*.parquet"
+            ids[name] = {row[0] for row in con.sql(f"select {column or 'null'} from read_parquet('{files}')")
+                         .fetchall() if row[0] is not None}
     return ids
+
+
+def _recursive(out: Path, name: str) -> int:
+    """Rows of a table read as a Power BI or Tableau folder source reads it: every file below the folder."""
+    return duckdb.sql(f"select count(*) from read_parquet('{out}/**/{name}/*.parquet')").fetchall()[0][0]
+
+
+def _links(out: Path) -> list[str]:
+    return [str(p) for p in out.rglob("*") if p.is_symlink()]
 
 
 @pytest.fixture(scope="module")
@@ -248,7 +259,9 @@ def first_output(api_url, tmp_path_factory) -> Path:
     return out
 
 
-POINTS = ["before-complete", *(f"table:{t}" for t in TABLES), "before-switch", "after-switch"]
+# the first and the last table file cut short stand for every table (each is a kill inside an unfinished snapshot)
+POINTS = ["before-complete", f"table:{TABLES[0]}", f"table:{TABLES[-1]}", "before-switch", "mid-switch",
+          "after-switch"]
 
 
 def _in_parallel(commands: list[tuple[list[str], dict]], at_once: int = 4) -> list[subprocess.CompletedProcess]:
@@ -290,11 +303,23 @@ def test_a_run_killed_at_any_point_leaves_one_complete_version_and_the_next_run_
         assert run.returncode == -9, (point, run.stderr[-2000:])
         out = folders[point][1]
         seen = _read_all(out)
-        expected = {SMALL, OTHER} if point == "after-switch" else {SMALL}  # the new version once it is current
+        new = point in ("mid-switch", "after-switch")  # the new version once current_run.txt names it
+        expected = {SMALL, OTHER} if new else {SMALL}
+        pinned = _read_all(out, pinned=True)  # the snapshot current_run.txt names: one run, whole
+        assert pinned["documents"] == pinned["work_items"] == expected, point
+        if point == "mid-switch":  # each table whole, of the old run or the new one, until the switch is finished
+            assert all(seen[name] <= expected for name in TABLES), seen
+            assert seen["documents"] in ({SMALL}, expected) and seen["work_items"] in ({SMALL}, expected)
+            assert not switched(out)
+            with output_lock(out):
+                remove_leftovers(out)  # what the next run does first
+            seen = _read_all(out)
+        assert seen == pinned, point
         assert seen["documents"] == expected, point
         assert seen["work_items"] == expected, point
         for name in ("leads", "timelines", "errors"):
             assert seen[name] <= expected, (point, name)
+        assert _links(out) == [], point
 
     again = _in_parallel([_command(raw, out, api_url) for raw, out in folders.values()])
     for point, run in zip(POINTS, again, strict=True):
@@ -304,7 +329,8 @@ def test_a_run_killed_at_any_point_leaves_one_complete_version_and_the_next_run_
         runs = sorted((out / RUNS).iterdir())
         assert runs and all((run / ".complete").exists() for run in runs), point  # the half-written one is gone
         assert not [p.name for p in out.glob(".*") if p.name.endswith((".tmp", ".old"))], point
-        assert (out / CURRENT).resolve().parent == (out / RUNS).resolve(), point
+        assert switched(out) and _links(out) == [], point
+        assert _recursive(out, "documents") == 2, point
 
 
 # --- two writers, one reader ------------------------------------------------------------------------------
@@ -330,27 +356,30 @@ def test_two_runs_into_one_folder_never_mix_and_a_polling_reader_never_fails(api
     def poll() -> None:
         while not stop.is_set():
             try:
-                _read_all(_pinned(out))
+                _read_all(out, pinned=True)
                 reads[0] += 1
             except Exception as e:  # noqa: BLE001 - every failed read is the finding
-                failures.append(f"{type(e).__name__}: {e} ({os.path.realpath(out / CURRENT)})")
+                failures.append(f"{type(e).__name__}: {e}")
 
     reader = threading.Thread(target=poll)
     reader.start()
     try:
         for _ in range(1):
             env = {**os.environ, "PREFECT_API_URL": api_url, "PYTHONPATH": str(ROOT)}
+            # --force: the run of the unchanged folder would otherwise say so and stop at once, before the other
             runs = [subprocess.Popen([sys.executable, str(ROOT / "flows.py"), "extract", str(raws[name]), "--out",
-                                      str(out), "--no-progress"], env=env, cwd=ROOT, stdout=subprocess.PIPE,
-                                     stderr=subprocess.PIPE, text=True) for name in (SMALL, OTHER)]
+                                      str(out), "--no-progress", "--force"], env=env, cwd=ROOT,
+                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                    for name in (SMALL, OTHER)]
             codes = [run.wait(timeout=300) for run in runs]
             errors = [run.stderr.read() for run in runs]
-            assert set(codes) <= {0, 2} and 0 in codes, errors
+            assert sorted(codes) == [0, 2], errors  # the lock is taken before any work: the second run stops
             for code, error in zip(codes, errors, strict=True):
                 if code == 2:
                     assert "another run is writing" in error and len(error.strip().splitlines()) == 1
             seen = _read_all(out)
-            assert seen == _read_all(_pinned(out))
+            assert seen == _read_all(out, pinned=True)
+            assert _recursive(out, "documents") == 1 and _links(out) == []
             assert seen["documents"] in ({SMALL}, {OTHER})
             assert seen["work_items"] == seen["documents"] and seen["leads"] <= seen["documents"]
     finally:
@@ -370,8 +399,7 @@ WRITER = textwrap.dedent("""
         rows = [{"document_id": f"{tag}-{round}", "n": i} for i in range(200)]
         tables = {name: pa.Table.from_pylist(rows) for name in ("a", "b", "c")}
         def write(folder):
-            write_tables(tables, folder)
-            return list(tables)
+            return write_tables(tables, folder)
         with output_lock(out):
             publish(out, write)
 """)
@@ -392,7 +420,7 @@ def test_writers_that_wait_for_the_lock_publish_whole_versions_while_a_reader_po
                 with duckdb.connect() as con:
                     snapshot = _pinned(out)
                     versions.append(tuple(sorted({row[0] for name in ("a", "b", "c") for row in con.sql(
-                        f"select distinct document_id from read_parquet('{snapshot}/{name}/*.parquet')").fetchall()})))
+                        f"select distinct document_id from read_parquet('{snapshot}/{name}.parquet')").fetchall()})))
             except Exception as e:  # noqa: BLE001 - every failed read is the finding
                 failures.append(f"{type(e).__name__}: {e}")
 
@@ -408,6 +436,7 @@ def test_writers_that_wait_for_the_lock_publish_whole_versions_while_a_reader_po
     assert failures == []
     assert versions and all(len(v) == 1 for v in versions)  # the three tables of one run, always
     assert len(list((out / RUNS).iterdir())) == 31  # within the grace period every snapshot stays readable
+    assert _recursive(out, "a") == 200 and _links(out) == []  # one version under a recursive glob, no link
 
 
 def test_snapshots_past_the_grace_period_are_removed_but_the_one_before_the_current(tmp_path, monkeypatch):
@@ -422,8 +451,7 @@ def test_snapshots_past_the_grace_period_are_removed_but_the_one_before_the_curr
         table = {"a": pa.table({"document_id": [f"run-{round}"]})}
 
         def write(folder: Path, table=table) -> list[str]:
-            write_tables(table, folder)
-            return ["a"]
+            return write_tables(table, folder)
 
         tags.append(publish(out, write).name)
     assert sorted(p.name for p in (out / RUNS).iterdir()) == sorted(tags[-2:])
@@ -431,25 +459,49 @@ def test_snapshots_past_the_grace_period_are_removed_but_the_one_before_the_curr
     assert duckdb.sql(f"select document_id from read_parquet('{out}/a/*.parquet')").fetchall() == [("run-3",)]
 
 
-def test_publish_replaces_folders_of_the_earlier_layout(tmp_path):
+def test_publish_converts_the_linked_layout_and_deletes_only_its_own_files(tmp_path, monkeypatch):
+    """An output of the earlier layout (``.current`` and a link per table into ``.runs/<id>/<table>/``) becomes
+    real folders with no link; a file of the user's in a snapshot folder, and the user's own hidden files, stay."""
     import pyarrow as pa
+    import pyarrow.parquet as pq
 
     from pipeline.store import write_tables
 
+    monkeypatch.setenv("WORKPLANS_SNAPSHOT_GRACE_SECONDS", "0")
     out = tmp_path / "out"
-    (out / "a").mkdir(parents=True)
-    (out / "a" / "part-0.parquet").write_bytes(b"old layout")
-    (out / ".a.1234.tmp").mkdir()
-    table = {"a": pa.table({"document_id": ["x"]})}
+    old = out / RUNS / "20260101T000000-0123abcd"
+    (old / "a").mkdir(parents=True)
+    pq.write_table(pa.table({"document_id": ["old"]}), old / "a" / "part-0.parquet")
+    (old / "run_report.md").write_text("old report")
+    (old / ".complete").write_text(old.name)
+    (out / ".current").symlink_to(f"{RUNS}/{old.name}")
+    (out / "a").symlink_to(".current/a")
+    (out / "run_report.md").symlink_to(".current/run_report.md")
+    (out / "current_run.txt").write_text(old.name + "\n")
+    (out / ".notes.tmp").write_text("the user's")
+    (old / "mine.csv").write_text("the user's")  # an old snapshot is deleted file by file, never with its folder
+    assert snapshots_foreign(out) == [".notes.tmp"]
 
-    def write(folder: Path) -> list[str]:
-        write_tables(table, folder)
-        return ["a"]
+    def write(folder: Path, tag: str = "x") -> list[str]:
+        (folder / "run_report.md").write_text(f"report {tag}")
+        return [*write_tables({"a": pa.table({"document_id": [tag]})}, folder), "run_report.md"]
 
-    snapshot = publish(out, write)
-    assert (out / "a").is_symlink() and (out / "a").resolve() == (snapshot / "a").resolve()
-    assert duckdb.sql(f"select document_id from read_parquet('{out}/a/*.parquet')").fetchall() == [("x",)]
-    assert not (out / ".a.1234.tmp").exists()
+    first = publish(out, write)
+    assert _links(out) == [] and (out / "a").is_dir()
+    assert (out / "run_report.md").read_text() == "report x"
+    assert duckdb.sql(f"select document_id from read_parquet('{out}/**/a/*.parquet')").fetchall() == [("x",)]
+    assert sorted(p.name for p in old.iterdir()) == ["mine.csv"]
+    second = publish(out, lambda folder: write(folder, "y"))
+    assert sorted(p.name for p in (out / RUNS).iterdir()) == sorted([old.name, first.name, second.name])
+    assert (out / ".notes.tmp").read_text() == "the user's"
+    assert snapshots_foreign(out) == [".notes.tmp"]
+    assert duckdb.sql(f"select document_id from read_parquet('{out}/**/a/*.parquet')").fetchall() == [("y",)]
+
+
+def snapshots_foreign(out: Path) -> list[str]:
+    from pipeline.snapshots import foreign_entries
+
+    return foreign_entries(out)
 
 
 # --- exit codes -------------------------------------------------------------------------------------------
@@ -513,3 +565,94 @@ def test_an_unchanged_folder_is_not_run_again_but_a_changed_one_is(api_url, tmp_
     added = _cli(raw, out, api_url)
     assert added.returncode == 3 and "3 documents (1 parsed, 2 unchanged, 1 with errors)" in added.stdout
     assert (out / "current_run.txt").read_text().strip() != run_id
+
+
+# --- the user's files ---------------------------------------------------------------------------------------
+
+def _extract(raw: Path, out: Path, *options: str) -> subprocess.CompletedProcess:
+    """The command up to its folder checks (an empty raw folder: nothing to parse, no Prefect run needed)."""
+    return subprocess.run([sys.executable, str(ROOT / "flows.py"), "extract", str(raw), "--out", str(out),
+                           "--no-progress", *options], capture_output=True, text=True, cwd=ROOT, timeout=120,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+
+
+@pytest.mark.parametrize("plant, shown", [
+    (lambda out: (out / "notes.txt").write_text("mine"), "'notes.txt'"),
+    (lambda out: ((out / "documents").mkdir(), (out / "documents" / "mine.parquet").write_bytes(b"x")),
+     "'documents'"),
+    (lambda out: (out / ".lock").symlink_to(out.parent / "elsewhere"), "'.lock'"),
+])
+def test_an_output_folder_holding_foreign_files_is_refused_in_one_line_and_nothing_is_touched(plant, shown,
+                                                                                              tmp_path):
+    raw, out = tmp_path / "raw", tmp_path / "out"
+    raw.mkdir()
+    out.mkdir()
+    plant(out)
+    before = sorted((str(p), p.is_symlink()) for p in out.rglob("*"))
+    run = _extract(raw, out)
+    assert run.returncode == 2
+    assert run.stderr == (f"workplans: output folder {str(out)!r} holds 1 file(s) workplans did not write ({shown}); "
+                          f"give a new or empty folder, or --force to write beside them (they are never deleted)\n")
+    assert sorted((str(p), p.is_symlink()) for p in out.rglob("*")) == before
+    assert not (tmp_path / "elsewhere").exists()
+
+
+def test_force_writes_beside_foreign_files_never_over_them(tmp_path):
+    raw, out = tmp_path / "raw", tmp_path / "out"
+    raw.mkdir()
+    (out / "documents").mkdir(parents=True)
+    (out / "documents" / "part-0.parquet").write_bytes(b"the user's")
+    run = _extract(raw, out, "--force")
+    assert run.returncode == 2 and run.stderr.count("\n") == 1
+    assert "'documents'" in run.stderr and "move them away" in run.stderr
+    assert (out / "documents" / "part-0.parquet").read_bytes() == b"the user's"
+    from pipeline.snapshots import OutputRefused
+
+    def write(folder: Path) -> list[str]:
+        import pyarrow as pa
+
+        from pipeline.store import write_tables
+        return write_tables({"documents": pa.table({"document_id": ["x"]})}, folder)
+
+    with output_lock(out), pytest.raises(OutputRefused, match="was not written by workplans"):
+        publish(out, write)  # the same refusal inside the flow
+    assert (out / "documents" / "part-0.parquet").read_bytes() == b"the user's"
+
+
+def test_a_planted_lock_link_is_never_followed(tmp_path):
+    from pipeline.snapshots import OutputRefused
+
+    out, target = tmp_path / "out", tmp_path / "target"
+    out.mkdir()
+    target.write_text("not yours")
+    (out / ".lock").symlink_to(target)
+    with pytest.raises(OutputRefused, match="is a symbolic link"), output_lock(out):
+        pass
+    assert target.read_text() == "not yours"
+
+
+def test_export_into_the_output_folder_is_refused(tmp_path, capsys):
+    from flows import main
+
+    out = tmp_path / "out"
+    (out / "work_items").mkdir(parents=True)
+    assert main(["export", str(out), "--format", "csv", "--out", str(out / "work_items")]) == 2
+    err = capsys.readouterr().err
+    assert err == (f"workplans: {out / 'work_items'} is inside the output folder {out}; give a folder outside it "
+                   f"(the next run replaces what is in there)\n")
+    assert [p.name for p in (out / "work_items").iterdir()] == []
+
+
+def test_names_from_the_input_are_escaped_in_the_run_report(prefect_harness, tmp_path):
+    from flows import extract_workplans
+
+    raw, out = tmp_path / "raw", tmp_path / "out"
+    raw.mkdir()
+    for name in ("[x](javascript:alert(1)).txt", "<img src=x onerror=alert(1)>.txt"):
+        shutil.copy(RAW / OTHER, raw / name)
+    extract_workplans(raw_dir=str(raw), out_dir=str(out))
+    markdown = (out / "run_report.md").read_text(encoding="utf-8")
+    rows = [line for line in markdown.splitlines() if line.startswith("| ") and "txt" in line]
+    assert rows == ["| &lt;img src=x onerror=alert(1)&gt;.txt | success | en | 51 | 0 |  |",
+                    r"| \[x\](javascript:alert(1)).txt | success | en | 51 | 0 |  |"]
+    assert "<img" not in markdown and "[x](" not in markdown  # no tag, no link: every name escaped
