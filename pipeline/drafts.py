@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from pipeline.decision import active_model
 from pipeline.model import Block, Provenance
 from pipeline.outline import build_outline, node_of_provenance, regions
-from pipeline.decision import active_model
 from pipeline.recognise import recognise_all
 from pipeline.records import ItemKind, LeadText
 

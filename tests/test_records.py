@@ -40,7 +40,8 @@ VERSION_4 = {
 
 @pytest.mark.parametrize("name", VERSION_4)
 def test_schemas_derived_from_the_records_are_those_of_schema_version_4(name):
-    assert SCHEMA_VERSION == "4"  # 4: timelines.start_date/end_date only; documents.plan_id, is_canonical, edition_score, edition_method
+    # 4: timelines.start_date/end_date only; documents.plan_id, is_canonical, edition_score, edition_method
+    assert SCHEMA_VERSION == "4"
     assert SCHEMAS[name].equals(VERSION_4[name], check_metadata=True)
     assert [f.nullable for f in SCHEMAS[name]] == [True] * len(VERSION_4[name])
 
