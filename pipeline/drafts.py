@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from pipeline.decision import active_model
 from pipeline.model import Block, Provenance
 from pipeline.outline import build_outline, node_of_provenance, regions
-from pipeline.recognise import recognise_all
+from pipeline.recognise import recognise
 from pipeline.records import ItemKind, LeadText
 
 
@@ -41,24 +40,12 @@ def combine_readers(drafts: list[Draft], blocks: list[Block], group_leads: dict[
     matches give way to the recogniser's items. ``block`` is the plan period given to the recogniser's items.
     """
     nodes = build_outline(blocks)
-    model = active_model()
-    kept, fitted = recognise_all(nodes, model)
-    veto = model.veto if model is not None else -1.0
+    kept = recognise(nodes)
     region = regions(nodes)
     where = node_of_provenance(nodes)
     legacy: dict[int, list[Draft]] = {}
-    vetoed: set[int] = set()
-    parents = {id(d.parent) for d in drafts if d.parent is not None}
     for draft in drafts:
-        node = where.get(draft.provenance)
-        if node is not None and id(draft) not in parents and fitted.get(node, 1.0) < veto:
-            vetoed.add(id(draft))  # the fitted decision is sure its place holds no item: the layout rule is overruled
-            continue
-        legacy.setdefault(region[node or 0], []).append(draft)
-    drafts = [d for d in drafts if id(d) not in vetoed]
-    for d in drafts:
-        while d.parent is not None and id(d.parent) in vetoed:
-            d.parent = d.parent.parent
+        legacy.setdefault(region[where.get(draft.provenance, 0)], []).append(draft)
     read = layout_read(drafts, group_leads)
     drop: set[int] = set()
     made: dict[int, Draft] = {}

@@ -271,20 +271,7 @@ def propose(nodes: list[Node]) -> tuple[list[Candidate], list[tuple[Candidate | 
 def recognise(nodes: list[Node], model: Model | None = None) -> list[Candidate]:
     """The kept candidates of an outline, parents linked, in reading order (``model``: the shipped one unless
     given, as when fitting leaves a document out)."""
-    return recognise_all(nodes, model)[0]
-
-
-def recognise_all(nodes: list[Node], model: Model | None = None) -> tuple[list[Candidate], dict[int, float]]:
-    """The kept candidates, and for each node that had candidates the highest fitted probability among them
-    (empty without a fitted model): what the layout rules' items at that node are judged by."""
-    model = model or active_model()
     cands, block_leads, doc_has_roles = propose(nodes)
-    fitted: dict[int, float] = {}
-    if model is not None:
-        ctx = build_context(cands, nodes, doc_has_roles)
-        for i, cand in enumerate(cands):
-            p = model.fitted(candidate_features(cand, i, cands, ctx, score(cand, doc_has_roles)))
-            fitted[cand.node] = max(p, fitted.get(cand.node, 0.0))
-    kept = drop_overview_echoes(decide(cands, doc_has_roles, nodes, model))
+    kept = drop_overview_echoes(decide(cands, doc_has_roles, nodes, model or active_model()))
     place_block_leads(kept, block_leads)
-    return kept, fitted
+    return kept
