@@ -14,6 +14,7 @@ from pipeline.table_items import YEAR, TableAssembly, flat
 
 _PERIOD = re.compile(r"\b((?:19|20)\d{2})\s*(?:[-–/]|\s)\s*((?:19|20)\d{2})\b")
 _NUMBERED_TITLE = re.compile(r"^\(?(\d{1,2})[.)]\s+(.{3,200})$", re.S)
+_MARGIN_NUMBER = re.compile(r"^\d{1,3}\s+(?=[A-Z][a-z])")
 _PRONOUN_START = re.compile(r"^(They|This|These|It|Each|Such|Those)\b")
 _METHODS = {BlockKind.TABLE: "table_row", BlockKind.LIST_ITEM: "list_item", BlockKind.HEADING: "heading",
             BlockKind.PARAGRAPH: "label_block"}
@@ -272,6 +273,10 @@ class Assembler(TableAssembly):
             return
         if re.fullmatch(r"\d{1,2}", text):
             return
+        if not marker[:1].isalnum():
+            # a bulleted line has no number of its own: one printed before its first capitalised word is a page
+            # or margin number of the PDF the text was copied from ("- 6 Explore connections with ...")
+            text = _MARGIN_NUMBER.sub("", text)
         ref = marker.rstrip(".") if re.fullmatch(r"[a-z][.)]", marker) else None
         self.new(ItemKind.ACTIVITY, text, prov, ref=ref, parent=self.list_parent or self.priority)
 
