@@ -178,27 +178,61 @@ def split_action_label(text: str) -> tuple[bool, str]:
     return False, text
 
 
-_WORD = r"(?:[ldLD]['’])?[A-ZÀ-ÖØ-ÞА-ЯЁ@][\w@&.'’\-]*"
+_WORD = r"[A-ZÀ-ÖØ-ÞА-ЯЁ@][\w@&.'’\-]*"
 _LINK = r"(?:of|de|del|la|las|los|the|and|y|et|du|des|d['’]|l['’]|для|и|&|for|pour|para)"
-_NAMES = rf"{_WORD}(?:\s+(?:{_LINK}\s*)*{_WORD})*"
+_INNER = r"(?:of|de|del|la|las|los|the|du|des|для|for|pour|para)"  # links inside one name; "and", "&" join names
+_NAMES = rf"{_WORD}(?:\s+(?:{_INNER}\s+|[dl]['’])*{_WORD})*"
+_DETERMINERS = frozenset({"the", "le", "la", "les", "el", "los", "las"})
+_JOINS = frozenset({",", "/", "&", "and", "et", "y", "и"})
+_TOKEN = re.compile(r"\([^()]{0,80}\)|[^\s(]+")
+_CAPITAL = re.compile(r"^[A-ZÀ-ÖØ-ÞА-ЯЁ@]")
+_ELIDED = re.compile(r"^[dlDL]['’](?=\w)")
 
 
 @functools.cache
 def _subject_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
-    data = labels()
-    heads = "|".join(re.escape(w) for w in sorted(data["body_words"], key=len, reverse=True))
-    cues = "|".join(r"\s+".join(re.escape(x) for x in c.split()) for c in sorted(data["subject_cues"], key=len,
-                                                                                 reverse=True))
-    lower = r"[a-zà-öø-ÿ][\w'’\-]*"
-    body = rf"(?:{_WORD}|(?i:{heads}))(?:\s+(?:{_LINK}\s*)*(?:{_WORD}|{lower}))*?"
-    name = rf"(?P<name>{body}(?:\s*(?:,|/|&|\band\b|\bet\b|\by\b)\s*(?:{_LINK}\s*)*{body}){{0,5}}?)"
-    det = r"(?:(?i:the|le|la|les|el|los|las)\s+|[lL]['’])?"
-    prose = re.compile(rf"^(?:[^,.;:]{{0,80}},\s+)?{det}{name}(?:\s*\([^()]{{0,80}}\))?\s+(?i:{cues})(?!\w)")
+    cues = "|".join(r"\s+".join(re.escape(x) for x in c.split())
+                    for c in sorted(labels()["subject_cues"], key=len, reverse=True))
+    cue = re.compile(rf"(?i:{cues})(?!\w)")
     # minutes: "Silona - to reach out", "Leonard & Hwang to tabulate", "Hwang - set up a mailing list"
+    det = r"(?:(?i:the|le|la|les|el|los|las)\s+|[lL]['’])?"
     strict = rf"(?P<name>{_NAMES}(?:\s*(?:,|/|&|\band\b)\s*{_NAMES}){{0,5}})"
     minutes = re.compile(rf"^{det}{strict}\s*(?:[-–]\s*(?:to\s+)?(?=[a-z])|to\s+(?!(?:a|an|the|be)\b)(?=\w))")
     owner = re.compile(rf"^{strict}\s*[:：]\s+(?=\S)")  # "Ken Museth: Feedback from OpenVDB ..."
-    return prose, minutes, owner
+    return cue, minutes, owner
+
+
+def _scan_subject(text: str, cue: re.Pattern[str]) -> str | None:
+    """The name that opens ``text`` and runs up to a commitment cue, read token by token (linear: no regular
+    expression over the name, whose links and joins could be read many ways)."""
+    tokens = list(_TOKEN.finditer(text))
+    if tokens and tokens[0].group().lower() in _DETERMINERS:
+        tokens = tokens[1:]
+    name: list[str] = []
+    body = False
+    for tok in tokens:
+        word = tok.group()
+        if name and cue.match(text, tok.start()):
+            return " ".join(name).strip(" ,")
+        if word.startswith("("):
+            if not name:
+                return None
+            continue  # "(cf. la feuille de route MCTRCT)" between the name and its verb
+        core = _ELIDED.sub("", word.rstrip(","))
+        if not name:
+            body = in_list(core, "body_words")
+            if not (body or _CAPITAL.match(core)):
+                return None
+            name.append(core)
+            continue
+        if _CAPITAL.match(core) or _LINK_WORDS.match(word.rstrip(",")) or word.rstrip(",").lower() in _JOINS \
+                or body and core[:1].islower():
+            name.append(word)
+        else:
+            return None
+        if len(name) > 20:
+            return None
+    return None
 
 
 _LINK_WORDS = re.compile(rf"^{_LINK}$", re.I)
@@ -229,11 +263,23 @@ def _plausible(name: str, sentence: bool = False) -> str | None:
     return name
 
 
+_SUBJECT_SPAN = 300  # the subject opens the sentence: the rest is never searched (bounded work on long text)
+
+
 def subject_lead(sentence: str) -> str | None:
     """The body a committing sentence makes its grammatical subject: ``subject_lead("The Secretariat will
     publish the report.")`` -> "Secretariat"; ``subject_lead("We will publish it.")`` -> None."""
-    match = _subject_patterns()[0].match(sentence.strip())
-    return _plausible(match.group("name"), sentence=True) if match else None
+    cue = _subject_patterns()[0]
+    text = sentence.strip()[:_SUBJECT_SPAN]
+    starts = [0]
+    comma = text.find(", ")
+    if 0 < comma <= 80 and not any(ch in text[:comma] for ch in ".;:"):
+        starts.append(comma + 2)  # "By June 2025, the Working Group will ..."
+    for start in starts:
+        name = _scan_subject(text[start:], cue)
+        if name:
+            return _plausible(name, sentence=True)
+    return None
 
 
 def owner_prefix(text: str) -> tuple[str, str] | None:
@@ -242,10 +288,11 @@ def owner_prefix(text: str) -> tuple[str, str] | None:
     ("Ken Museth", "Feedback from OpenVDB"). None when the line opens with no name."""
     _, minutes, owner = _subject_patterns()
     text = text.strip()
-    match = minutes.match(text)
+    head = text[:_SUBJECT_SPAN]
+    match = minutes.match(head)
     if match and _plausible(match.group("name")):
         return match.group("name").strip(), text
-    match = owner.match(text)
+    match = owner.match(head)
     if match and _plausible(match.group("name")) and len(match.group("name").split()) <= 5:
         return match.group("name").strip(), text[match.end():].strip()
     return None
