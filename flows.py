@@ -136,7 +136,7 @@ def _extract(raw_dir: str, out_dir: str, pages_per_task: int) -> tuple[RunReport
     # largest files first, so that a big PDF does not start last on a parallel runner
     for path in sorted(paths, key=lambda p: -_size(p)):
         document_id = document_id_of(Path(path), Path(raw_dir))
-        ranges = page_ranges(Path(path), pages_per_task) if _size(path) else []
+        ranges = page_ranges(Path(path), pages_per_task)
         batches = [pages_runner.submit(path, document_id, first, last) for first, last in ranges] or None
         futures[runner.submit(path, raw_dir, document_id, batches)] = (path, document_id, batches)
         parameters = {"path": path, "raw_dir": raw_dir, "document_id": document_id}

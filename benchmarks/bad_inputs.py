@@ -2,7 +2,7 @@
 ``run_document_limited`` (the worker process with its time and memory limits) and prints the table of
 ``benchmarks/README.md`` (case, expected, observed).
 
-    python benchmarks/bad_inputs.py
+    python benchmarks/bad_inputs.py [FILE ...]   # FILE: only the cases of these file names
 """
 
 from __future__ import annotations
@@ -53,12 +53,22 @@ def write_corpus(raw: Path, outside: Path) -> list[tuple[str, str, str, dict[str
                       + "<div>\n" * 300 + "<p>Activity 2</p>" + "</div>" * 300 + "</body></html>").encode(),
         "timeline_cell.txt": (table + "Write the report\tIOM\t" + "-" * 100_000 + "\n").encode(),
         "agency_cell.txt": (table + "Write the report\t" + "IOM, " * 20_000 + "\tQ2 2021\n").encode(),
+        "filter_chain_500mb.pdf": pdfs.filter_chain(500),
+        "owner_password_only.pdf": (FIXTURES / "bad" / "owner_password_only.pdf").read_bytes(),
+        "list_1000_deep.md": ("# Work plan 2021\n\n" + "".join("  " * k + f"- Activity {k + 1}: write report {k + 1}\n"
+                                                             for k in range(1000))).encode(),
+        "quote_10000_deep.md": ("# Work plan 2021\n\n- Activity 1: write the report\n\n" + ">" * 10_000
+                                + " Activity 2: deep\n").encode(),
+        "angles.txt": (table + "Write the report\t" + "<" * 5_000 + "\tQ2 2021\n").encode(),
     }
     for name, data in files.items():
         (raw / name).write_bytes(data)
     (outside / "secret.txt").write_text("root:x:0:0:root:/root:/bin/bash\n", encoding="utf-8")
     (raw / "outside.txt").symlink_to(outside / "secret.txt")
     (raw / "dangling.txt").symlink_to(outside / "nowhere.txt")
+    (raw / "loop.txt").symlink_to(raw / "loop.txt")
+    with open(os.fsencode(raw) + b"/latin1 name caf\xe9.txt", "wb") as fh:  # a name that is not UTF-8
+        fh.write(seed_txt.encode())
     return [
         ("truncated PDF (first third)", "truncated.pdf", "failure: unreadable", {}),
         ("text file renamed .pdf", "renamed.pdf", "failure: unreadable", {}),
@@ -79,6 +89,15 @@ def write_corpus(raw: Path, outside: Path) -> list[tuple[str, str, str, dict[str
         ("lead cell `IOM, ` x 20,000", "agency_cell.txt", "success: too_long warning", {}),
         ("symlink outside the raw folder", "outside.txt", "failure: outside_raw_folder", {}),
         ("dangling symlink", "dangling.txt", "failure: broken_link", {}),
+        ("symlink to itself (a loop)", "loop.txt", "failure: broken_link", {}),
+        ("file name not UTF-8 (Latin-1 byte)", os.fsdecode(b"latin1 name caf\xe9.txt"),
+         "success: file_name_not_utf8 warning", {}),
+        ("PDF bomb behind `[/ASCIIHexDecode /FlateDecode]` (500 MB)", "filter_chain_500mb.pdf",
+         "failure: too_large (before parsing)", {}),
+        ("PDF with an owner password only", "owner_password_only.pdf", "success, no lost_content", {}),
+        ("Markdown list nested 1,000 deep", "list_1000_deep.md", "partial: lost_content", {}),
+        ("Markdown block quote nested 10,000 deep", "quote_10000_deep.md", "partial: lost_content", {}),
+        ("lead cell of 5,000 `<`", "angles.txt", "completes in seconds", {}),
     ]
 
 
@@ -100,7 +119,10 @@ def main() -> None:
     try:
         cases = write_corpus(raw, outside)
         print("| case | expected | observed |\n|---|---|---|")
+        only = set(sys.argv[1:])
         for case, name, expected, env in cases:
+            if only and name not in only:
+                continue
             saved = {k: os.environ.get(k) for k in env}
             os.environ.update(env)
             start = time.perf_counter()

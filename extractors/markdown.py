@@ -7,12 +7,14 @@ import re
 from pathlib import Path
 
 from markdown_it import MarkdownIt
+from markdown_it.parser_block import ParserBlock
+from markdown_it.rules_block import StateBlock
 from markdown_it.token import Token
 
 from extractors.fragments import fragment_to_text, starts_bold
 from extractors.html import fragment_blocks, has_block_markup
 from extractors.lines import read_lines, split_marker
-from pipeline.model import Block, BlockKind, Cell, Document, Format, Provenance, Row
+from pipeline.model import Block, BlockKind, Cell, Document, Format, Loss, Provenance, Row
 
 _REF_DEF = re.compile(r"^\s{0,3}\[([^\]]+)\]:\s*\S+")
 _IMAGE = re.compile(r"!\[([^\]]*)\]\s*(?:\((?:[^()]|\([^)]*\))*\)|\[[^\]]*\])?")
@@ -41,8 +43,33 @@ def inline_text(text: str, references: frozenset[str] = frozenset()) -> str:
     return text.replace(_LINKED, "")
 
 
+class _DepthWatchingBlocks(ParserBlock):
+    """markdown-it's block parser, noting where it stops descending: past ``maxNesting`` levels (20: about ten
+    nested lists or twenty block quotes) it skips the rest of the enclosing block without a word. The 0-based
+    lines where that happened go to ``env["too_deep"]``."""
+
+    def tokenize(self, state: StateBlock, startLine: int, endLine: int) -> None:
+        if state.level >= state.md.options.maxNesting:
+            line = state.skipEmptyLines(startLine)
+            if line < endLine and state.sCount[line] >= state.blkIndent:
+                state.env.setdefault("too_deep", []).append(line)
+        super().tokenize(state, startLine, endLine)
+
+
 def _parser() -> MarkdownIt:
-    return MarkdownIt("commonmark", {"html": True}).enable("table")
+    md = MarkdownIt("commonmark", {"html": True}).enable("table")
+    md.block.__class__ = _DepthWatchingBlocks  # same rules and settings; only the depth is watched
+    return md
+
+
+def _too_deep(lines: list[int]) -> tuple[Loss, ...]:
+    """A ``lost_content`` note for the first place the parser stopped descending (one for the file, as for HTML)."""
+    if not lines:
+        return ()
+    first = min(lines) + 1
+    more = f" (and {len(lines) - 1} more places)" if len(lines) > 1 else ""
+    return (Loss(f"the file nests lists or block quotes too deep to read: the text from line {first} below that "
+                 f"depth was not read{more}", line=first),)
 
 
 def _prov(token: Token, offset: int = 0) -> Provenance:
@@ -179,7 +206,9 @@ def extract(path: Path) -> Document:
     lines = _without_front_matter(read_lines(path))
     refs = frozenset(m.group(1).lower() for m in map(_REF_DEF.match, lines) if m)
     lines = ["" if _REF_DEF.match(line) else line for line in lines]  # link reference definitions print nothing
-    tokens = _parser().parse("\n".join(lines))
+    env: dict = {}
+    tokens = _parser().parse("\n".join(lines), env)
     blocks = _Walker(lines, refs).run(tokens)
     title = next((b.text for b in blocks if b.kind in (BlockKind.HEADING, BlockKind.PARAGRAPH)), None)
-    return Document(source=path.name, format=Format.MARKDOWN, blocks=tuple(blocks), title=title)
+    return Document(source=path.name, format=Format.MARKDOWN, blocks=tuple(blocks), title=title,
+                    lost=_too_deep(env.get("too_deep", [])))

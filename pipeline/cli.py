@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import datetime as dt
 import logging
 import os
 import sys
+from collections.abc import Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pipeline.environment import prepare_prefect
@@ -106,18 +109,24 @@ def _extract(args: argparse.Namespace, extract_workplans: Flow[..., RunReport]) 
             return EXIT_USAGE
         flow = extract_workplans.with_options(task_runner=runner)
         pages_per_task = args.pages_per_task
-    try:
-        show = not args.no_progress and sys.stderr.isatty()
-        with one_shot_settings(), server, _progress(show, _count(args.raw_dir, args.out) if show else None) as listener:
-            token = LISTENER.set(listener)
-            try:
-                report = flow(raw_dir=args.raw_dir, out_dir=args.out, pages_per_task=pages_per_task)
-            finally:
-                LISTENER.reset(token)
-    except Exception as e:  # noqa: BLE001 - the run itself failed (not one document): one line, exit 1
-        logging.getLogger(__name__).debug("run failed", exc_info=True)
-        print(f"workplans: the run failed: {type(e).__name__}: {e} (run with -v for details)", file=sys.stderr)
-        return EXIT_RUN_FAILED
+    log_path = run_log_path()
+    show = not args.no_progress and sys.stderr.isatty()
+    with run_log(log_path, console_errors=args.verbose):
+        try:
+            with one_shot_settings(), server, _progress(show, _count(args.raw_dir, args.out) if show else None) \
+                    as listener:
+                token = LISTENER.set(listener)
+                try:
+                    report = flow(raw_dir=args.raw_dir, out_dir=args.out, pages_per_task=pages_per_task)
+                finally:
+                    LISTENER.reset(token)
+        except Exception as e:  # noqa: BLE001 - the run itself failed (not one document): one line, exit 1
+            logging.getLogger(__name__).error("the run failed", exc_info=True)  # the traceback: into the run log
+            reason = (str(e).strip().splitlines() or [""])[0]
+            print(f"workplans: the run failed: {type(e).__name__}: {reason} (details: {log_path})", file=sys.stderr)
+            return EXIT_RUN_FAILED
+    with contextlib.suppress(OSError):
+        log_path.unlink(missing_ok=True)  # the run went through: its log held nothing the summary does not say
     print(report.summary_line())
     if report.failed:
         for doc, reason in report.failed.items():
@@ -126,11 +135,47 @@ def _extract(args: argparse.Namespace, extract_workplans: Flow[..., RunReport]) 
     return EXIT_SOME_DOCUMENTS if report.failed else EXIT_OK
 
 
+def run_log_path() -> Path:
+    """Where this command's run log goes: ``<PREFECT_HOME>/logs/run-<UTC time>-<pid>.log`` (not the output folder,
+    which may be the very thing that cannot be written)."""
+    home = Path(os.environ.get("PREFECT_HOME") or Path.home() / ".prefect")
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    return home / "logs" / f"run-{stamp}-{os.getpid()}.log"
+
+
+@contextlib.contextmanager
+def run_log(path: Path, console_errors: bool = False) -> Iterator[None]:
+    """Every warning and error of the run, tracebacks included, into ``path`` (created on the first record);
+    the console keeps warnings but not errors and tracebacks, unless ``console_errors`` (-v): a failed run says
+    one line that names this file."""
+    root = logging.getLogger()
+    handler = logging.FileHandler(path, encoding="utf-8", delay=True)
+    handler.setLevel(logging.WARNING)
+    handler.handleError = lambda record: None  # type: ignore[method-assign]  # an unwritable log: not a traceback
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    hidden = [h for h in root.handlers if isinstance(h, logging.StreamHandler)
+              and not isinstance(h, logging.FileHandler)] if not console_errors else []
+    with contextlib.suppress(OSError):
+        path.parent.mkdir(parents=True, exist_ok=True)
+    root.addHandler(handler)
+    for h in hidden:
+        h.addFilter(_no_errors)
+    try:
+        yield
+    finally:
+        for h in hidden:
+            h.removeFilter(_no_errors)
+        root.removeHandler(handler)
+        handler.close()
+
+
+def _no_errors(record: logging.LogRecord) -> bool:
+    return record.levelno < logging.ERROR and not record.exc_info
+
+
 def _unchanged(args: argparse.Namespace) -> int | None:
     """When the raw folder holds exactly what the current output was made from (same files, same bytes, same
     pipeline), there is nothing to parse or write: say so and return the exit code of that run; else None."""
-    from pathlib import Path
-
     from pipeline.manifest import unchanged_since
 
     report = unchanged_since(Path(args.raw_dir), Path(args.out))
@@ -145,8 +190,6 @@ def _unchanged(args: argparse.Namespace) -> int | None:
 
 def _count(raw_dir: str, out_dir: str) -> int | None:
     """How many documents the run will see, counted before Prefect starts (the bar shows 0/N at once)."""
-    from pathlib import Path
-
     from pipeline.catalog import list_documents
 
     try:
@@ -174,8 +217,6 @@ def _progress(enabled: bool, total: int | None = None):
 
 
 def _export(args: argparse.Namespace) -> int:
-    from pathlib import Path
-
     from pipeline.errors import PipelineError
     from pipeline.export import export
 
@@ -194,8 +235,6 @@ def _export(args: argparse.Namespace) -> int:
 def _folder_problem(raw_dir: str, out_dir: str, force: bool = False) -> str | None:
     """A one-line reason the two folders cannot be used together, or None. An output folder holding files the
     command did not write is refused unless ``force`` (they are never deleted either way)."""
-    from pathlib import Path
-
     from pipeline.catalog import inside
 
     raw, out = Path(raw_dir), Path(out_dir)

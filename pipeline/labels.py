@@ -9,13 +9,15 @@ from pathlib import Path
 import yaml
 
 _DATA = Path(__file__).resolve().parent.parent / "normalizers" / "data" / "labels.yaml"
-_EDGE = re.compile(r"^[\s*_:.\-–•]+|[\s*_:.\-–•]+$")
+# trimmed at both ends: these marks and every character ``\s`` matches (all of them lie below U+3001). str.strip,
+# not a regular expression: "[...]+$" is tried from every position of a run of dashes, quadratic in its length
+_EDGE = "*_:.-–•" + "".join(c for c in map(chr, range(0x3001)) if re.match(r"\s", c))
 _SPACE = re.compile(r"\s+")
 
 
 def norm(text: str) -> str:
     """Lower-case, single-spaced, punctuation trimmed at the ends: ``norm(" Co-leads: ")`` -> ``"co-leads"``."""
-    return _SPACE.sub(" ", _EDGE.sub("", text.replace("\u00a0", " "))).lower()
+    return _SPACE.sub(" ", text.replace("\u00a0", " ").strip(_EDGE)).lower()
 
 
 LANGUAGES = ("ar", "zh", "en", "fr", "ru", "es")

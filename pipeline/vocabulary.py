@@ -9,15 +9,25 @@ from pipeline.labels import in_list, labels, norm
 
 
 def _phrase_pattern(words: list[str]) -> re.Pattern[str]:
-    """One pattern for a word list: whole words for scripts with spaces, plain substrings for CJK."""
-    parts = []
-    for word in sorted({norm(w) for w in words}, key=len, reverse=True):
-        escaped = re.escape(word)
-        if re.search(r"[\u3040-\u9fff]", word):
-            parts.append(escaped)
-        else:
-            parts.append(rf"(?<!\w){escaped}(?!\w)")
+    """One pattern for a word list: whole words for scripts with spaces, plain substrings for CJK.
+
+    The word boundaries wrap the whole alternation, not each word, and a look at the first character comes before
+    it: the words are tried only where one can start, not at every position (100,000 characters of punctuation:
+    under 0.1 s instead of 6 s)."""
+    spaced: list[str] = []
+    cjk: list[str] = []
+    for word in sorted({norm(w) for w in words} - {""}, key=len, reverse=True):
+        (cjk if re.search(r"[\u3040-\u9fff]", word) else spaced).append(word)
+    parts = []  # each tried only where one of its words can start
+    if spaced:
+        parts.append(rf"(?<!\w){_firsts(spaced)}(?:{'|'.join(map(re.escape, spaced))})(?!\w)")
+    if cjk:
+        parts.append(f"{_firsts(cjk)}(?:{'|'.join(map(re.escape, cjk))})")
     return re.compile("|".join(parts), re.I)
+
+
+def _firsts(words: list[str]) -> str:
+    return "(?=[" + "".join(sorted({re.escape(w[0]) for w in words})) + "])"
 
 
 @functools.cache
@@ -104,13 +114,18 @@ _NAME = r"((?:(?:the|la|le|les|el|los|las)\s+|l['’])?" \
         r"(?:\s+(?:of|de|del|la|the|and|y|et|du|des|для|и|[A-ZÀ-ÖØ-ÞА-ЯЁ@][\w@&.'’\-]*))*)"
 
 
+_WORD_START = r"(?<![\w@&.'’\-\u0600-\u06ff\u4e00-\u9fff])"
+
+
 @functools.cache
 def lead_cue_patterns() -> tuple[re.Pattern[str], ...]:
     """Each cue of labels.yaml as a pattern whose group 1 is the body named."""
     out = []
     for cue in labels()["lead_cues"]:
         before, _, after = cue.partition("{}")
-        pattern = (rf"(?i:{_cue(before)})\s*" if before.strip() else "") + _NAME
+        # a name first: it starts where a word starts, else a search tries it from every character of a long run
+        # (each try running to the run's end: quadratic)
+        pattern = (rf"(?i:{_cue(before)})\s*" if before.strip() else _WORD_START) + _NAME
         if after.strip():
             pattern += rf"\s*(?i:{_cue(after)})"
         out.append(re.compile(pattern))

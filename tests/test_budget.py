@@ -241,3 +241,87 @@ def test_html_nested_deeper_than_the_parser_reads_is_a_warning(tmp_path):
                           "the file from line 257 was not read")]
     shallow = run_document(raw / "shallow.html", raw)
     assert not [w for w in shallow.warnings if w.error_type == "lost_content"]
+
+
+def _linear_cases():
+    from extractors.fragments import starts_bold
+    from extractors.lines import split_marker
+    from normalizers.agencies import resolve_agencies
+    from normalizers.funding import split_funders
+    from normalizers.timeline import find_timeline_phrase, normalize_timeline
+    from pipeline import labels, vocabulary
+
+    return {
+        "normalize_timeline": normalize_timeline,
+        "find_timeline_phrase": find_timeline_phrase,
+        "resolve_agencies": resolve_agencies,
+        "split_funders": lambda t: split_funders(t, resolve_agencies(t)),
+        "labels.norm": labels.norm,
+        "labels.classify": lambda t: labels.classify(t, "column_roles", prefix=True, suffix=True),
+        "labels.in_list": lambda t: labels.in_list(t, "placeholders", prefix=True, suffix=True),
+        "labels.split_label": lambda t: labels.split_label(t, "lead_labels", suffix=True),
+        "section_role": vocabulary.section_role,
+        "names_section": vocabulary.names_section,
+        "field_of": vocabulary.field_of,
+        "split_field_line": vocabulary.split_field_line,
+        "commits": vocabulary.commits,
+        "lead_in_prose": vocabulary.lead_in_prose,
+        "split_duration": vocabulary.split_duration,
+        "conditional_timing": vocabulary.conditional_timing,
+        "split_marker": split_marker,
+        "starts_bold": starts_bold,
+    }
+
+
+@pytest.mark.parametrize("name", sorted(_linear_cases()))
+def test_every_normaliser_and_label_function_reads_100k_runs_of_each_punctuation_mark(name):
+    """Runs of 100,000 of each ASCII punctuation character, alone, inside a word and after a label: each call must
+    return within a 10 s alarm (about 0.01-0.4 s each here: benchmarks/README.md; a quadratic path takes minutes,
+    ``norm`` on 50,000 dashes took 87 s). No timing is asserted: the alarm only stops a run-away call."""
+    import signal
+    import string
+
+    function = _linear_cases()[name]
+    function("Lead: IOM, Q2 2021")  # load the language data outside the alarm
+
+    def stop(signum, frame):
+        raise TimeoutError(f"{name} ran past 10 s on a run of {mark!r}")
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    try:
+        for mark in string.punctuation:
+            for text in (mark * 100_000, "a" + mark * 100_000 + "a", "Lead: " + mark * 100_000 + " Q2 2021"):
+                signal.alarm(10)
+                try:
+                    function(text)
+                finally:
+                    signal.alarm(0)
+    finally:
+        signal.signal(signal.SIGALRM, previous)
+
+
+def test_names_still_read_in_long_runs_split_for_the_tokenizer():
+    from normalizers.agencies import resolve_agencies
+
+    text = "=" * 70 + " IOM and UNDP " + "<" * 70 + "UNICEF"
+    assert [(m.text, m.agency_id) for m in resolve_agencies(text)] == [("IOM", "IOM"), ("UNDP", "UNDP"),
+                                                                       ("UNICEF", "UNICEF")]
+
+
+@pytest.mark.parametrize(("name", "text", "line", "items"), [
+    ("list.md", "# Work plan 2021\n\n" + "".join("  " * k + f"- Activity {k + 1}: write report {k + 1}\n"
+                                                 for k in range(1000)), 12, 9),
+    ("quote.md", "# Work plan 2021\n\n- Activity 1: write the report\n\n" + ">" * 10000 + " Activity 2: deep\n", 5, 1),
+])
+def test_markdown_nested_deeper_than_the_parser_reads_is_a_warning(tmp_path, name, text, line, items):
+    """markdown-it stops descending past 20 levels and skips what is below without a word: a list 1,000 deep gave
+    9 items, a block quote 10,000 deep nothing of its text, both 'success'."""
+    (tmp_path / name).write_text(text, encoding="utf-8")
+    result = run_document(tmp_path / name, tmp_path)
+    assert (result.status, len(result.items)) == (Status.PARTIAL, items)
+    assert [(w.line, w.message) for w in result.warnings if w.error_type == "lost_content"] == [
+        (line, f"the file nests lists or block quotes too deep to read: the text from line {line} below that depth "
+               "was not read")]
+    shallow = run_document(ROOT / "tests" / "fixtures" / "un_network_workplan_2021_2022_fr.txt",
+                           ROOT / "tests" / "fixtures")
+    assert not [w for w in shallow.warnings if w.error_type == "lost_content"]

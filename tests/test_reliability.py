@@ -506,6 +506,27 @@ def snapshots_foreign(out: Path) -> list[str]:
 
 # --- exit codes -------------------------------------------------------------------------------------------
 
+def test_a_run_that_fails_as_a_whole_says_one_line_naming_its_log(api_url, tmp_path):
+    """An output folder that cannot be written (here: below a file): exit 1, one line on the console, the
+    traceback in the run log it names. Before: 22-143 lines of Prefect traceback ahead of the line."""
+    raw, home = tmp_path / "raw", tmp_path / "home"
+    raw.mkdir()
+    shutil.copy(RAW / SMALL, raw)
+    (tmp_path / "disk").write_text("not a folder", encoding="utf-8")
+    args, env = _command(raw, tmp_path / "disk" / "out", api_url)
+    env["PREFECT_HOME"] = str(home)
+    done = subprocess.run(args, env=env, capture_output=True, text=True, timeout=300, cwd=ROOT)
+    assert done.returncode == 1, done.stdout + done.stderr
+    (line,) = done.stderr.strip().splitlines()
+    match = re.fullmatch(r"workplans: the run failed: (\w+): (.*) \(details: (\S+\.log)\)", line)
+    assert match and match[1] == "NotADirectoryError" and "Not a directory" in match[2], line
+    log = Path(match[3])
+    assert log.parent == home / "logs"
+    text = log.read_text(encoding="utf-8")
+    assert "the run failed" in text and "Traceback (most recent call last)" in text
+    assert text.count("NotADirectoryError") >= 1
+
+
 def test_exit_code_3_when_one_of_three_documents_is_corrupt_and_the_others_are_written(api_url, tmp_path):
     raw, out = tmp_path / "raw", tmp_path / "out"
     raw.mkdir()
