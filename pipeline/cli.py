@@ -317,6 +317,13 @@ def main(argv: list[str] | None, flow: Flow | None) -> int:
         except (OutputLocked, OutputRefused) as e:
             print(f"workplans: {e}", file=sys.stderr)
             return EXIT_USAGE
+        except OSError as e:  # the output folder cannot be made or locked (below a file, read-only, disk full)
+            log_path = run_log_path()
+            with run_log(log_path, console_errors=args.verbose):
+                logging.getLogger(__name__).error("the run failed", exc_info=True)
+            reason = (str(e).strip().splitlines() or [""])[0]
+            print(f"workplans: the run failed: {type(e).__name__}: {reason} (details: {log_path})", file=sys.stderr)
+            return EXIT_RUN_FAILED
     return _serve(args, flow)
 
 

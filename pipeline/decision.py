@@ -156,13 +156,17 @@ class Model:
         return 1.0 / (1.0 + math.exp(-max(min(z, 50.0), -50.0)))
 
     def probability(self, feats: dict[str, float]) -> float:
-        """The item score of one candidate: the fitted probability where it is sure (at least ``accept``, or
-        under ``veto``), else the hand score (``rule_score``, itself a feature), judged against ``threshold``.
-        With the defaults the fitted probability alone decides."""
+        """The item score of one candidate: the fitted probability where it is sure (at least ``accept``, unless
+        the hand score is 0: a place the words rule out, such as a list under "Objectives:"; or under ``veto``),
+        else the hand score (``rule_score``, itself a feature), judged against ``threshold``. With the defaults
+        the fitted probability alone decides."""
         p = self.fitted(feats)
-        if p >= self.accept or p < self.veto or self.accept > 1.0:
+        rule = feats.get("rule_score", 0.0)
+        if self.accept > 1.0 or p < self.veto:
             return p
-        return feats.get("rule_score", 0.0)
+        if p >= self.accept and rule > 0.0:  # never what the hand score rules out outright (an "Objectives:" list)
+            return p
+        return rule
 
     def to_json(self) -> str:
         data = {"kind": "logistic_regression", "features": list(self.features), "mean": list(self.mean),

@@ -88,8 +88,9 @@ def test_the_recogniser_decides_with_the_model_in_force(small) -> None:
         kept = recognise(nodes)
     assert "Hydra Development" in [c.text.split(". ", 1)[-1] for c in kept]
     assert all(c.score == 1.0 for c in kept)
-    shipped = score_document(doc, None)  # the whole pipeline, with what ships
-    assert shipped.gold == 9 and shipped.matched >= 7
+    minutes = next(d for d in small if d.name == "aswf_tac_minutes_2019_01_16")
+    shipped = score_document(minutes, None)  # the whole pipeline, with what ships
+    assert (shipped.gold, shipped.extracted, shipped.matched, shipped.lead) == (5, 5, 5, (5, 5))
 
 
 @pytest.mark.parametrize(("line", "owner", "text"), [

@@ -204,7 +204,7 @@ def test_flow_reads_word_and_excel_into_records(prefect_harness, tmp_path):
     parent = next(i for i in gantt if i["item_id"] == act["parent_id"])
     assert (parent["kind"], parent["ref"]) == ("priority_area", "1)")
     (timeline,) = [t for t in tables["timelines"] if t["item_id"] == act["item_id"]]
-    assert (timeline["text"], str(timeline["start"]), str(timeline["end"])) == (
+    assert (timeline["text"], str(timeline["start_date"]), str(timeline["end_date"])) == (
         "Q4 2019 - Q1 2020", "2019-10-01", "2020-03-31")
     errors = {(e["source_file"], e["error_type"]) for e in tables["errors"] if e["severity"] == "error"}
     assert errors == {("truncated.docx", "unreadable")}
