@@ -36,13 +36,21 @@ def former_language(text: str) -> str:
     return max(scores, key=scores.get) if any(scores.values()) else "en"
 
 
+# the nine dev-corpus plans this benchmark was first measured on (annotated/ holds more since)
+DEVCORPUS_NINE = {"aswf_ci_wg_annual_review_2026.pdf", "dinum_plan_action_logiciels_libres_2021.md",
+                  "filecoin_devgrant_geo_web_proposal.md", "openssf_roadmap_2025_gb_nov2024.pdf", "otel_ga_roadmap.md",
+                  "otel_genai_observability_project.md", "rust_goal_rust_for_linux_2025h1.md",
+                  "w3c_das_wg_charter_draft_2023.html", "w3c_rdf_star_wg_charter_2024.html"}
+
+
 def corpus() -> list[tuple[Path, str]]:
     """(file, language) of every plan used: ``corpus()[0]`` -> ``(Path(".../raw/gmg..."), "en")``."""
     files = [(p, "en") for p in sorted((ROOT / "raw").iterdir())]
     fixtures = ROOT / "tests" / "fixtures"
     files += [(p, "fr") for p in sorted(fixtures.glob("un_network_workplan_2021_2022_fr.*"))]
     files += [(p, p.stem.rsplit("_", 1)[1]) for p in sorted((fixtures / "editions").iterdir())]
-    files += [(p, "fr" if p.name in FRENCH_DEVCORPUS else "en") for p in sorted((fixtures / "devcorpus").iterdir())]
+    files += [(p, "fr" if p.name in FRENCH_DEVCORPUS else "en") for p in sorted((ROOT / "annotated" / "docs").iterdir())
+              if p.name in DEVCORPUS_NINE]
     return files
 
 

@@ -28,7 +28,7 @@ def sources() -> list[Path]:
     """The plans to copy: seed texts, seed PDFs (not the edition) and the dev-corpus fixtures."""
     seeds = sorted((ROOT / "raw").iterdir())
     pdfs = sorted(p for p in (ROOT / "tests" / "fixtures").glob("*.pdf") if not p.stem.endswith("_fr"))
-    return seeds + pdfs + sorted((ROOT / "tests" / "fixtures" / "devcorpus").iterdir())
+    return seeds + pdfs + sorted((ROOT / "annotated" / "docs").iterdir())
 
 
 def folder(base: Path, count: int) -> Path:

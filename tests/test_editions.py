@@ -166,7 +166,7 @@ def test_an_edition_read_otherwise_than_its_original_is_still_linked(tmp_path, h
 def test_two_unrelated_plans_without_period_and_with_few_items_are_not_linked(tmp_path):
     """The French DINUM action plan and the ASWF CI review: once taken for an edition and its original."""
     for name in ("dinum_plan_action_logiciels_libres_2021.md", "aswf_ci_wg_annual_review_2026.pdf"):
-        shutil.copy(ROOT / "tests" / "fixtures" / "devcorpus" / name, tmp_path)
+        shutil.copy(ROOT / "annotated" / "docs" / name, tmp_path)
     french, english = (run_document(p, tmp_path) for p in sorted(tmp_path.iterdir(), key=lambda p: p.suffix))
     assert (french.language, english.language) == ("fr", "en")
     link_editions([french, english])
