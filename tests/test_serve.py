@@ -159,9 +159,9 @@ def test_two_served_folders_run_on_schedule_each_into_its_own_output(tmp_path):
     second = _serve(raw_b, out_b, home, log_b, api_url=f"{ui}/api")
     try:
         for process, (_raw, out, log, seed) in ((first, folders["a"]), (second, folders["b"])):
-            _wait_for(lambda log=log: "scheduled run" in log.read_text(), "scheduled run", process, log, 150)
+            _wait_for(lambda log=log: "scheduled run '" in log.read_text(), "scheduled run", process, log, 150)
             items = pq.read_table(out / "work_items").num_rows
-            line = next(x for x in log.read_text().splitlines() if "scheduled run" in x)
+            line = next(x for x in log.read_text().splitlines() if "scheduled run '" in x)
             assert re.fullmatch(rf"\d\d:\d\d:\d\d scheduled run '[\w-]+': 1 documents \(1 parsed, 0 unchanged, "
                                 rf"0 with errors\): {items} items, \d+ timelines, \d+ leads in [\d.]+ s", line), line
             assert pq.read_table(out / "documents").column("document_id").to_pylist() == [seed]
