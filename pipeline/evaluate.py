@@ -1,6 +1,6 @@
 """Scoring extracted work items against hand-annotated records: item recall and precision, timeline and lead
-accuracy per document, as ``../shared/tools/score.py`` counts them (its matching rules, reimplemented here so the
-fitting and leave-one-document-out commands need nothing outside the repository).
+accuracy per document, as the team's shared scorer (``tools/score.py``) counts them: its matching rules are
+reimplemented here, so the fitting and leave-one-document-out commands need nothing outside the repository.
 
 Two annotation formats are read: the dev-corpus format (``timeline_raw``, ``start``, ``end``, ``leads`` as agency
 ids or ``group:<name>``) and the seeds' format (``timeline_text``, ``leads`` as ``[text, role, inherited]``), for
