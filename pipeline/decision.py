@@ -16,7 +16,6 @@ import functools
 import json
 import math
 import re
-from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,7 +48,6 @@ class Context:
     doc_has_roles: bool
     runs: dict[int, list[int]]  # candidate index -> indices of its run (same form under the same parent/heading)
     total: int
-    shares: dict[str, float]  # share of the document's candidates with a trait (marked actions, cards, leads, dates)
 
 
 def sibling_key(cand: Candidate, nodes: list[Node]) -> tuple:
@@ -63,11 +61,7 @@ def build_context(cands: list[Candidate], nodes: list[Node], doc_has_roles: bool
     for i, cand in enumerate(cands):
         groups.setdefault(sibling_key(cand, nodes), []).append(i)
     runs = {i: run for run in groups.values() for i in run}
-    n = max(len(cands), 1)
-    shares = {"action": sum(c.action for c in cands) / n, "card": sum(c.card for c in cands) / n,
-              "leads": sum(bool(c.leads) for c in cands) / n, "timeline": sum(bool(c.timeline) for c in cands) / n,
-              "role_work": sum(c.role > 0 for c in cands) / n}
-    return Context(nodes, doc_has_roles, runs, len(cands), shares)
+    return Context(nodes, doc_has_roles, runs, len(cands))
 
 
 @functools.cache
@@ -212,11 +206,3 @@ def using_model(model: Model | None) -> Iterator[None]:
         yield
     finally:
         _OVERRIDE.reset(token)
-
-
-def feature_names(cands: list[Candidate], feats: list[dict[str, float]]) -> list[str]:
-    """Every feature name seen, in a stable order."""
-    seen: Counter[str] = Counter()
-    for f in feats:
-        seen.update(f.keys())
-    return sorted(seen)

@@ -61,8 +61,6 @@ def text_similarity(gold: str, got: str) -> float:
     text is compared whole, so a heading whose words all occur in a long item is no match."""
     if not gold or not got:
         return 0.0
-    if abs(len(gold) - len(got)) > 0.6 * max(len(gold), len(got)) and len(got) < 0.5 * len(gold):
-        return ratio(gold, got)
     short = len(gold) < 40 or len(got) < 0.5 * len(gold)
     return ratio(gold, got) if short else max(ratio(gold, got), token_set_ratio(gold, got) - 5)
 
