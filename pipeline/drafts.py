@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from pipeline.model import Block, Provenance
 from pipeline.outline import build_outline, node_of_provenance, regions
-from pipeline.recognise import recognise
+from pipeline.recognise import THRESHOLD, recognise
 from pipeline.records import ItemKind, LeadText
 
 
@@ -37,10 +37,13 @@ def combine_readers(drafts: list[Draft], blocks: list[Block], group_leads: dict[
 
     Where the layout rules really read the document (``layout_read``), they keep every region (innermost
     section) they found items in and the recogniser adds items in the others; where they did not, their stray
-    matches give way to the recogniser's items. ``block`` is the plan period given to the recogniser's items.
+    matches give way to the recogniser's items. Either way, a layout item with no field of its own whose line the
+    recogniser judged and scored below its threshold is dropped, unless items kept under it need it as their
+    parent. ``block`` is the plan period given to the recogniser's items.
     """
     nodes = build_outline(blocks)
-    kept = recognise(nodes)
+    judged: dict[int, float] = {}
+    kept = recognise(nodes, judged=judged)
     region = regions(nodes)
     where = node_of_provenance(nodes)
     legacy: dict[int, list[Draft]] = {}
@@ -48,11 +51,22 @@ def combine_readers(drafts: list[Draft], blocks: list[Block], group_leads: dict[
         legacy.setdefault(region[where.get(draft.provenance, 0)], []).append(draft)
     read = layout_read(drafts, group_leads)
     drop: set[int] = set()
+    for d in drafts:
+        node = where.get(d.provenance)
+        if read and not _fielded(d) and node is not None and judged.get(node, 1.0) < THRESHOLD:
+            # a layout item with no field of its own whose line the recogniser judged and did not keep (a
+            # discussion bullet of minutes under a numbered topic): the fitted judgement stands
+            drop.add(id(d))
+    for draft in drafts:  # a heading whose items stay (in a region of their own) stays with them
+        parent = draft.parent if id(draft) not in drop else None
+        while parent is not None:
+            drop.discard(id(parent))
+            parent = parent.parent
     made: dict[int, Draft] = {}
     added: list[Draft] = []
     for cand in kept:
         mine = legacy.get(region[cand.node], [])
-        if mine and read:
+        if read and any(id(d) not in drop for d in mine):
             continue
         drop.update(id(d) for d in mine)  # stray matches of the layout rules in a document they do not read
         draft = Draft(cand.kind, " ".join(cand.text.split()), cand.provenance, ref=cand.ref,
@@ -64,8 +78,13 @@ def combine_readers(drafts: list[Draft], blocks: list[Block], group_leads: dict[
     return [d for d in drafts if id(d) not in drop] + added
 
 
+def _fielded(d: Draft, group_leads: dict[int, list[LeadText]] | None = None) -> bool:
+    """An item with a field of its own (or, given ``group_leads``, of its group) or a table row."""
+    return bool(d.timeline_text or d.leads or d.funding_text or d.method == "table_row"
+                or group_leads is not None and group_leads.get(d.section_key))
+
+
 def layout_read(drafts: list[Draft], group_leads: dict[int, list[LeadText]]) -> bool:
     """Whether the layout rules really read a document: their items carry a timeline, lead or funding
     cell (their own or their group's), or come from table rows with a recognised header."""
-    return any(d.timeline_text or d.leads or d.funding_text or d.method == "table_row" or group_leads.get(d.section_key)
-               for d in drafts)
+    return any(_fielded(d, group_leads) for d in drafts)

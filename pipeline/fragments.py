@@ -26,7 +26,9 @@ def remove_running_headers(blocks: list[Block]) -> list[Block]:
         return blocks  # a PDF: its extractor told running headers by their place on the page already
     if not _has_page_marks(blocks):
         return blocks  # no pages, so no running headers: a repeated line is content ("Expected completion: Q1")
-    counts = Counter(norm(b.text) for b in blocks if b.kind in (BlockKind.PARAGRAPH, BlockKind.HEADING))
+    # a heading is structure the writer marked ("#### Action Items" closing every meeting of a page), never a
+    # page's running header
+    counts = Counter(norm(b.text) for b in blocks if b.kind is BlockKind.PARAGRAPH)
     repeated = {
         t for t, n in counts.items()
         if n >= 3 and 0 < len(t) < 100 and not t.endswith(":") and not _is_label(t) and split_field_line(t) is None
@@ -34,7 +36,7 @@ def remove_running_headers(blocks: list[Block]) -> list[Block]:
     out, seen = [], set()
     for index, block in enumerate(blocks):
         key = norm(block.text)
-        if block.kind in (BlockKind.PARAGRAPH, BlockKind.HEADING) and key in repeated:
+        if block.kind is BlockKind.PARAGRAPH and key in repeated:
             if index < 3 and key not in seen:
                 out.append(block)
             seen.add(key)

@@ -26,6 +26,7 @@ from pipeline.candidates import (
     prose_candidates,
 )
 from pipeline.decision import Model, active_model, build_context, candidate_features
+from pipeline.labels import in_list
 from pipeline.model import BlockKind
 from pipeline.outline import Node
 from pipeline.records import LeadText
@@ -168,6 +169,30 @@ def drop_overview_echoes(cands: list[Candidate]) -> list[Candidate]:
             cand.parent = cand.parent.parent
     return out
 
+_TAG = re.compile(r"\s*[(\[]([^()\[\]]{2,30})[)\]]\s*$")
+
+
+def strip_shared_tags(cands: list[Candidate], nodes: list[Node]) -> list[Candidate]:
+    """A bracketed tag closing every one of three or more sibling titles ("... (Pre-contracted)") is a status or
+    category printed on all of them, not part of any title: it is taken off."""
+    runs: dict[tuple, list[Candidate]] = {}
+    for cand in cands:
+        if cand.method in ("heading", "list_item"):
+            n = nodes[cand.node]
+            runs.setdefault((cand.method, n.headings[-1:], n.parent, n.level), []).append(cand)
+    for run in runs.values():
+        tags = Counter(m.group(1).strip().lower() for c in run if (m := _TAG.search(c.text)))
+        if not tags:
+            continue
+        tag, count = tags.most_common(1)[0]
+        if count >= 3 and count >= 0.6 * len(run):
+            for cand in run:
+                m = _TAG.search(cand.text)
+                if m and m.group(1).strip().lower() == tag and m.start() > 0:
+                    cand.text = cand.text[:m.start()].rstrip()
+    return cands
+
+
 def join_keyed_rows(cands: list[Candidate]) -> list[Candidate]:
     """A table row naming an item listed before (a milestone table, a budget table) gives that item its
     dates, leads and amounts instead of standing as an item of its own."""
@@ -264,14 +289,25 @@ def propose(nodes: list[Node]) -> tuple[list[Candidate], list[tuple[Candidate | 
     roles = node_roles(nodes)
     block_leads: list[tuple[Candidate | None, LeadText]] = []
     cands = mark_definition_lists(join_keyed_rows(candidates_of(nodes, roles, block_leads)), nodes)
+    strip_shared_tags(cands, nodes)
+    # minutes that gather their actions under an action-items heading repeat there what their notes mark
+    gathered = any(n.is_heading and in_list(n.text.strip("*#: "), "action_labels", prefix=True) for n in nodes)
+    for cand in cands:
+        if cand.action and (not gathered or cand.section and in_list(cand.section, "action_labels", prefix=True)):
+            cand.role = 1  # marked as an agreed action ("ACTION: ..."), also inside the notes of minutes
+        elif cand.role < 0 and cand.card and (cand.leads or cand.timeline):
+            cand.role = 0  # a task card (its own label/value table naming a lead or a date) under "Introduction"
     fill_context_timelines(cands, nodes)
     return cands, block_leads, any(r > 0 for r in roles)
 
 
-def recognise(nodes: list[Node], model: Model | None = None) -> list[Candidate]:
+def recognise(nodes: list[Node], model: Model | None = None, judged: dict[int, float] | None = None) -> list[Candidate]:
     """The kept candidates of an outline, parents linked, in reading order (``model``: the shipped one unless
-    given, as when fitting leaves a document out)."""
+    given, as when fitting leaves a document out). ``judged``, if given, receives each candidate node's score."""
     cands, block_leads, doc_has_roles = propose(nodes)
     kept = drop_overview_echoes(decide(cands, doc_has_roles, nodes, model or active_model()))
+    if judged is not None:
+        for cand in cands:
+            judged[cand.node] = max(judged.get(cand.node, 0.0), cand.score)
     place_block_leads(kept, block_leads)
     return kept

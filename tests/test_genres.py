@@ -1,0 +1,97 @@
+"""Genres of plans read by form, both ways: task cards under a background heading, a tag printed on every
+title, minutes whose notes are not items, and the readers' arbitration region by region. Real annotated plans
+(``annotated/docs``) and small plans written as users write them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import extractors
+from pipeline.candidates import split_ref
+from pipeline.labels import in_list
+from pipeline.outline import build_outline
+from pipeline.recognise import propose
+from pipeline.run import run_document
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = ROOT / "annotated" / "docs"
+
+
+def _leads(result) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for lead in result.leads:
+        out.setdefault(lead.item_id, []).append(lead.agency_text)
+    return out
+
+
+def test_task_cards_under_an_introduction_heading_are_items_with_their_champion():
+    result = run_document(DOCS / "intersect_cirwg_inflight_items_2024.md", DOCS)
+    leads = _leads(result)
+    got = [(i.ref, i.text, i.method, leads.get(i.item_id)) for i in result.items]
+    assert len(got) == 13
+    assert got[0] == ("OCG-1", "Cardano Onchain Governance - Voltaire Era", "heading", ["IO Engineering"])
+    assert got[-1] == ("IDT-1", "Identity Management", "heading", ["Tweag"])
+    assert not any("Pre-contracted" in text for _, text, _, _ in got)  # the tag on every title is not its text
+    assert not any(text == "Future works planned" for _, text, _, _ in got)
+
+
+def test_a_tag_on_some_titles_only_stays(tmp_path):
+    path = tmp_path / "plan.md"
+    path.write_text("# Plan\n\n## Work\n\n- Build the portal (draft)\n- Train the staff (draft)\n"
+                    "- Publish the guide\n- Open the data\n- Hire a data steward\n", encoding="utf-8")
+    nodes = build_outline(list(extractors.extract(path).blocks))
+    cands, _, _ = propose(nodes)
+    assert [c.text for c in cands if c.method == "list_item"][:2] == ["Build the portal (draft)",
+                                                                      "Train the staff (draft)"]
+
+
+def test_a_tag_on_every_title_goes(tmp_path):
+    path = tmp_path / "plan.md"
+    path.write_text("# Plan\n\n## Work\n\n- Build the portal (Funded)\n- Train the staff (Funded)\n"
+                    "- Publish the guide (Funded)\n", encoding="utf-8")
+    nodes = build_outline(list(extractors.extract(path).blocks))
+    cands, _, _ = propose(nodes)
+    assert [c.text for c in cands if c.method == "list_item"] == ["Build the portal", "Train the staff",
+                                                                  "Publish the guide"]
+
+
+def test_letter_codes_with_a_hyphen_are_refs_and_names_with_a_hyphen_are_not():
+    assert split_ref("OCG-1. Cardano Onchain Governance") == ("OCG-1", "Cardano Onchain Governance")
+    assert split_ref("G-20 summit preparations") == (None, "G-20 summit preparations")
+
+
+def test_session_notes_of_a_summit_are_not_items_its_call_to_action_table_is():
+    result = run_document(DOCS / "k8s_leadership_summit_2017_call_to_actions.md", DOCS)
+    texts = [i.text for i in result.items]
+    leads = _leads(result)
+    rows = [(i.text, leads.get(i.item_id)) for i in result.items if i.method == "table_row"]
+    assert rows[:2] == [("Read-only on SIG-Leads list instead of closed SIG Cloud", ["SIG"]),
+                        ("Proposal for how we recognize contributions", ["Quinton Hoole"])]
+    assert len(rows) == 7
+    for note in ("Create certificate for SIGs", "watch time zones", "Too little governance"):
+        assert note not in texts
+    assert len(texts) <= 11
+
+
+def test_minutes_with_an_action_items_section_keep_its_actions_not_the_follow_ups_noted_above():
+    result = run_document(DOCS / "aswf_tac_minutes_2019_01_16.md", DOCS)
+    leads = _leads(result)
+    got = [(i.text, leads.get(i.item_id)) for i in result.items]
+    assert got[0] == ("Feedback from OpenVDB on ongoing adoption-related work.", ["Ken Museth"])
+    assert len(got) == 5
+    assert not any(text.startswith("Check with Linux Foundation") for text, _ in got)
+
+
+def test_minutes_discussion_bullets_under_numbered_topics_are_not_items():
+    result = run_document(DOCS / "untp_steering_group_meetings.md", DOCS)
+    texts = {i.text for i in result.items}
+    assert "Harley outlined four models: identity-preserved, segregation, mass balance, and book-and-claim." \
+        not in texts
+    assert not any(t.startswith("Adriana suggested using online whiteboards") for t in texts)
+    assert "Send direct email (not via Gaggle) to clarify mailing list and meeting details." in texts
+    assert len(result.items) < 450  # 894 when every bullet of the notes was read as an item
+
+
+def test_ai_is_not_an_action_label_but_action_items_is():
+    assert not in_list("AI / ML Code Generation Use / Reporting", "action_labels", prefix=True)
+    assert in_list("Action Items (AIs)", "action_labels", prefix=True)
