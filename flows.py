@@ -18,12 +18,12 @@ from prefect.utilities.annotations import quote  # noqa: E402
 
 from pipeline.cache import CacheFolder, RecordSerializer, prune, result_problem  # noqa: E402
 from pipeline.catalog import HIDDEN_MESSAGE, SKIPPED_HIDDEN, scan_folder, with_skipped  # noqa: E402
+from pipeline.core.records import DocumentResult  # noqa: E402
 from pipeline.datapackage import write_datapackage  # noqa: E402
 from pipeline.editions import link_editions  # noqa: E402
 from pipeline.isolation import run_document_limited  # noqa: E402
 from pipeline.manifest import document_key, write_manifest  # noqa: E402
 from pipeline.progress import advance  # noqa: E402
-from pipeline.records import DocumentResult  # noqa: E402
 from pipeline.report import RunReport, write_report  # noqa: E402
 from pipeline.run import (  # noqa: E402
     PIPELINE_VERSION,

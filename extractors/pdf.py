@@ -38,8 +38,8 @@ from extractors.pdf_tables import (
     to_fragment,
 )
 from extractors.pdf_tabs import tab_tables
-from pipeline.errors import EmptyDocument, EncryptedPdf, ScannedDocument, UnreadableDocument
-from pipeline.model import Block, BlockKind, Cell, Document, Format, Loss, Row
+from pipeline.core.errors import EmptyDocument, EncryptedPdf, ScannedDocument, UnreadableDocument
+from pipeline.core.model import Block, BlockKind, Cell, Document, Format, Loss, Row
 
 log = logging.getLogger(__name__)
 

@@ -13,7 +13,7 @@ from typing import Any
 from normalizers.timeline_grammar import Spec, Token, tokenize
 from normalizers.timeline_lexicon import LANGUAGES, fold_with_offsets, lexicon
 from normalizers.timeline_reading import UNITS, Reading, interval, read
-from pipeline.records import Precision, Timeline
+from pipeline.core.records import Precision, Timeline
 
 log = logging.getLogger(__name__)
 

@@ -19,7 +19,7 @@ from typing import Any
 
 import yaml
 
-from pipeline.records import Precision, Timeline
+from pipeline.core.records import Precision, Timeline
 
 _DATA = Path(__file__).resolve().parent / "data" / "timeline_relative.yaml"
 _ISO = {"day": "D", "week": "W", "month": "M", "year": "Y"}

@@ -74,7 +74,7 @@ def check_link(path: Path, raw_dir: Path) -> None:
     run reads what is in its folder, never a file a link smuggles in (``/etc/passwd``)."""
     import os
 
-    from pipeline.errors import BrokenLink, OutsideRawFolder
+    from pipeline.core.errors import BrokenLink, OutsideRawFolder
 
     if not path.is_symlink():
         return

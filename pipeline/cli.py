@@ -217,7 +217,7 @@ def _progress(enabled: bool, total: int | None = None):
 
 
 def _export(args: argparse.Namespace) -> int:
-    from pipeline.errors import PipelineError
+    from pipeline.core.errors import PipelineError
     from pipeline.export import export
 
     try:
@@ -328,7 +328,7 @@ def main(argv: list[str] | None, flow: Flow | None) -> int:
 
 
 def _serve(args: argparse.Namespace, flow: Flow) -> int:
-    from pipeline.errors import ServerUnavailable
+    from pipeline.core.errors import ServerUnavailable
     from pipeline.orchestration import cron_problem, serve
 
     problem = cron_problem(args.cron)  # before any server starts: one line, not Prefect's traceback

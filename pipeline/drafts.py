@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from pipeline.model import Block, Provenance
+from pipeline.core.model import Block, Provenance
+from pipeline.core.records import ItemKind, LeadText
 from pipeline.outline import build_outline, node_of_provenance, regions
 from pipeline.recognise import recognise
-from pipeline.records import ItemKind, LeadText
 
 
 @dataclass

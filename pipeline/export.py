@@ -12,7 +12,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from pipeline.errors import PipelineError
+from pipeline.core.errors import PipelineError
 
 TABLES = ("documents", "work_items", "leads", "timelines", "funding", "funding_agencies", "organisations",
           "agencies", "item_alignments", "errors")  # every table of pipeline.store.SCHEMAS (a test checks)

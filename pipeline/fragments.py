@@ -6,8 +6,8 @@ import re
 from collections import Counter
 from dataclasses import replace
 
+from pipeline.core.model import Block, BlockKind, Cell, Row
 from pipeline.labels import classify, in_list, norm
-from pipeline.model import Block, BlockKind, Cell, Row
 from pipeline.vocabulary import split_field_line
 
 REF = re.compile(

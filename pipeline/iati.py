@@ -41,7 +41,7 @@ def write_iati(tables: dict[str, pa.Table], path: Path, reporting_org: str, repo
     """
     from lxml import etree
 
-    from pipeline.errors import PipelineError
+    from pipeline.core.errors import PipelineError
     from pipeline.export import _slug, work_item_rows
 
     if reporting_org_type not in ORGANISATION_TYPES:

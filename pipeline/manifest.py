@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 from pipeline.catalog import check_link, list_documents, source_fingerprint
-from pipeline.errors import PipelineError
+from pipeline.core.errors import PipelineError
 from pipeline.run import PIPELINE_VERSION, document_id_of, sha256_of
 from pipeline.snapshots import RUNS, current_snapshot, switched
 

@@ -10,8 +10,7 @@ from typing import TypeVar
 from normalizers import normalize_timeline, resolve_agencies, split_funders
 from normalizers.agencies import MAX_CELL_CHARS
 from normalizers.timeline import MAX_TIMELINE_CHARS
-from pipeline.fragments import is_placeholder
-from pipeline.records import (
+from pipeline.core.records import (
     LEAD_ROLES,
     AgencyMention,
     ErrorItem,
@@ -23,6 +22,7 @@ from pipeline.records import (
     TimelineRow,
     WorkItem,
 )
+from pipeline.fragments import is_placeholder
 
 R = TypeVar("R", TimelineRow, FundingRow)
 

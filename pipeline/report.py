@@ -8,7 +8,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from pipeline.alignments import align_editions, alignments_to_differences
-from pipeline.records import LEAD_ROLES, DocumentResult, Status, TimelineRow
+from pipeline.core.records import LEAD_ROLES, DocumentResult, Status, TimelineRow
 from pipeline.run import PIPELINE_VERSION
 from pipeline.store import SCHEMA_VERSION
 from pipeline.twins import find_twins

@@ -13,9 +13,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pipeline.alignments import align_editions
+from pipeline.core.records import DocumentResult, FundingAgencyRow, FundingRow, LeadRow, TimelineRow
 from pipeline.datapackage import described
 from pipeline.organisations import mint_organisations
-from pipeline.records import DocumentResult, FundingAgencyRow, FundingRow, LeadRow, TimelineRow
 from pipeline.snapshots import fault_point
 from pipeline.twins import find_twins
 

@@ -6,10 +6,10 @@ import re
 from typing import TYPE_CHECKING
 
 from extractors.lines import split_marker
+from pipeline.core.model import Block, BlockKind, Cell, Provenance, Row
+from pipeline.core.records import ItemKind, LeadText, Role
 from pipeline.fragments import REF, is_header_row, is_placeholder
 from pipeline.labels import classify, in_list
-from pipeline.model import Block, BlockKind, Cell, Provenance, Row
-from pipeline.records import ItemKind, LeadText, Role
 
 if TYPE_CHECKING:
     from pipeline.drafts import Draft

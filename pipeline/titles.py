@@ -5,8 +5,8 @@ from __future__ import annotations
 import functools
 import re
 
+from pipeline.core.model import BlockKind, Document
 from pipeline.labels import in_list, labels, norm, split_label
-from pipeline.model import BlockKind, Document
 
 _TOP_BLOCKS = 12
 _MAX_TITLE = 150

@@ -8,8 +8,8 @@ import pdfplumber
 import pytest
 
 from extractors.pdf import extract
-from pipeline.errors import EmptyDocument, EncryptedPdf, ScannedDocument, UnreadableDocument
-from pipeline.model import Block, BlockKind, Cell, Document, Format, Row
+from pipeline.core.errors import EmptyDocument, EncryptedPdf, ScannedDocument, UnreadableDocument
+from pipeline.core.model import Block, BlockKind, Cell, Document, Format, Row
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 BAD = FIXTURES / "bad"

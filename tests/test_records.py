@@ -9,8 +9,8 @@ import pyarrow as pa
 import pytest
 
 from pipeline.cache import decode, encode
+from pipeline.core.records import FundingAgencyRow, FundingRow, ItemKind, LeadRow, TimelineRow, WorkItem
 from pipeline.normalize import rows_from_parents
-from pipeline.records import FundingAgencyRow, FundingRow, ItemKind, LeadRow, TimelineRow, WorkItem
 from pipeline.store import SCHEMA_VERSION, SCHEMAS, record_schema
 
 _S, _D, _B = pa.string(), pa.date32(), pa.bool_()

@@ -47,8 +47,8 @@ def test_every_seed_result_survives_the_json_cache_unchanged(name):
 
 
 @pytest.mark.parametrize("tamper", [
-    lambda s: s.replace('"pipeline.records:WorkItem"', '"os:system"'),  # a class outside our record modules
-    lambda s: s.replace('"pipeline.records:WorkItem"', '"pipeline.records:dataclass"'),  # a name imported there
+    lambda s: s.replace('"pipeline.core.records:WorkItem"', '"os:system"'),  # a class outside our record modules
+    lambda s: s.replace('"pipeline.core.records:WorkItem"', '"pipeline.core.records:dataclass"'),  # imported there
     lambda s: s.replace('"version":1', '"version":0'),  # an older encoding
     lambda s: s.replace('"format":"workplans-cache"', '"format":"other"'),
     lambda s: s.replace('"text":', '"no_such_field":', 1),  # a field the record does not have
@@ -125,11 +125,11 @@ def _set_item_field(name, value):
     (lambda f: f.update(pages=True), "DocumentResult.pages: bool True where int | None belongs"),
     (_set_item_field("confidence", "high"), "WorkItem.confidence: str 'high' where <class 'float'> belongs"),
     (_set_item_field("leads", {"$t": [{"$t": ["UNDP"]}]}), "WorkItem.leads[0]: tuple ('UNDP',) where "
-                                                          "<class 'pipeline.records.LeadText'> belongs"),
+                                                          "<class 'pipeline.core.records.LeadText'> belongs"),
     (lambda f: f.update(unresolved=[1]), "DocumentResult.unresolved[0]: int 1 where <class 'str'> belongs"),
     (lambda f: f.update(period_start={"$dt": "2019-01-01T00:00:00"}),
      "DocumentResult.period_start: datetime datetime.datetime(2019, 1, 1, 0, 0) where datetime.date | None belongs"),
-    (lambda f: f.update(status={"$e": "pipeline.records:ItemKind", "v": "activity"}),
+    (lambda f: f.update(status={"$e": "pipeline.core.records:ItemKind", "v": "activity"}),
      "DocumentResult.status: ItemKind <ItemKind.ACTIVITY: 'activity'> where <enum 'Status'> belongs"),
     (lambda f: f.update(seconds={"extract": "0.1"}), "DocumentResult.seconds['extract']: str '0.1' where "
                                                      "<class 'float'> belongs"),
