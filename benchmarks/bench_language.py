@@ -9,7 +9,7 @@ from collections import Counter
 from pathlib import Path
 
 import extractors
-from pipeline.core.model import BlockKind
+from pipeline.core.enums import BlockKind
 from pipeline.language import _script_language, _scripts, block_language, detect_language
 from pipeline.run import run_document
 

@@ -13,7 +13,8 @@ from typing import Any
 from normalizers.timeline_grammar import Spec, Token, tokenize
 from normalizers.timeline_lexicon import LANGUAGES, fold_with_offsets, lexicon
 from normalizers.timeline_reading import UNITS, Reading, interval, read
-from pipeline.core.records import Precision, Timeline
+from pipeline.core.enums import Precision
+from pipeline.core.records import Timeline
 
 log = logging.getLogger(__name__)
 
@@ -74,7 +75,7 @@ def _timeline_from_reading(text: str, reading: Reading, location: str | None) ->
             end = None if reading.open_end else monday + dt.timedelta(days=6)
         units = {s.kind for s in specs}
         if start is not None or end is not None:
-            precision = Precision(units.pop()) if len(units) == 1 else Precision.RANGE
+            precision = Precision(str(units.pop())) if len(units) == 1 else Precision.RANGE
             precision = Precision.WEEK if reading.week else precision
     return Timeline(
         text=text, start=start, end=end, precision=precision, ongoing=reading.ongoing, tbc=reading.tbc,

@@ -19,7 +19,8 @@ from typing import Any
 
 import yaml
 
-from pipeline.core.records import Precision, Timeline
+from pipeline.core.enums import Precision
+from pipeline.core.records import Timeline
 
 _DATA = Path(__file__).resolve().parent / "data" / "timeline_relative.yaml"
 _ISO = {"day": "D", "week": "W", "month": "M", "year": "Y"}

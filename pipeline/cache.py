@@ -25,8 +25,8 @@ CACHE_FORMAT = "workplans-cache"
 CACHE_VERSION = 1  # raised when the encoding changes; older entries are then cache misses
 SERIALIZER_TYPE: Final = "workplans-json"
 # the only modules whose dataclasses, enums and errors a cache entry may name
-_MODULES = ("pipeline.core.records", "pipeline.core.model", "pipeline.core.errors", "extractors.pdf",
-            "extractors.pdf_lines", "extractors.pdf_tables")
+_MODULES = ("pipeline.core.records", "pipeline.core.model", "pipeline.core.enums", "pipeline.core.errors",
+            "extractors.pdf", "extractors.pdf_lines", "extractors.pdf_tables")
 MAX_DEPTH = 40  # a DocumentResult nests 6 deep, a PageBatch 9; anything far deeper is not ours
 
 

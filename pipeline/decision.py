@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pipeline.core.model import BlockKind
+from pipeline.core.enums import BlockKind
 from pipeline.labels import in_list, labels, norm
 from pipeline.vocabulary import commits, section_role
 

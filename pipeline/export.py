@@ -12,6 +12,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
+from pipeline.core.enums import ErrorType
 from pipeline.core.errors import PipelineError
 
 TABLES = ("documents", "work_items", "leads", "timelines", "funding", "funding_agencies", "organisations",
@@ -37,7 +38,7 @@ _LEAD_ROLES = ("lead", "co-lead", "chair", "co-chair")  # the roles the flat vie
 
 
 class ExportError(PipelineError):
-    category = "export"
+    category = ErrorType.EXPORT
 
 
 def read_tables(out_dir: Path) -> dict[str, pa.Table]:

@@ -29,7 +29,8 @@ from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any
 
-from pipeline.core.records import DocumentResult, ErrorItem, Status
+from pipeline.core.enums import Status
+from pipeline.core.records import DocumentResult, ErrorItem
 
 log = logging.getLogger(__name__)
 

@@ -25,7 +25,7 @@ from pipeline.candidates import (
     owner_of,
     prose_candidates,
 )
-from pipeline.core.model import BlockKind
+from pipeline.core.enums import BlockKind
 from pipeline.core.records import LeadText
 from pipeline.decision import Model, active_model, build_context, candidate_features
 from pipeline.outline import Node

@@ -5,7 +5,8 @@ from __future__ import annotations
 import functools
 import re
 
-from pipeline.core.model import BlockKind, Document
+from pipeline.core.enums import BlockKind
+from pipeline.core.model import Document
 from pipeline.labels import in_list, labels, norm, split_label
 
 _TOP_BLOCKS = 12

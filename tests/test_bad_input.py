@@ -8,7 +8,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from pipeline.core.records import Status
+from pipeline.core.enums import Status
 from pipeline.run import run_document
 
 ROOT = Path(__file__).resolve().parent.parent

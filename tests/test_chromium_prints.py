@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from extractors.pdf import extract
-from pipeline.core.model import BlockKind, Document
+from pipeline.core.enums import BlockKind
+from pipeline.core.model import Document
 from pipeline.core.records import DocumentResult
 from pipeline.run import run_document
 from tests.compare import Comparison, compare, load_expected

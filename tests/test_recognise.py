@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pipeline.core.model import Block, BlockKind, Cell, Row
-from pipeline.core.records import Status
+from pipeline.core.enums import BlockKind, Status
+from pipeline.core.model import Block, Cell, Row
 from pipeline.outline import build_outline, text_box_blocks
 from pipeline.recognise import recognise
 from pipeline.run import run_document

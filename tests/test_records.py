@@ -9,7 +9,8 @@ import pyarrow as pa
 import pytest
 
 from pipeline.cache import decode, encode
-from pipeline.core.records import FundingAgencyRow, FundingRow, ItemKind, LeadRow, TimelineRow, WorkItem
+from pipeline.core.enums import ItemKind
+from pipeline.core.records import FundingAgencyRow, FundingRow, LeadRow, TimelineRow, WorkItem
 from pipeline.normalize import rows_from_parents
 from pipeline.store import SCHEMA_VERSION, SCHEMAS, record_schema
 

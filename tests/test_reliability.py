@@ -129,7 +129,7 @@ def _set_item_field(name, value):
     (lambda f: f.update(unresolved=[1]), "DocumentResult.unresolved[0]: int 1 where <class 'str'> belongs"),
     (lambda f: f.update(period_start={"$dt": "2019-01-01T00:00:00"}),
      "DocumentResult.period_start: datetime datetime.datetime(2019, 1, 1, 0, 0) where datetime.date | None belongs"),
-    (lambda f: f.update(status={"$e": "pipeline.core.records:ItemKind", "v": "activity"}),
+    (lambda f: f.update(status={"$e": "pipeline.core.enums:ItemKind", "v": "activity"}),
      "DocumentResult.status: ItemKind <ItemKind.ACTIVITY: 'activity'> where <enum 'Status'> belongs"),
     (lambda f: f.update(seconds={"extract": "0.1"}), "DocumentResult.seconds['extract']: str '0.1' where "
                                                      "<class 'float'> belongs"),
