@@ -156,7 +156,7 @@ def test_a_dangling_link_a_link_loop_and_a_name_not_in_utf8_are_rows_and_hidden_
     import os
 
     from flows import extract_workplans
-    from pipeline.manifest import folder_keys
+    from pipeline.output.manifest import folder_keys
 
     raw, out = tmp_path / "raw", tmp_path / "out"
     raw.mkdir()

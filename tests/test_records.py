@@ -12,7 +12,7 @@ from pipeline.cache import decode, encode
 from pipeline.core.enums import ItemKind
 from pipeline.core.records import FundingAgencyRow, FundingRow, LeadRow, TimelineRow, WorkItem
 from pipeline.normalize import rows_from_parents
-from pipeline.store import SCHEMA_VERSION, SCHEMAS, record_schema
+from pipeline.output.store import SCHEMA_VERSION, SCHEMAS, record_schema
 
 _S, _D, _B = pa.string(), pa.date32(), pa.bool_()
 # the tables as schema version 4 spells them out by hand (version 3 had `start` and `end` where `start_date` and

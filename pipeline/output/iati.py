@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pyarrow as pa
 
+from pipeline.output.views import slug, work_item_rows
+
 IATI_VERSION = "2.03"
 # IATI OrganisationType codes (https://iatistandard.org/en/iati-standard/203/codelists/organisationtype/)
 ORGANISATION_TYPES = ("10", "11", "15", "21", "22", "23", "24", "30", "40", "60", "70", "71", "72", "73", "80", "90")
@@ -42,7 +44,6 @@ def write_iati(tables: dict[str, pa.Table], path: Path, reporting_org: str, repo
     from lxml import etree
 
     from pipeline.core.errors import PipelineError
-    from pipeline.export import _slug, work_item_rows
 
     if reporting_org_type not in ORGANISATION_TYPES:
         raise PipelineError(f"--reporting-org-type {reporting_org_type!r} is no IATI organisation type code (one of "
@@ -60,7 +61,7 @@ def write_iati(tables: dict[str, pa.Table], path: Path, reporting_org: str, repo
         start, end = row["start_date"] or doc.get("period_start"), row["end_date"] or doc.get("period_end")
         if start is not None or end is not None:  # IATI requires a date; an undated item of an undated plan has none
             rows.append((row, doc, start, end))
-    ids = {row["item_id"]: f"{reporting_org}-{_slug(row['document_id'])}-{row['item_id']}" for row, *_ in rows}
+    ids = {row["item_id"]: f"{reporting_org}-{slug(row['document_id'])}-{row['item_id']}" for row, *_ in rows}
     children: dict[str, list[str]] = {}
     for row, *_ in rows:
         parent = items[row["item_id"]]["parent_id"]

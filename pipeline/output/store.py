@@ -16,9 +16,9 @@ import pyarrow.parquet as pq
 from pipeline.alignments import align_editions
 from pipeline.core.enums import Scope, Severity
 from pipeline.core.records import DocumentResult, FundingAgencyRow, FundingRow, LeadRow, TimelineRow
-from pipeline.datapackage import described
 from pipeline.organisations import mint_organisations
-from pipeline.snapshots import fault_point
+from pipeline.output.datapackage import described
+from pipeline.output.snapshots import fault_point
 from pipeline.twins import find_twins
 
 _S, _D, _B, _I = pa.string(), pa.date32(), pa.bool_(), pa.int32()
@@ -152,7 +152,7 @@ def _row(record: Any) -> dict:
 
 def write_tables(tables: dict[str, pa.Table], folder: Path) -> list[str]:
     """Write each table as ``folder/<table>.parquet`` (``folder``: a run's snapshot being built, whose files
-    ``pipeline.snapshots.publish`` puts in place as ``OUT/<table>/part-0.parquet``); returns the file names."""
+    ``pipeline.output.snapshots.publish`` puts in place as ``OUT/<table>/part-0.parquet``); returns the file names."""
     names = []
     for name, table in tables.items():
         with pq.ParquetWriter(folder / f"{name}.parquet", table.schema, compression="zstd") as writer:

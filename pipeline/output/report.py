@@ -10,8 +10,8 @@ from pathlib import Path
 from pipeline.alignments import align_editions, alignments_to_differences
 from pipeline.core.enums import LEAD_ROLES, ErrorType, Status
 from pipeline.core.records import DocumentResult, TimelineRow
+from pipeline.output.store import SCHEMA_VERSION
 from pipeline.run import PIPELINE_VERSION
-from pipeline.store import SCHEMA_VERSION
 from pipeline.twins import find_twins
 
 LOW_CONFIDENCE = 0.7  # items below this were kept on weaker signals; the report counts them per document
