@@ -18,13 +18,15 @@ from prefect.utilities.annotations import quote  # noqa: E402
 
 from pipeline.cache import CacheFolder, RecordSerializer, prune, result_problem  # noqa: E402
 from pipeline.catalog import HIDDEN_MESSAGE, SKIPPED_HIDDEN, scan_folder, with_skipped  # noqa: E402
-from pipeline.datapackage import write_datapackage  # noqa: E402
+from pipeline.core.records import DocumentResult  # noqa: E402
 from pipeline.editions import link_editions  # noqa: E402
 from pipeline.isolation import run_document_limited  # noqa: E402
-from pipeline.manifest import document_key, write_manifest  # noqa: E402
+from pipeline.output.datapackage import write_datapackage  # noqa: E402
+from pipeline.output.manifest import document_key, write_manifest  # noqa: E402
+from pipeline.output.report import RunReport, write_report  # noqa: E402
+from pipeline.output.snapshots import output_lock, publish, remove_leftovers  # noqa: E402
+from pipeline.output.store import SCHEMA_VERSION, results_to_tables, write_tables  # noqa: E402
 from pipeline.progress import advance  # noqa: E402
-from pipeline.records import DocumentResult  # noqa: E402
-from pipeline.report import RunReport, write_report  # noqa: E402
 from pipeline.run import (  # noqa: E402
     PIPELINE_VERSION,
     document_id_of,
@@ -33,8 +35,6 @@ from pipeline.run import (  # noqa: E402
     read_page_range,
     sha256_of,
 )
-from pipeline.snapshots import output_lock, publish, remove_leftovers  # noqa: E402
-from pipeline.store import SCHEMA_VERSION, results_to_tables, write_tables  # noqa: E402
 
 
 def _document_key(context, parameters: dict) -> str:

@@ -8,7 +8,7 @@ import time
 
 from normalizers.agencies import resolve_agencies
 from normalizers.agency_lexicon import LANGS, lexicon
-from pipeline.records import Role
+from pipeline.core.enums import Role
 from tests.test_agencies import SEED_CELLS, UN_LANGUAGE_CELLS
 
 

@@ -9,8 +9,8 @@ from collections import Counter
 from pathlib import Path
 
 import extractors
+from pipeline.core.enums import BlockKind
 from pipeline.language import _script_language, _scripts, block_language, detect_language
-from pipeline.model import BlockKind
 from pipeline.run import run_document
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -6,8 +6,9 @@ import importlib
 import os
 from pathlib import Path
 
-from pipeline.errors import TooLarge, UnsupportedFormat
-from pipeline.model import Document, Format
+from pipeline.core.enums import Format
+from pipeline.core.errors import TooLarge, UnsupportedFormat
+from pipeline.core.model import Document
 
 # Format -> module exposing extract(path); imported on first use so a text-only run never loads pdfplumber.
 EXTRACTORS: dict[Format, str] = {

@@ -20,8 +20,9 @@ from docx.opc.exceptions import PackageNotFoundError
 
 from extractors.lines import split_marker
 from extractors.office import check_package
-from pipeline.errors import EmptyDocument, UnreadableDocument
-from pipeline.model import Block, BlockKind, Cell, Document, Format, Provenance, Row
+from pipeline.core.enums import BlockKind, Format
+from pipeline.core.errors import EmptyDocument, UnreadableDocument
+from pipeline.core.model import Block, Cell, Document, Provenance, Row
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"

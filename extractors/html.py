@@ -10,8 +10,9 @@ from pathlib import Path
 import lxml.html
 from lxml import etree
 
-from pipeline.errors import EmptyDocument, UnreadableDocument
-from pipeline.model import Block, BlockKind, Cell, Document, Format, Loss, Provenance, Row
+from pipeline.core.enums import BlockKind, Format
+from pipeline.core.errors import EmptyDocument, UnreadableDocument
+from pipeline.core.model import Block, Cell, Document, Loss, Provenance, Row
 
 HEADINGS = {f"h{n}": n for n in range(1, 7)}
 # site chrome: navigation, banners, footers, sidebars, scripts, forms

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from pipeline.errors import EmptyDocument, UnreadableDocument
+from pipeline.core.errors import EmptyDocument, UnreadableDocument
 
 LIST_MARKER = re.compile(
     r"^\s*([•●▪◦·\-\*–]|\d{1,2}[.)](?!\d)|[a-zA-Z][.)]|\(\d{1,2}\)|\([a-z]\))\s+(?=\S)"

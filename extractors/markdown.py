@@ -14,7 +14,8 @@ from markdown_it.token import Token
 from extractors.fragments import fragment_to_text, starts_bold
 from extractors.html import fragment_blocks, has_block_markup
 from extractors.lines import read_lines, split_marker
-from pipeline.model import Block, BlockKind, Cell, Document, Format, Loss, Provenance, Row
+from pipeline.core.enums import BlockKind, Format
+from pipeline.core.model import Block, Cell, Document, Loss, Provenance, Row
 
 _REF_DEF = re.compile(r"^\s{0,3}\[([^\]]+)\]:\s*\S+")
 _IMAGE = re.compile(r"!\[([^\]]*)\]\s*(?:\((?:[^()]|\([^)]*\))*\)|\[[^\]]*\])?")

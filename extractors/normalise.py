@@ -5,7 +5,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import replace
 
-from pipeline.model import Cell, Document, Row
+from pipeline.core.model import Cell, Document, Row
 
 _FULL_WIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}  # "：" -> ":", "（" -> "(", "１" -> "1"
 _FULL_WIDTH[0x3000] = 0x20  # ideographic space

@@ -25,8 +25,9 @@ from extractors.docx import format_number
 from extractors.lines import split_marker
 from extractors.office import check_package
 from extractors.xlsx import sheet_blocks
-from pipeline.errors import EmptyDocument, UnreadableDocument
-from pipeline.model import Block, BlockKind, Cell, Document, Format, Provenance, Row
+from pipeline.core.enums import BlockKind, Format
+from pipeline.core.errors import EmptyDocument, UnreadableDocument
+from pipeline.core.model import Block, Cell, Document, Provenance, Row
 
 NS = {
     "office": "urn:oasis:names:tc:opendocument:xmlns:office:1.0",

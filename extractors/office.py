@@ -6,7 +6,7 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
-from pipeline.errors import EmptyDocument, EncryptedDocument, UnreadableDocument
+from pipeline.core.errors import EmptyDocument, EncryptedDocument, UnreadableDocument
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Compound File Binary: .doc/.xls, or an encrypted .docx/.xlsx
 # the stream an encrypted OOXML file keeps in its OLE container (directory names are UTF-16)

@@ -38,8 +38,9 @@ from extractors.pdf_tables import (
     to_fragment,
 )
 from extractors.pdf_tabs import tab_tables
-from pipeline.errors import EmptyDocument, EncryptedPdf, ScannedDocument, UnreadableDocument
-from pipeline.model import Block, BlockKind, Cell, Document, Format, Loss, Row
+from pipeline.core.enums import BlockKind, Format
+from pipeline.core.errors import EmptyDocument, EncryptedPdf, ScannedDocument, UnreadableDocument
+from pipeline.core.model import Block, Cell, Document, Loss, Row
 
 log = logging.getLogger(__name__)
 

@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from extractors.pdf_layout import LayoutStats, PageItems
 from extractors.pdf_lines import Line, follows_marker, is_soft_break, join_lines, split_marker, starts_item
 from extractors.pdf_tables import Fragment
-from pipeline.model import Block, BlockKind, Provenance
+from pipeline.core.enums import BlockKind
+from pipeline.core.model import Block, Provenance
 
 
 @dataclass

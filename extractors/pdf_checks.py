@@ -13,7 +13,7 @@ from pdfminer.lzw import LZWDecoder
 from pdfminer.pdftypes import PDFException, PDFObjRef, PDFStream, resolve1
 from pdfminer.psparser import LIT
 
-from pipeline.errors import TooLarge
+from pipeline.core.errors import TooLarge
 
 MAX_PAGES_ENV = "WORKPLANS_MAX_PDF_PAGES"
 DEFAULT_MAX_PAGES = 2000

@@ -17,7 +17,7 @@ from extractors.pdf_lines import (
     split_marker,
     starts_item,
 )
-from pipeline.model import Cell, Provenance, Row
+from pipeline.core.model import Cell, Provenance, Row
 
 # The workplans are ruled tables (LibreOffice, Word): the drawn lines give the cells exactly,
 # including the thin empty header rows and the spanning section rows. Text strategies split

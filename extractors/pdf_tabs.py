@@ -12,7 +12,7 @@ from extractors.fragments import fragment_to_text
 from extractors.pdf_layout import Item, LayoutStats, PageItems
 from extractors.pdf_lines import ACTIVITY_RE, Line, is_soft_break, join_lines, split_marker
 from extractors.pdf_tables import Fragment
-from pipeline.model import Cell, Provenance, Row
+from pipeline.core.model import Cell, Provenance, Row
 
 _ON_STOP = 0.75  # how far (pt) a text start may sit from a tab stop
 _MIN_ROWS = 2  # one line with a wide gap is no table

@@ -6,7 +6,8 @@ from pathlib import Path
 
 from extractors.fragments import fragment_to_text, starts_bold
 from extractors.lines import read_lines, split_marker
-from pipeline.model import Block, BlockKind, Cell, Document, Format, Provenance, Row
+from pipeline.core.enums import BlockKind, Format
+from pipeline.core.model import Block, Cell, Document, Provenance, Row
 
 
 def _cells(line: str) -> list[str]:

@@ -23,8 +23,9 @@ from pathlib import Path
 from typing import Any
 
 from extractors.office import check_package
-from pipeline.errors import EmptyDocument, UnreadableDocument
-from pipeline.model import Block, BlockKind, Cell, Document, Format, Provenance, Row
+from pipeline.core.enums import BlockKind, Format
+from pipeline.core.errors import EmptyDocument, UnreadableDocument
+from pipeline.core.model import Block, Cell, Document, Provenance, Row
 
 Value = Any  # str, int, float, bool, datetime.date/datetime/time, or None
 GANTT_MIN_COLUMNS = 3  # a run of period headers this long is a Gantt grid

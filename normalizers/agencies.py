@@ -18,7 +18,8 @@ from normalizers.agency_steps import (
     merge_unit_into_owner,
 )
 from normalizers.agency_unknowns import add_unknown
-from pipeline.records import AgencyMention, Role
+from pipeline.core.enums import Role
+from pipeline.core.records import AgencyMention
 
 __all__ = ["resolve_agencies", "unresolved", "agency_table", "STEPS"]
 

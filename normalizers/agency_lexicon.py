@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from pipeline.records import Role
+from pipeline.core.enums import Role
 
 log = logging.getLogger(__name__)
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from normalizers.agency_lexicon import Folded, Lexicon, fold, fold_phrase, lexicon
-from pipeline.records import Role
+from pipeline.core.enums import Role
 
 if TYPE_CHECKING:
     from spacy.tokens import Span

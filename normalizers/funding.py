@@ -30,7 +30,7 @@ from pathlib import Path
 import yaml
 
 from normalizers.agency_lexicon import agency_terms
-from pipeline.records import AgencyMention
+from pipeline.core.records import AgencyMention
 
 TERMS_YAML = Path(__file__).resolve().parent / "data" / "funding_terms.yaml"
 _PUNCT = set(",;/&+()[]-–—:'’\"•*·")

@@ -13,7 +13,9 @@ from typing import Any
 from normalizers.timeline_grammar import Spec, Token, tokenize
 from normalizers.timeline_lexicon import LANGUAGES, fold_with_offsets, lexicon
 from normalizers.timeline_reading import UNITS, Reading, interval, read
-from pipeline.records import Precision, Timeline
+from normalizers.timeline_relative import relative_timeline, split_revision
+from pipeline.core.enums import Precision
+from pipeline.core.records import Timeline
 
 log = logging.getLogger(__name__)
 
@@ -74,7 +76,7 @@ def _timeline_from_reading(text: str, reading: Reading, location: str | None) ->
             end = None if reading.open_end else monday + dt.timedelta(days=6)
         units = {s.kind for s in specs}
         if start is not None or end is not None:
-            precision = Precision(units.pop()) if len(units) == 1 else Precision.RANGE
+            precision = Precision(str(units.pop())) if len(units) == 1 else Precision.RANGE
             precision = Precision.WEEK if reading.week else precision
     return Timeline(
         text=text, start=start, end=end, precision=precision, ongoing=reading.ongoing, tbc=reading.tbc,
@@ -144,8 +146,20 @@ def dateparser_timeline(text: str, lang: str = "en", context_year: int | None = 
     return _timeline_from_reading(text, reading, None)
 
 
-# Tried in order; the first that returns a Timeline wins.
-from normalizers.timeline_relative import relative_timeline, revised_timeline  # noqa: E402 - after the types
+def revised_timeline(text: str, lang: str = "en", context_year: int | None = None) -> Timeline | None:
+    """A revised date: the current one is the timeline, the replaced one ``revised_from``.
+
+    ``revised_timeline("~~March 31, 2023~~ May 15, 2023*")`` -> 2023-05-15, revised_from "March 31, 2023";
+    also "Q2 2023, postponed to Q4 2023" and "Q4 2023 (initially Q2 2023)". None without a revision.
+    """
+    parts = split_revision(text, lang)
+    if parts is None:
+        return None
+    old, new = parts
+    current = normalize_timeline(new, lang, context_year)
+    if not (current.parsed or current.tbc):
+        return None
+    return replace(current, text=text, revised_from=old)
 
 
 def stages_timeline(text: str, lang: str = "en", context_year: int | None = None) -> Timeline | None:
@@ -164,6 +178,7 @@ def stages_timeline(text: str, lang: str = "en", context_year: int | None = None
                     edtf=f"{start.isoformat()}/{end.isoformat()}")
 
 
+# Tried in order; the first that returns a Timeline wins.
 STRATEGIES: tuple[Callable[[str, str, int | None], Timeline | None], ...] = (
     revised_timeline, stages_timeline, relative_timeline, grammar_timeline, dateparser_timeline)
 

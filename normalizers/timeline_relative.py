@@ -13,13 +13,13 @@ import datetime as dt
 import functools
 import os
 import re
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from pipeline.records import Precision, Timeline
+from pipeline.core.enums import Precision
+from pipeline.core.records import Timeline
 
 _DATA = Path(__file__).resolve().parent / "data" / "timeline_relative.yaml"
 _ISO = {"day": "D", "week": "W", "month": "M", "year": "Y"}
@@ -82,14 +82,10 @@ def _patterns(lang: str) -> dict[str, Any]:
 _STRUCK = re.compile(r"~~(.+?)~~")
 
 
-def revised_timeline(text: str, lang: str = "en", context_year: int | None = None) -> Timeline | None:
-    """A revised date: the current one is the timeline, the replaced one ``revised_from``.
-
-    ``revised_timeline("~~March 31, 2023~~ May 15, 2023*")`` -> 2023-05-15, revised_from "March 31, 2023";
-    also "Q2 2023, postponed to Q4 2023" and "Q4 2023 (initially Q2 2023)". None without a revision.
-    """
-    from normalizers.timeline import normalize_timeline
-
+def split_revision(text: str, lang: str = "en") -> tuple[str, str] | None:
+    """A revised date's two parts as printed, (the replaced one, the current one), or None without a revision:
+    ``split_revision("~~March 31, 2023~~ May 15, 2023*")`` -> ``("March 31, 2023", "May 15, 2023")``; also
+    "Q2 2023, postponed to Q4 2023" and "Q4 2023 (initially Q2 2023)". ``timeline.revised_timeline`` reads them."""
     phrase = " ".join(str(text or "").split())
     old = new = None
     struck = _STRUCK.findall(phrase)
@@ -105,10 +101,7 @@ def revised_timeline(text: str, lang: str = "en", context_year: int | None = Non
             old, new = moved.group(1), moved.group(2)
     if not new or not old:
         return None
-    current = normalize_timeline(new.strip(" *,;"), lang, context_year)
-    if not (current.parsed or current.tbc):
-        return None
-    return replace(current, text=text, revised_from=old.strip(" *,;"))
+    return old.strip(" *,;"), new.strip(" *,;")
 
 
 def relative_timeline(text: str, lang: str = "en", context_year: int | None = None) -> Timeline | None:

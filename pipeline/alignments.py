@@ -7,7 +7,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from pipeline.records import LEAD_ROLES, DocumentResult, WorkItem
+from pipeline.core.enums import LEAD_ROLES
+from pipeline.core.records import DocumentResult, WorkItem
 
 MIN_SCORE = 0.55  # a pair scoring less is never matched: the item is left without a counterpart
 MIN_MEAN = 0.6  # a pair of documents whose matched items score less on average is no edition: no rows

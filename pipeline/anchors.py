@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from pipeline.model import BlockKind, Document
+from pipeline.core.enums import BlockKind
+from pipeline.core.model import Document
 
 MAX_CHARS = 300_000  # anchors are read in the first this many characters: enough to tell a plan, bounded work
 MAX_ANCHORS = 4_000

@@ -5,11 +5,12 @@ from __future__ import annotations
 import hashlib
 import re
 
+from pipeline.core.enums import BlockKind, ItemKind, Role
+from pipeline.core.model import Block, Document, Provenance
+from pipeline.core.records import ErrorItem, LeadText, WorkItem
 from pipeline.drafts import Draft, combine_readers
 from pipeline.fragments import join_fragments, remove_running_headers
 from pipeline.labels import classify, in_list, split_label
-from pipeline.model import Block, BlockKind, Document, Provenance
-from pipeline.records import ErrorItem, ItemKind, LeadText, Role, WorkItem
 from pipeline.table_items import YEAR, TableAssembly, flat
 
 _PERIOD = re.compile(r"\b((?:19|20)\d{2})\s*(?:[-–/]|\s)\s*((?:19|20)\d{2})\b")

@@ -25,8 +25,8 @@ CACHE_FORMAT = "workplans-cache"
 CACHE_VERSION = 1  # raised when the encoding changes; older entries are then cache misses
 SERIALIZER_TYPE: Final = "workplans-json"
 # the only modules whose dataclasses, enums and errors a cache entry may name
-_MODULES = ("pipeline.records", "pipeline.model", "pipeline.errors", "extractors.pdf", "extractors.pdf_lines",
-            "extractors.pdf_tables")
+_MODULES = ("pipeline.core.records", "pipeline.core.model", "pipeline.core.enums", "pipeline.core.errors",
+            "extractors.pdf", "extractors.pdf_lines", "extractors.pdf_tables")
 MAX_DEPTH = 40  # a DocumentResult nests 6 deep, a PageBatch 9; anything far deeper is not ours
 
 
@@ -120,7 +120,7 @@ def _from_json(value: Any, depth: int = 0) -> Any:
             raise CacheEntryRejected(f"{value['$e']} is not an enum")
         return cls(value["v"])
     if "$x" in value:
-        from pipeline.errors import PipelineError
+        from pipeline.core.errors import PipelineError
 
         cls = _allowed(value["$x"])
         if not (isinstance(cls, type) and issubclass(cls, PipelineError)):
@@ -219,7 +219,7 @@ def result_problem(value: Any, document_id: str, sha256: str | None) -> str | No
     """Why a cached value cannot be the result of the document ``document_id`` whose bytes hash to ``sha256`` (None:
     the file cannot be read now), or None when it can: a record of another document, of other bytes, or not a
     DocumentResult at all. ``result_problem(result, "wg6.txt", result.sha256)`` -> ``None``."""
-    from pipeline.records import DocumentResult
+    from pipeline.core.records import DocumentResult
 
     if not isinstance(value, DocumentResult):
         return f"a {type(value).__name__}, not a document's result"

@@ -6,10 +6,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from pipeline.core.enums import BlockKind, ItemKind, Role
+from pipeline.core.model import Provenance
+from pipeline.core.records import LeadText
 from pipeline.labels import in_list
-from pipeline.model import BlockKind, Provenance
 from pipeline.outline import RUN_IN_LEVEL, Node
-from pipeline.records import ItemKind, LeadText, Role
 from pipeline.vocabulary import (
     commits,
     conditional_timing,

@@ -7,6 +7,7 @@ import hashlib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from pipeline.core.enums import ErrorType, Severity, Stage
 from pipeline.environment import PROJECT_ROOT
 
 if TYPE_CHECKING:
@@ -74,7 +75,7 @@ def check_link(path: Path, raw_dir: Path) -> None:
     run reads what is in its folder, never a file a link smuggles in (``/etc/passwd``)."""
     import os
 
-    from pipeline.errors import BrokenLink, OutsideRawFolder
+    from pipeline.core.errors import BrokenLink, OutsideRawFolder
 
     if not path.is_symlink():
         return
@@ -108,7 +109,7 @@ def source_fingerprint() -> str:
     return digest.hexdigest()[:16]
 
 
-SKIPPED_HIDDEN = "skipped_hidden"
+SKIPPED_HIDDEN = ErrorType.SKIPPED_HIDDEN
 HIDDEN_MESSAGE = "hidden (the name starts with '.' or '~$'): not read; rename it to include it"
 
 
@@ -117,7 +118,7 @@ def with_skipped(errors: pa.Table, hidden: list[str]) -> pa.Table:
     of the folder is left out without a word."""
     import pyarrow as pa
 
-    rows = [{"source_file": name, "document_id": None, "severity": "info", "stage": "read",
+    rows = [{"source_file": name, "document_id": None, "severity": Severity.INFO, "stage": Stage.READ,
              "error_type": SKIPPED_HIDDEN, "message": f"{name}: {HIDDEN_MESSAGE}", "page": None, "line": None}
             for name in hidden]
     return pa.concat_tables([errors, pa.Table.from_pylist(rows, schema=errors.schema)]) if rows else errors

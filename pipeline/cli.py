@@ -17,7 +17,7 @@ from pipeline.environment import prepare_prefect
 if TYPE_CHECKING:
     from prefect import Flow
 
-    from pipeline.report import RunReport
+    from pipeline.output.report import RunReport
 
 # exit codes (README "Exit codes"): every document parsed; the run failed; a user error (bad option, folder);
 # some documents failed or were partial (the tables are still written)
@@ -176,7 +176,7 @@ def _no_errors(record: logging.LogRecord) -> bool:
 def _unchanged(args: argparse.Namespace) -> int | None:
     """When the raw folder holds exactly what the current output was made from (same files, same bytes, same
     pipeline), there is nothing to parse or write: say so and return the exit code of that run; else None."""
-    from pipeline.manifest import unchanged_since
+    from pipeline.output.manifest import unchanged_since
 
     report = unchanged_since(Path(args.raw_dir), Path(args.out))
     if report is None:
@@ -217,8 +217,8 @@ def _progress(enabled: bool, total: int | None = None):
 
 
 def _export(args: argparse.Namespace) -> int:
-    from pipeline.errors import PipelineError
-    from pipeline.export import export
+    from pipeline.core.errors import PipelineError
+    from pipeline.output.export import export
 
     try:
         options = {"reporting_org": args.reporting_org, "reporting_org_type": args.reporting_org_type,
@@ -244,7 +244,7 @@ def _folder_problem(raw_dir: str, out_dir: str, force: bool = False) -> str | No
         return f"output folder {out_dir!r} is inside the raw folder {raw_dir!r}; the next run would read it back"
     if inside(raw, out):
         return f"raw folder {raw_dir!r} is inside the output folder {out_dir!r}"
-    from pipeline.snapshots import collisions, foreign_entries, is_locked
+    from pipeline.output.snapshots import collisions, foreign_entries, is_locked
 
     if out.is_dir() and is_locked(out):
         return f"another run is writing {out_dir!r}; wait for it to finish"
@@ -309,7 +309,7 @@ def main(argv: list[str] | None, flow: Flow | None) -> int:
             return EXIT_USAGE
         from pathlib import Path
 
-        from pipeline.snapshots import OutputLocked, OutputRefused, output_lock
+        from pipeline.output.snapshots import OutputLocked, OutputRefused, output_lock
 
         try:  # the lock before any work: a second run started a second later exits here
             with output_lock(Path(args.out), wait=False):
@@ -328,7 +328,7 @@ def main(argv: list[str] | None, flow: Flow | None) -> int:
 
 
 def _serve(args: argparse.Namespace, flow: Flow) -> int:
-    from pipeline.errors import ServerUnavailable
+    from pipeline.core.errors import ServerUnavailable
     from pipeline.orchestration import cron_problem, serve
 
     problem = cron_problem(args.cron)  # before any server starts: one line, not Prefect's traceback

@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from pipeline.core.enums import BlockKind
 from pipeline.labels import in_list, labels, norm
-from pipeline.model import BlockKind
 from pipeline.vocabulary import commits, section_role
 
 if TYPE_CHECKING:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from pipeline.model import Block, Provenance
+from pipeline.core.enums import ItemKind
+from pipeline.core.model import Block, Provenance
+from pipeline.core.records import LeadText
 from pipeline.outline import build_outline, node_of_provenance, regions
 from pipeline.recognise import THRESHOLD, recognise
-from pipeline.records import ItemKind, LeadText
 
 
 @dataclass

@@ -6,7 +6,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
-from pipeline.records import DocumentResult
+from pipeline.core.records import DocumentResult
 from pipeline.twins import find_twins
 
 METHOD = "anchor_lcs"

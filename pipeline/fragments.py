@@ -6,8 +6,9 @@ import re
 from collections import Counter
 from dataclasses import replace
 
+from pipeline.core.enums import BlockKind
+from pipeline.core.model import Block, Cell, Row
 from pipeline.labels import classify, in_list, norm
-from pipeline.model import Block, BlockKind, Cell, Row
 from pipeline.vocabulary import split_field_line
 
 REF = re.compile(

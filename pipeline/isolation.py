@@ -29,7 +29,8 @@ from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any
 
-from pipeline.records import DocumentResult, ErrorItem, Status
+from pipeline.core.enums import Status
+from pipeline.core.records import DocumentResult, ErrorItem
 
 log = logging.getLogger(__name__)
 
@@ -239,7 +240,7 @@ def _stopped(path: Path, raw_dir: Path, error_type: str, message: str) -> Docume
     """The result of a document whose worker was stopped: what is known without reading it, one error row."""
     import extractors
     from pipeline.catalog import check_link
-    from pipeline.errors import PipelineError
+    from pipeline.core.errors import PipelineError
     from pipeline.run import document_id_of, sha256_of
 
     source = document_id_of(path, raw_dir)

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.errors import ServerUnavailable
+from pipeline.core.errors import ServerUnavailable
 
 log = logging.getLogger(__name__)
 

@@ -10,19 +10,18 @@ from typing import TypeVar
 from normalizers import normalize_timeline, resolve_agencies, split_funders
 from normalizers.agencies import MAX_CELL_CHARS
 from normalizers.timeline import MAX_TIMELINE_CHARS
-from pipeline.fragments import is_placeholder
-from pipeline.records import (
-    LEAD_ROLES,
+from pipeline.core.enums import LEAD_ROLES, ErrorType, FundingRole, InheritedFrom, Role, Scope, Stage
+from pipeline.core.records import (
     AgencyMention,
     ErrorItem,
     FundingAgencyRow,
     FundingRow,
     LeadRow,
-    Role,
     Timeline,
     TimelineRow,
     WorkItem,
 )
+from pipeline.fragments import is_placeholder
 
 R = TypeVar("R", TimelineRow, FundingRow)
 
@@ -104,10 +103,10 @@ def timeline_to_row(item: WorkItem, t: Timeline, inherited: bool, in_text: bool)
     -> ``"quarter"``; an inherited timeline (a merged cell) is ``inherited_from`` "row_above"."""
     return TimelineRow(
         item_id=item.item_id, document_id=item.document_id, text=t.text, start=t.start, end=t.end,
-        precision=t.precision.value if t.precision else None, ongoing=t.ongoing, tbc=t.tbc,
+        precision=t.precision, ongoing=t.ongoing, tbc=t.tbc,
         uncertain=t.uncertain, qualifier=t.qualifier, location=t.location, recurrence=t.recurrence,
         edtf=t.edtf, inherited=inherited, duration=t.duration, relative_to=t.relative_to,
-        revised_from=t.revised_from, inherited_from="row_above" if inherited else None, in_text=in_text,
+        revised_from=t.revised_from, inherited_from=InheritedFrom.ROW_ABOVE if inherited else None, in_text=in_text,
     )
 
 
@@ -127,7 +126,7 @@ def rows_from_parents(items: list[WorkItem], rows: list[R]) -> list[R]:
         while parent is not None and parent not in own:
             parent = parents.get(parent)
         if parent is not None:
-            copy = replace(own[parent], item_id=item.item_id, inherited=True, inherited_from="parent")
+            copy = replace(own[parent], item_id=item.item_id, inherited=True, inherited_from=InheritedFrom.PARENT)
             out.append(replace(copy, in_text=False) if isinstance(copy, TimelineRow) else copy)  # type: ignore[call-arg]
     return out
 
@@ -135,28 +134,28 @@ def rows_from_parents(items: list[WorkItem], rows: list[R]) -> list[R]:
 def timeline_row(item: WorkItem, lang: str, context_year: int | None, source_file: str, out: NormalizedRows) -> None:
     t = normalize_timeline(item.timeline_text, lang=lang, context_year=context_year)
     if len(item.timeline_text or "") > MAX_TIMELINE_CHARS:
-        out.warnings.append(ErrorItem(source_file, "normalize", "too_long",
+        out.warnings.append(ErrorItem(source_file, Stage.NORMALIZE, ErrorType.TOO_LONG,
                                       f"timeline of item {item.ref or item.text[:40]!r} is "
                                       f"{len(item.timeline_text or '')} characters; the first {MAX_TIMELINE_CHARS} "
                                       f"were read", item.page))
     out.timelines.append(timeline_to_row(item, t, inherited=item.timeline_inherited, in_text=False))
     if not t.parsed and not t.tbc and not t.recurrence and not t.ongoing and not t.duration and not t.relative_to:
         out.unparsed.add(t.text)
-        out.warnings.append(ErrorItem(source_file, "normalize", "unparsed_timeline",
+        out.warnings.append(ErrorItem(source_file, Stage.NORMALIZE, ErrorType.UNPARSED_TIMELINE,
                                       f"timeline {t.text!r} of item {item.ref or item.text[:40]!r} gives no dates",
                                       item.page))
 
 
 def lead_rows(item: WorkItem, text: str, role: Role, inherited: bool, scope: str, lang: str, source_file: str,
               out: NormalizedRows) -> None:
-    base = LeadRow(item_id=item.item_id, document_id=item.document_id, agency_text=text, role=role.value,
-                   inherited=inherited, scope=scope, source_text=text, source_role=role.value)
+    base = LeadRow(item_id=item.item_id, document_id=item.document_id, agency_text=text, role=role,
+                   inherited=inherited, scope=Scope(scope), source_text=text, source_role=role)
     if is_placeholder(text):  # "TBC", "Help Wanted": the lead is still to be found, no organisation
         out.leads.append(replace(base, placeholder=True))
         return
     mentions = _mentions(text, lang, role)
     if len(text) > MAX_CELL_CHARS and not inherited:  # names past the cap are not read (nor guessed at)
-        out.warnings.append(ErrorItem(source_file, "normalize", "too_long",
+        out.warnings.append(ErrorItem(source_file, Stage.NORMALIZE, ErrorType.TOO_LONG,
                                       f"lead text of item {item.ref or item.text[:40]!r} is {len(text)} characters; "
                                       f"the first {MAX_CELL_CHARS} were read", item.page))
     if not mentions:
@@ -167,10 +166,10 @@ def lead_rows(item: WorkItem, text: str, role: Role, inherited: bool, scope: str
         own = m.role if m.role is not None and role in LEAD_ROLES else role
         proposed = own is Role.PROPOSED  # "UN-Habitat (proposed)": a lead still to be confirmed, still a lead
         out.leads.append(replace(base, agency_text=m.text, agency_id=m.agency_id,
-                                 role=(role if proposed else own).value, is_group=m.is_group, proposed=proposed))
+                                 role=role if proposed else own, is_group=m.is_group, proposed=proposed))
         if m.agency_id is None and not m.is_group and m.text not in out.unresolved:
             out.unresolved.add(m.text)
-            out.warnings.append(ErrorItem(source_file, "normalize", "unresolved_organisation",
+            out.warnings.append(ErrorItem(source_file, Stage.NORMALIZE, ErrorType.UNRESOLVED_ORGANISATION,
                                           f"organisation {m.text!r} is not in normalizers/data/agencies.csv",
                                           item.page))
 
@@ -209,11 +208,11 @@ def funding_row(item: WorkItem, lang: str, out: NormalizedRows) -> None:
     funders, _ = split_funders(text, mentions, lang)
     inherited = item.funding_inherited
     out.funding.append(FundingRow(item_id=item.item_id, document_id=item.document_id, text=text, inherited=inherited,
-                                  inherited_from="row_above" if inherited else None))
+                                  inherited_from=InheritedFrom.ROW_ABOVE if inherited else None))
     paying = {id(m) for m in funders}
     out.funding_agencies += [FundingAgencyRow(  # one row per name in the cell's order: flat for BI tools
         item_id=item.item_id, document_id=item.document_id, agency_text=m.text, agency_id=m.agency_id,
-        role="funder" if id(m) in paying else "named", is_group=m.is_group, inherited=inherited,
+        role=FundingRole.FUNDER if id(m) in paying else FundingRole.NAMED, is_group=m.is_group, inherited=inherited,
     ) for m in mentions]
 
 

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pipeline.errors import ServerUnavailable
+from pipeline.core.errors import ServerUnavailable
 from pipeline.local_server import ServerAddress, api_answers, owned_server, ui_answers
 
 if TYPE_CHECKING:

@@ -9,7 +9,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from pipeline.records import FundingAgencyRow, LeadRow
+from pipeline.core.records import FundingAgencyRow, LeadRow
 
 _DEFINED = re.compile(r"^(?P<name>.{4,}?)\s*[(（]\s*(?P<acr>[A-ZÀ-ÞА-ЯЁ][A-Za-zÀ-ÿА-Яа-яЁё0-9&.\-]{1,14})\s*[)）]$")
 _ACRONYM = re.compile(r"^[A-ZА-ЯЁ][A-ZА-ЯЁ0-9&.\-]{1,14}$")

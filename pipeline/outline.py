@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 
 from extractors.lines import split_marker as split_text_marker
 from extractors.pdf_lines import EXTRA_BULLET_RE
-from pipeline.model import Block, BlockKind, Provenance
+from pipeline.core.enums import BlockKind
+from pipeline.core.model import Block, Provenance
 
 _SENTENCE_END = re.compile(r"[.;!?。；！？]$")
 # a short, unpunctuated line standing alone: the title of a text box or a bold run-in heading

@@ -25,11 +25,11 @@ from pipeline.candidates import (
     owner_of,
     prose_candidates,
 )
+from pipeline.core.enums import BlockKind
+from pipeline.core.records import LeadText
 from pipeline.decision import Model, active_model, build_context, candidate_features
 from pipeline.labels import in_list
-from pipeline.model import BlockKind
 from pipeline.outline import Node
-from pipeline.records import LeadText
 from pipeline.table_candidates import card_fields, table_candidates
 from pipeline.vocabulary import section_role, split_field_line
 

@@ -16,11 +16,12 @@ import extractors
 from pipeline.anchors import document_to_anchors
 from pipeline.assemble import Assembler
 from pipeline.catalog import check_link
-from pipeline.errors import PipelineError
+from pipeline.core.enums import BlockKind, Status
+from pipeline.core.errors import PipelineError
+from pipeline.core.model import Document
+from pipeline.core.records import DocumentResult, ErrorItem, WorkItem
 from pipeline.language import block_language, detect_language
-from pipeline.model import BlockKind, Document
 from pipeline.normalize import items_to_rows
-from pipeline.records import DocumentResult, ErrorItem, Status, WorkItem
 from pipeline.titles import document_title
 
 log = logging.getLogger(__name__)

@@ -6,10 +6,11 @@ from __future__ import annotations
 import re
 
 from pipeline.candidates import Candidate, is_timeline, split_ref
+from pipeline.core.enums import Role
+from pipeline.core.model import Row
+from pipeline.core.records import LeadText
 from pipeline.labels import classify
-from pipeline.model import Row
 from pipeline.outline import Node
-from pipeline.records import LeadText, Role
 from pipeline.vocabulary import field_of, section_role
 
 

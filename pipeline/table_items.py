@@ -6,10 +6,11 @@ import re
 from typing import TYPE_CHECKING
 
 from extractors.lines import split_marker
+from pipeline.core.enums import BlockKind, ItemKind, Role
+from pipeline.core.model import Block, Cell, Provenance, Row
+from pipeline.core.records import LeadText
 from pipeline.fragments import REF, is_header_row, is_placeholder
 from pipeline.labels import classify, in_list
-from pipeline.model import Block, BlockKind, Cell, Provenance, Row
-from pipeline.records import ItemKind, LeadText, Role
 
 if TYPE_CHECKING:
     from pipeline.drafts import Draft

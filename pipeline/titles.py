@@ -5,8 +5,9 @@ from __future__ import annotations
 import functools
 import re
 
+from pipeline.core.enums import BlockKind
+from pipeline.core.model import Document
 from pipeline.labels import in_list, labels, norm, split_label
-from pipeline.model import BlockKind, Document
 
 _TOP_BLOCKS = 12
 _MAX_TITLE = 150

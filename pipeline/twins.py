@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from pipeline.records import DocumentResult
+from pipeline.core.records import DocumentResult
 
 # the format kept as a plan's primary copy: text, web and office formats carry fewer layout accidents than a PDF
 PREFERRED = ("markdown", "text", "html", "docx", "odt", "xlsx", "ods", "pdf")

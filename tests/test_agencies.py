@@ -31,7 +31,8 @@ from normalizers.agency_steps import (
     merge_same_agency,
 )
 from normalizers.agency_unknowns import add_unknown
-from pipeline.records import AgencyMention, Role
+from pipeline.core.enums import Role
+from pipeline.core.records import AgencyMention
 
 L, CL, M, CH, CC, P, F = "lead", "co-lead", "member", "chair", "co-chair", "proposed", "funder"
 

@@ -12,9 +12,9 @@ import pytest
 
 from pipeline.alignments import MIN_SCORE, align_documents, align_editions, alignments_to_differences, ref_key
 from pipeline.editions import link_editions
-from pipeline.report import RunReport
+from pipeline.output.report import RunReport
+from pipeline.output.store import results_to_tables
 from pipeline.run import run_document
-from pipeline.store import results_to_tables
 
 ROOT = Path(__file__).resolve().parent.parent
 EDITIONS = ROOT / "tests" / "fixtures" / "editions"

@@ -8,7 +8,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from pipeline.records import Status
+from pipeline.core.enums import Status
 from pipeline.run import run_document
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -156,7 +156,7 @@ def test_a_dangling_link_a_link_loop_and_a_name_not_in_utf8_are_rows_and_hidden_
     import os
 
     from flows import extract_workplans
-    from pipeline.manifest import folder_keys
+    from pipeline.output.manifest import folder_keys
 
     raw, out = tmp_path / "raw", tmp_path / "out"
     raw.mkdir()

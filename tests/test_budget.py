@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.records import Precision, Status
+from pipeline.core.enums import Precision, Status
 from pipeline.run import run_document
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 
 from extractors.pdf import extract
-from pipeline.model import BlockKind, Document
-from pipeline.records import DocumentResult
+from pipeline.core.enums import BlockKind
+from pipeline.core.model import Document
+from pipeline.core.records import DocumentResult
 from pipeline.run import run_document
 from tests.compare import Comparison, compare, load_expected
 from tests.test_seeds import records_of

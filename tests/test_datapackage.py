@@ -11,8 +11,8 @@ import pyarrow.parquet as pq
 import pytest
 from jsonschema import Draft7Validator
 
-from pipeline.datapackage import FOREIGN_KEYS, PRIMARY_KEYS, dictionary
-from pipeline.store import SCHEMAS
+from pipeline.output.datapackage import FOREIGN_KEYS, PRIMARY_KEYS, dictionary
+from pipeline.output.store import SCHEMAS
 
 PROFILES = Path(__file__).parent / "fixtures" / "frictionless"
 # tables with no row: the seeds have no translated edition; WG6 2019 and GMG 2010 print no funding cell

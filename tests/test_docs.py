@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.store import SCHEMAS
+from pipeline.output.store import SCHEMAS
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -15,7 +15,7 @@ from pipeline.alignments import align_editions
 from pipeline.anchors import text_to_anchors
 from pipeline.editions import MIN_ANCHORS, Evidence, evidence, lcs_length, link_editions
 from pipeline.language import detect_language
-from pipeline.report import RunReport
+from pipeline.output.report import RunReport
 from pipeline.run import run_document
 
 ROOT = Path(__file__).resolve().parent.parent

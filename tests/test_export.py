@@ -12,8 +12,8 @@ import pytest
 from lxml import etree
 
 from flows import main
-from pipeline.export import BOM, MAX_WIDTH, TABLES, export
-from pipeline.store import SCHEMAS
+from pipeline.output.export import BOM, MAX_WIDTH, TABLES, export
+from pipeline.output.store import SCHEMAS
 
 ROOT = Path(__file__).resolve().parent.parent
 IATI = Path(__file__).parent / "fixtures" / "iati"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from normalizers import resolve_agencies, split_funders
-from pipeline.records import Role
+from pipeline.core.enums import Role
 
 
 def _split(text: str, lang: str = "en") -> tuple[list[str], list[str]]:

@@ -10,8 +10,9 @@ import pytest
 from extractors import text
 from extractors.html import extract
 from pipeline.assemble import assemble
-from pipeline.errors import EmptyDocument, UnreadableDocument
-from pipeline.model import BlockKind, Cell, Document, Format
+from pipeline.core.enums import BlockKind, Format
+from pipeline.core.errors import EmptyDocument, UnreadableDocument
+from pipeline.core.model import Cell, Document
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"

@@ -11,8 +11,8 @@ import pytest
 from pipeline.alignments import align_editions
 from pipeline.editions import link_editions
 from pipeline.language import block_language, detect_language
+from pipeline.output.store import results_to_tables
 from pipeline.run import run_document
-from pipeline.store import results_to_tables
 
 ROOT = Path(__file__).resolve().parent.parent
 FRENCH = ROOT / "tests" / "fixtures" / "un_network_workplan_2021_2022_fr.txt"

@@ -16,9 +16,8 @@ import pyarrow.parquet as pq
 import pytest
 
 from extractors import docx, extract, format_of, odf, xlsx
-from pipeline.errors import EncryptedDocument, UnreadableDocument
-from pipeline.model import BlockKind, Format
-from pipeline.records import Status
+from pipeline.core.enums import BlockKind, Format, Status
+from pipeline.core.errors import EncryptedDocument, UnreadableDocument
 from pipeline.run import run_document
 from tests.compare import compare, load_expected
 from tests.test_seeds import SEEDS, records_of

@@ -11,7 +11,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from pipeline.orchestration import watch_raw
-from pipeline.store import SCHEMAS
+from pipeline.output.store import SCHEMAS
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = sorted(p.name for p in (ROOT / "raw").iterdir())

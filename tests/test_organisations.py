@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from pipeline.core.records import FundingAgencyRow, LeadRow
 from pipeline.organisations import clean_name, mint_organisations
-from pipeline.records import FundingAgencyRow, LeadRow
 
 AGENCIES = {"UNDP": {"agency_id": "UNDP", "acronym": "UNDP", "name_en": "United Nations Development Programme"}}
 

@@ -8,8 +8,9 @@ import pdfplumber
 import pytest
 
 from extractors.pdf import extract
-from pipeline.errors import EmptyDocument, EncryptedPdf, ScannedDocument, UnreadableDocument
-from pipeline.model import Block, BlockKind, Cell, Document, Format, Row
+from pipeline.core.enums import BlockKind, Format
+from pipeline.core.errors import EmptyDocument, EncryptedPdf, ScannedDocument, UnreadableDocument
+from pipeline.core.model import Block, Cell, Document, Row
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 BAD = FIXTURES / "bad"

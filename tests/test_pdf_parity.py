@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.records import DocumentResult
+from pipeline.core.records import DocumentResult
 from pipeline.run import run_document
 
 ROOT = Path(__file__).resolve().parent.parent

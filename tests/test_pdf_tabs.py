@@ -9,7 +9,7 @@ import pytest
 
 from extractors.pdf import extract, read_pages
 from extractors.pdf_tabs import TabGrid, tab_grid
-from pipeline.model import BlockKind
+from pipeline.core.enums import BlockKind
 from pipeline.run import run_document
 
 FIXTURES = Path(__file__).parent / "fixtures"

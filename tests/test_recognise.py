@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pipeline.model import Block, BlockKind, Cell, Row
+from pipeline.core.enums import BlockKind, Status
+from pipeline.core.model import Block, Cell, Row
 from pipeline.outline import build_outline, text_box_blocks
 from pipeline.recognise import recognise
-from pipeline.records import Status
 from pipeline.run import run_document
 from pipeline.table_candidates import column_roles
 from pipeline.vocabulary import conditional_timing, lead_in_prose, names_section, section_role, split_field_line

@@ -9,9 +9,10 @@ import pyarrow as pa
 import pytest
 
 from pipeline.cache import decode, encode
+from pipeline.core.enums import FundingRole, InheritedFrom, ItemKind, Precision, Role, Scope, Severity, Stage
+from pipeline.core.records import FundingAgencyRow, FundingRow, LeadRow, TimelineRow, WorkItem
 from pipeline.normalize import rows_from_parents
-from pipeline.records import FundingAgencyRow, FundingRow, ItemKind, LeadRow, TimelineRow, WorkItem
-from pipeline.store import SCHEMA_VERSION, SCHEMAS, record_schema
+from pipeline.output.store import SCHEMA_VERSION, SCHEMAS, record_schema
 
 _S, _D, _B = pa.string(), pa.date32(), pa.bool_()
 # the tables as schema version 4 spells them out by hand (version 3 had `start` and `end` where `start_date` and
@@ -104,3 +105,30 @@ def test_rows_copied_from_a_parent_say_so_and_keep_their_type():
         for i in ("plan.md#4", "plan.md#5")]
     in_text = dataclasses.replace(Q2, inherited=False, inherited_from=None, in_text=True)
     assert [r.in_text for r in rows_from_parents(items, [in_text])] == [False, False]  # not in the child's text
+
+
+def test_a_row_built_from_strings_holds_enum_members_written_as_their_values():
+    """Closed sets are enums (pipeline/core/enums.py): a row given plain strings holds the members, a value outside
+    the set fails where the row is made, and the table gets the value as printed, no class name."""
+    lead = LeadRow(item_id="plan.md#3", document_id="plan.md", agency_text="UN Women", role="co-chair",
+                   scope="group", source_text="Co-chairs: UN Women", source_role="lead")
+    assert (lead.role, lead.scope, lead.source_role) == (Role.CO_CHAIR, Scope.GROUP, Role.LEAD)
+    assert type(lead.role) is Role and f"{lead.role}" == "co-chair" and str(lead.scope) == "group"
+    assert (Q2.precision, Q2.inherited_from) == (Precision.QUARTER, InheritedFrom.ROW_ABOVE)
+    funder = FundingAgencyRow(item_id="plan.md#3", document_id="plan.md", agency_text="WHO", role="funder")
+    assert funder.role is FundingRole.FUNDER
+    with pytest.raises(ValueError, match="'co_lead' is not a valid Role"):
+        dataclasses.replace(lead, role="co_lead")
+    table = pa.Table.from_pylist([{f.name: getattr(lead, f.name) for f in dataclasses.fields(lead)}],
+                                 schema=record_schema(LeadRow))
+    assert table.select(["role", "scope", "source_role"]).to_pylist() == [
+        {"role": "co-chair", "scope": "group", "source_role": "lead"}]
+
+
+def test_record_schema_writes_a_string_enum_as_a_string_column():
+    @dataclasses.dataclass
+    class Row:
+        severity: Severity
+        stage: Stage | None
+
+    assert record_schema(Row).types == [pa.string(), pa.string()]

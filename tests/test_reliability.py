@@ -18,9 +18,9 @@ import duckdb
 import pytest
 
 from pipeline.cache import CacheEntryRejected, check_entry, decode, encode
+from pipeline.output.snapshots import RUNS, output_lock, publish, remove_leftovers, switched
+from pipeline.output.store import SCHEMAS
 from pipeline.run import run_document
-from pipeline.snapshots import RUNS, output_lock, publish, remove_leftovers, switched
-from pipeline.store import SCHEMAS
 
 ROOT = Path(__file__).resolve().parent.parent
 RAW = ROOT / "raw"
@@ -47,8 +47,8 @@ def test_every_seed_result_survives_the_json_cache_unchanged(name):
 
 
 @pytest.mark.parametrize("tamper", [
-    lambda s: s.replace('"pipeline.records:WorkItem"', '"os:system"'),  # a class outside our record modules
-    lambda s: s.replace('"pipeline.records:WorkItem"', '"pipeline.records:dataclass"'),  # a name imported there
+    lambda s: s.replace('"pipeline.core.records:WorkItem"', '"os:system"'),  # a class outside our record modules
+    lambda s: s.replace('"pipeline.core.records:WorkItem"', '"pipeline.core.records:dataclass"'),  # imported there
     lambda s: s.replace('"version":1', '"version":0'),  # an older encoding
     lambda s: s.replace('"format":"workplans-cache"', '"format":"other"'),
     lambda s: s.replace('"text":', '"no_such_field":', 1),  # a field the record does not have
@@ -125,11 +125,11 @@ def _set_item_field(name, value):
     (lambda f: f.update(pages=True), "DocumentResult.pages: bool True where int | None belongs"),
     (_set_item_field("confidence", "high"), "WorkItem.confidence: str 'high' where <class 'float'> belongs"),
     (_set_item_field("leads", {"$t": [{"$t": ["UNDP"]}]}), "WorkItem.leads[0]: tuple ('UNDP',) where "
-                                                          "<class 'pipeline.records.LeadText'> belongs"),
+                                                          "<class 'pipeline.core.records.LeadText'> belongs"),
     (lambda f: f.update(unresolved=[1]), "DocumentResult.unresolved[0]: int 1 where <class 'str'> belongs"),
     (lambda f: f.update(period_start={"$dt": "2019-01-01T00:00:00"}),
      "DocumentResult.period_start: datetime datetime.datetime(2019, 1, 1, 0, 0) where datetime.date | None belongs"),
-    (lambda f: f.update(status={"$e": "pipeline.records:ItemKind", "v": "activity"}),
+    (lambda f: f.update(status={"$e": "pipeline.core.enums:ItemKind", "v": "activity"}),
      "DocumentResult.status: ItemKind <ItemKind.ACTIVITY: 'activity'> where <enum 'Status'> belongs"),
     (lambda f: f.update(seconds={"extract": "0.1"}), "DocumentResult.seconds['extract']: str '0.1' where "
                                                      "<class 'float'> belongs"),
@@ -392,8 +392,8 @@ WRITER = textwrap.dedent("""
     import sys
     from pathlib import Path
     import pyarrow as pa
-    from pipeline.snapshots import output_lock, publish
-    from pipeline.store import write_tables
+    from pipeline.output.snapshots import output_lock, publish
+    from pipeline.output.store import write_tables
     out, tag = Path(sys.argv[1]), sys.argv[2]
     for round in range(int(sys.argv[3])):
         rows = [{"document_id": f"{tag}-{round}", "n": i} for i in range(200)]
@@ -442,7 +442,7 @@ def test_writers_that_wait_for_the_lock_publish_whole_versions_while_a_reader_po
 def test_snapshots_past_the_grace_period_are_removed_but_the_one_before_the_current(tmp_path, monkeypatch):
     import pyarrow as pa
 
-    from pipeline.store import write_tables
+    from pipeline.output.store import write_tables
 
     monkeypatch.setenv("WORKPLANS_SNAPSHOT_GRACE_SECONDS", "0")
     out = tmp_path / "out"
@@ -465,7 +465,7 @@ def test_publish_converts_the_linked_layout_and_deletes_only_its_own_files(tmp_p
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from pipeline.store import write_tables
+    from pipeline.output.store import write_tables
 
     monkeypatch.setenv("WORKPLANS_SNAPSHOT_GRACE_SECONDS", "0")
     out = tmp_path / "out"
@@ -499,7 +499,7 @@ def test_publish_converts_the_linked_layout_and_deletes_only_its_own_files(tmp_p
 
 
 def snapshots_foreign(out: Path) -> list[str]:
-    from pipeline.snapshots import foreign_entries
+    from pipeline.output.snapshots import foreign_entries
 
     return foreign_entries(out)
 
@@ -556,7 +556,7 @@ def test_a_user_error_is_one_line_and_exit_code_2(args, message, tmp_path):
 
 
 def test_a_second_run_into_a_locked_output_folder_exits_2_at_once(tmp_path):
-    from pipeline.snapshots import output_lock
+    from pipeline.output.snapshots import output_lock
 
     raw, out = tmp_path / "raw", tmp_path / "out"
     raw.mkdir()
@@ -627,12 +627,12 @@ def test_force_writes_beside_foreign_files_never_over_them(tmp_path):
     assert run.returncode == 2 and run.stderr.count("\n") == 1
     assert "'documents'" in run.stderr and "move them away" in run.stderr
     assert (out / "documents" / "part-0.parquet").read_bytes() == b"the user's"
-    from pipeline.snapshots import OutputRefused
+    from pipeline.output.snapshots import OutputRefused
 
     def write(folder: Path) -> list[str]:
         import pyarrow as pa
 
-        from pipeline.store import write_tables
+        from pipeline.output.store import write_tables
         return write_tables({"documents": pa.table({"document_id": ["x"]})}, folder)
 
     with output_lock(out), pytest.raises(OutputRefused, match="was not written by workplans"):
@@ -641,7 +641,7 @@ def test_force_writes_beside_foreign_files_never_over_them(tmp_path):
 
 
 def test_a_planted_lock_link_is_never_followed(tmp_path):
-    from pipeline.snapshots import OutputRefused
+    from pipeline.output.snapshots import OutputRefused
 
     out, target = tmp_path / "out", tmp_path / "target"
     out.mkdir()

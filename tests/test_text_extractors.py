@@ -10,9 +10,10 @@ from extractors import format_of, markdown, text
 from extractors.fragments import fragment_to_text, starts_bold
 from extractors.lines import split_marker
 from pipeline.assemble import assemble, document_period
-from pipeline.errors import UnsupportedFormat
+from pipeline.core.enums import BlockKind, Format
+from pipeline.core.errors import UnsupportedFormat
+from pipeline.core.model import Cell, Row
 from pipeline.fragments import is_header_row, join_fragments, remove_running_headers
-from pipeline.model import BlockKind, Cell, Format, Row
 
 RAW = Path(__file__).resolve().parent.parent / "raw"
 

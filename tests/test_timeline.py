@@ -11,10 +11,11 @@ from pathlib import Path
 import pytest
 
 from normalizers import find_timeline_phrase, normalize_timeline
-from normalizers.timeline import STRATEGIES, dateparser_timeline, grammar_timeline, stages_timeline
+from normalizers.timeline import STRATEGIES, dateparser_timeline, grammar_timeline, revised_timeline, stages_timeline
 from normalizers.timeline_lexicon import DATA_DIR, LANGUAGES, language_words, lexicon, load_language_data
-from normalizers.timeline_relative import relative_timeline, revised_timeline
-from pipeline.records import Precision, Timeline
+from normalizers.timeline_relative import relative_timeline
+from pipeline.core.enums import Precision
+from pipeline.core.records import Timeline
 
 ROOT = Path(__file__).parents[1]
 PHRASES = ROOT / "benchmarks" / "timeline_phrases.csv"

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from normalizers import find_timeline_phrase, normalize_timeline
 from normalizers.timeline import grammar_timeline
 from normalizers.timeline_lexicon import LANGUAGES, language_words
-from pipeline.records import Timeline
+from pipeline.core.records import Timeline
 
 LANGS = st.sampled_from(LANGUAGES)
 YEARS = st.one_of(st.none(), st.integers(min_value=-5, max_value=10_005))

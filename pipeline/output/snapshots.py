@@ -205,35 +205,54 @@ def remove_leftovers(out_dir: Path, keep: set[str] | None = None) -> list[str]:
     current = current_snapshot(out_dir)
     if current is not None:
         _switch(out_dir, current)
-    removed = []
     flat = current is not None and any(p.suffix == ".parquet" for p in current.iterdir())
-    if flat:
-        for entry in list(out_dir.iterdir()):
-            if _old_link(out_dir, entry.name):
-                entry.unlink()  # a link of the earlier layout: its table or report is now a file in place
-                removed.append(entry.name)
+    removed = _remove_old_links(out_dir) if flat else []
     keep = set(keep or ()) | ({current.name} if current else set()) | _recent(out_dir, current)
-    runs = out_dir / RUNS
-    if runs.is_dir() and not runs.is_symlink():
-        for entry in runs.iterdir():
-            snapshot = _RUN.fullmatch(entry.name.removesuffix(".tmp"))
-            if not snapshot or not entry.is_dir() or entry.is_symlink():
-                if _TEMPORARY.fullmatch(entry.name) and entry.is_file() and not entry.is_symlink():
-                    entry.unlink()  # a file being put in place when a run was killed
-                    removed.append(f"{RUNS}/{entry.name}")
-                continue
-            # a snapshot of the earlier layout (a folder per table) is not kept: a recursive glob would read it
-            old_layout = flat and entry != current and any(p.is_dir() for p in entry.iterdir())
-            if entry.name not in keep or old_layout:
-                _remove_snapshot(entry)
-                removed.append(f"{RUNS}/{entry.name}")
+    removed += _remove_old_snapshots(out_dir, keep, current, flat)
     for entry in out_dir.iterdir() if out_dir.is_dir() else ():
-        if _TEMPORARY.fullmatch(entry.name) and entry.is_file() and not entry.is_symlink():
+        if _is_temporary(entry):
             entry.unlink()  # the run id or the marker, being replaced when a run was killed
             removed.append(entry.name)
     if removed:
         log.info("removed %d leftovers of earlier runs in %s", len(removed), out_dir)
     return removed
+
+
+def _remove_old_links(out_dir: Path) -> list[str]:
+    """Delete the links of the earlier layout: each table or report they pointed to is now a file in place."""
+    removed = []
+    for entry in list(out_dir.iterdir()):
+        if _old_link(out_dir, entry.name):
+            entry.unlink()
+            removed.append(entry.name)
+    return removed
+
+
+def _remove_old_snapshots(out_dir: Path, keep: set[str], current: Path | None, flat: bool) -> list[str]:
+    """Delete the snapshots not in ``keep`` (and, once the tables are flat files, those of the earlier layout),
+    and the files a killed run was putting in place; returns their names under ``RUNS``."""
+    runs = out_dir / RUNS
+    removed: list[str] = []
+    if not runs.is_dir() or runs.is_symlink():
+        return removed
+    for entry in runs.iterdir():
+        snapshot = _RUN.fullmatch(entry.name.removesuffix(".tmp"))
+        if not snapshot or not entry.is_dir() or entry.is_symlink():
+            if _is_temporary(entry):
+                entry.unlink()  # a file being put in place when a run was killed
+                removed.append(f"{RUNS}/{entry.name}")
+            continue
+        # a snapshot of the earlier layout (a folder per table) is not kept: a recursive glob would read it
+        old_layout = flat and entry != current and any(p.is_dir() for p in entry.iterdir())
+        if entry.name not in keep or old_layout:
+            _remove_snapshot(entry)
+            removed.append(f"{RUNS}/{entry.name}")
+    return removed
+
+
+def _is_temporary(entry: Path) -> bool:
+    """A temporary file of ours (never a link or a folder)."""
+    return bool(_TEMPORARY.fullmatch(entry.name)) and entry.is_file() and not entry.is_symlink()
 
 
 def _switch(out_dir: Path, snapshot: Path) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -12,10 +11,13 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from pipeline.errors import PipelineError
+from pipeline.core.enums import ErrorType
+from pipeline.core.errors import PipelineError
+from pipeline.output.iati import write_iati
+from pipeline.output.views import work_item_rows
 
 TABLES = ("documents", "work_items", "leads", "timelines", "funding", "funding_agencies", "organisations",
-          "agencies", "item_alignments", "errors")  # every table of pipeline.store.SCHEMAS (a test checks)
+          "agencies", "item_alignments", "errors")  # every table of pipeline.output.store.SCHEMAS (a test checks)
 BOM = b"\xef\xbb\xbf"  # UTF-8 byte-order mark: Excel on Windows then reads the CSV as UTF-8, not the ANSI code page
 MAX_WIDTH = 60  # characters: a sheet's widest column (long texts wrap in the cell's edit box instead)
 # HXL hashtags (https://hxlstandard.org) of the flat work-item view: one row per item, its first lead and dates
@@ -33,11 +35,10 @@ HXL_COLUMNS = (
     ("timeline", "Timeline as printed", "#date+text"),
     ("locator", "Source", "#meta+source"),
 )
-_LEAD_ROLES = ("lead", "co-lead", "chair", "co-chair")  # the roles the flat views show as an item's lead
 
 
 class ExportError(PipelineError):
-    category = "export"
+    category = ErrorType.EXPORT
 
 
 def read_tables(out_dir: Path) -> dict[str, pa.Table]:
@@ -109,26 +110,6 @@ def _cell(value: object) -> object:
     return value
 
 
-def work_item_rows(tables: dict[str, pa.Table]) -> list[dict]:
-    """The flat view an analyst asks for first: each work item with its first lead and its dates."""
-    leads: dict[str, dict] = {}
-    for lead in tables["leads"].to_pylist() if "leads" in tables else []:
-        if lead["role"] in _LEAD_ROLES and not lead.get("placeholder"):
-            leads.setdefault(lead["item_id"], lead)
-    timelines = {t["item_id"]: t for t in tables["timelines"].to_pylist()} if "timelines" in tables else {}
-    rows = []
-    for item in tables["work_items"].to_pylist():
-        lead, t = leads.get(item["item_id"]), timelines.get(item["item_id"])
-        rows.append({
-            "document_id": item["document_id"], "item_id": item["item_id"], "kind": item["kind"], "ref": item["ref"],
-            "text": item["text"], "section": item["section"], "lead": lead["agency_text"] if lead else None,
-            "lead_id": (lead.get("org_id") or lead["agency_id"]) if lead else None,
-            "start_date": t["start_date"] if t else None, "end_date": t["end_date"] if t else None,
-            "timeline": t["text"] if t else None, "locator": item["locator"],
-        })
-    return rows
-
-
 def export_hxl(tables: dict[str, pa.Table], dest: Path, excel: bool = False) -> list[Path]:
     """``dest/work_items_hxl.csv``: the work-item view with a header row and a HXL hashtag row (``excel``: with a
     byte-order mark first)."""
@@ -146,17 +127,11 @@ def export_hxl(tables: dict[str, pa.Table], dest: Path, excel: bool = False) -> 
 
 def export_iati(tables: dict[str, pa.Table], dest: Path, excel: bool = False, reporting_org: str | None = None,
                 reporting_org_type: str | None = None, reporting_org_name: str | None = None) -> list[Path]:
-    """``dest/iati-activities.xml``: IATI activity XML 2.03 (see ``pipeline.iati``)."""
-    from pipeline.iati import write_iati
-
+    """``dest/iati-activities.xml``: IATI activity XML 2.03 (see ``pipeline.output.iati``)."""
     if not reporting_org or not reporting_org_type:
         raise ExportError("--format iati needs --reporting-org REF --reporting-org-type CODE: the IATI organisation "
                           "identifier and type code of the body publishing the file (none is invented)")
     return [write_iati(tables, dest / "iati-activities.xml", reporting_org, reporting_org_type, reporting_org_name)]
-
-
-def _slug(text: str) -> str:
-    return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-")[:60]
 
 
 FORMATS: dict[str, Callable[..., list[Path]]] = {

@@ -3,25 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
 
-
-class Format(str, Enum):
-    PDF = "pdf"
-    MARKDOWN = "markdown"
-    TEXT = "text"
-    HTML = "html"
-    DOCX = "docx"
-    XLSX = "xlsx"
-    ODT = "odt"
-    ODS = "ods"
-
-
-class BlockKind(str, Enum):
-    HEADING = "heading"
-    PARAGRAPH = "paragraph"
-    LIST_ITEM = "list_item"
-    TABLE = "table"
+from pipeline.core.enums import BlockKind, Format
 
 
 @dataclass(frozen=True)

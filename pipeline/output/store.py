@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import enum
 import types
 import typing
 from pathlib import Path
@@ -13,10 +14,11 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pipeline.alignments import align_editions
-from pipeline.datapackage import described
+from pipeline.core.enums import Scope, Severity
+from pipeline.core.records import DocumentResult, FundingAgencyRow, FundingRow, LeadRow, TimelineRow
 from pipeline.organisations import mint_organisations
-from pipeline.records import DocumentResult, FundingAgencyRow, FundingRow, LeadRow, TimelineRow
-from pipeline.snapshots import fault_point
+from pipeline.output.datapackage import described
+from pipeline.output.snapshots import fault_point
 from pipeline.twins import find_twins
 
 _S, _D, _B, _I = pa.string(), pa.date32(), pa.bool_(), pa.int32()
@@ -36,6 +38,7 @@ def record_schema(cls: type) -> pa.Schema:
         hint = hints[f.name]
         optional = isinstance(hint, types.UnionType)  # "str | None": a nullable string column, as every column is
         kinds = [t for t in typing.get_args(hint) if t is not type(None)] if optional else [hint]
+        kinds = [str if isinstance(t, type) and issubclass(t, enum.StrEnum) else t for t in kinds]  # as its value
         if len(kinds) != 1 or kinds[0] not in _ARROW:
             raise TypeError(f"{cls.__name__}.{f.name}: {hint} has no column type")
         columns.append((f.name, _ARROW[kinds[0]]))
@@ -100,7 +103,7 @@ def results_to_tables(results: list[DocumentResult], agencies: list[dict], extra
             "extracted_at": extracted_at, "pipeline_version": version,
         })
         for position, item in enumerate(r.items):
-            lead = next((lt.text for lt in item.leads if lt.scope == "cell"), None)
+            lead = next((lt.text for lt in item.leads if lt.scope == Scope.CELL), None)
             rows["work_items"].append({
                 "item_id": item.item_id, "document_id": item.document_id, "parent_id": item.parent_id,
                 "kind": item.kind.value, "section": item.section, "block": item.block, "ref": item.ref,
@@ -113,7 +116,7 @@ def results_to_tables(results: list[DocumentResult], agencies: list[dict], extra
         funders += r.funding_agencies
         rows["timelines"] += map(_row, r.timelines)
         rows["funding"] += map(_row, r.funding)
-        for severity, errors in (("error", r.errors), ("warning", r.warnings)):
+        for severity, errors in ((Severity.ERROR, r.errors), (Severity.WARNING, r.warnings)):
             rows["errors"] += [{
                 "source_file": e.source_file, "document_id": r.document_id, "severity": severity, "stage": e.stage,
                 "error_type": e.error_type, "message": e.message, "page": e.page, "line": e.line,
@@ -149,7 +152,7 @@ def _row(record: Any) -> dict:
 
 def write_tables(tables: dict[str, pa.Table], folder: Path) -> list[str]:
     """Write each table as ``folder/<table>.parquet`` (``folder``: a run's snapshot being built, whose files
-    ``pipeline.snapshots.publish`` puts in place as ``OUT/<table>/part-0.parquet``); returns the file names."""
+    ``pipeline.output.snapshots.publish`` puts in place as ``OUT/<table>/part-0.parquet``); returns the file names."""
     names = []
     for name, table in tables.items():
         with pq.ParquetWriter(folder / f"{name}.parquet", table.schema, compression="zstd") as writer:

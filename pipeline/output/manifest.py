@@ -8,9 +8,9 @@ import json
 from pathlib import Path
 
 from pipeline.catalog import check_link, list_documents, source_fingerprint
-from pipeline.errors import PipelineError
+from pipeline.core.errors import PipelineError
+from pipeline.output.snapshots import RUNS, current_snapshot, switched
 from pipeline.run import PIPELINE_VERSION, document_id_of, sha256_of
-from pipeline.snapshots import RUNS, current_snapshot, switched
 
 MANIFEST = "manifest.json"
 

@@ -1,55 +1,53 @@
 """Exception hierarchy raised at the edges; ``run_document`` turns them into ErrorItems."""
 
+from pipeline.core.enums import ErrorType
+
 
 class PipelineError(Exception):
     """Base of every error the pipeline raises on purpose."""
 
-    category = "pipeline_error"
+    category: str = ErrorType.PIPELINE_ERROR
 
 
 class UnreadableDocument(PipelineError):
-    category = "unreadable"
+    category = ErrorType.UNREADABLE
 
 
 class EncryptedDocument(PipelineError):
     """A password-protected file (a PDF, or an Office file wrapped in an encrypted OLE container)."""
 
-    category = "encrypted"
+    category = ErrorType.ENCRYPTED
 
 
 class EncryptedPdf(EncryptedDocument):
-    category = "encrypted"
+    category = ErrorType.ENCRYPTED
 
 
 class EmptyDocument(PipelineError):
-    category = "empty"
+    category = ErrorType.EMPTY
 
 
 class UnsupportedFormat(PipelineError):
-    category = "unsupported_format"
+    category = ErrorType.UNSUPPORTED_FORMAT
 
 
 class ScannedDocument(PipelineError):
-    category = "no_text_layer"
-
-
-class UnknownTableLayout(PipelineError):
-    category = "unknown_table_layout"
+    category = ErrorType.NO_TEXT_LAYER
 
 
 class TooLarge(PipelineError):
-    category = "too_large"
+    category = ErrorType.TOO_LARGE
 
 
 class OutsideRawFolder(PipelineError):
-    category = "outside_raw_folder"
+    category = ErrorType.OUTSIDE_RAW_FOLDER
 
 
 class BrokenLink(PipelineError):
-    category = "broken_link"
+    category = ErrorType.BROKEN_LINK
 
 
 class ServerUnavailable(PipelineError):
     """No Prefect API to serve the flow with: the local server did not start, or PREFECT_API_URL does not answer."""
 
-    category = "server_unavailable"
+    category = ErrorType.SERVER_UNAVAILABLE

@@ -4,47 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
-
-class ItemKind(str, Enum):
-    PRIORITY_AREA = "priority_area"
-    OUTPUT = "output"
-    ACTIVITY = "activity"
-    DELIVERABLE = "deliverable"
-    MILESTONE = "milestone"
-
-
-class Precision(str, Enum):
-    DAY = "day"
-    WEEK = "week"
-    MONTH = "month"
-    QUARTER = "quarter"
-    HALF = "half"
-    YEAR = "year"
-    RANGE = "range"
-
-
-class Role(str, Enum):
-    LEAD = "lead"
-    CO_LEAD = "co-lead"
-    MEMBER = "member"
-    CHAIR = "chair"
-    CO_CHAIR = "co-chair"
-    PROPOSED = "proposed"
-    FUNDER = "funder"
-    PARTNER = "partner"  # supporting or other actors involved: named for the item, not leading it
-    CONTACT = "contact"  # a person to write to
-
-
-LEAD_ROLES = frozenset({Role.LEAD, Role.CO_LEAD, Role.CHAIR, Role.CO_CHAIR})  # the roles counted as leads
-
-
-class Status(str, Enum):
-    SUCCESS = "success"
-    PARTIAL = "partial"
-    FAILURE = "failure"
-    SKIPPED = "skipped"
+from pipeline.core.enums import FundingRole, InheritedFrom, ItemKind, Method, Precision, Role, Scope, Status
 
 
 @dataclass(frozen=True)
@@ -91,7 +53,7 @@ class LeadText:
     text: str
     role: Role = Role.LEAD
     inherited: bool = False
-    scope: str = "cell"  # "cell" | "document" | "group"
+    scope: str = Scope.CELL  # a Scope value
 
 
 @dataclass(frozen=True)
@@ -114,9 +76,18 @@ class WorkItem:
     funding_text: str | None = None
     funding_inherited: bool = False
     leads: tuple[LeadText, ...] = ()
-    method: str = "list_item"  # table_row | list_item | heading | label_block | prose_sentence
+    method: str = Method.LIST_ITEM  # a Method value
     confidence: float = 1.0
     language: str | None = None  # the item's own text's language (a French frame around English items)
+
+
+def _enums(record: object, **kinds: type[StrEnum]) -> None:
+    """Each named field of a frozen row as a member of its enum, so that a row built from plain strings
+    (``role="chair"``) holds ``Role.CHAIR``: a value outside the set is a ValueError here, not a bad column later."""
+    for name, kind in kinds.items():
+        value = getattr(record, name)
+        if value is not None and not isinstance(value, kind):
+            object.__setattr__(record, name, kind(value))
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -132,15 +103,18 @@ class LeadRow:
     document_id: str
     agency_text: str
     agency_id: str | None = None
-    role: str  # a Role value
+    role: Role
     inherited: bool = False
     is_group: bool = False
-    scope: str = "cell"  # "cell" | "document" | "group", as in LeadText
+    scope: Scope = Scope.CELL
     source_text: str
-    source_role: str  # the Role value of the lead text the name came from
+    source_role: Role  # the role of the lead text the name came from
     placeholder: bool = False  # "TBC", "Help Wanted": a lead still to be found, no organisation
     org_id: str | None = None
     proposed: bool = False
+
+    def __post_init__(self) -> None:
+        _enums(self, role=Role, scope=Scope, source_role=Role)
 
 
 NOT_A_COLUMN = {"column": False}  # a record's field the table does not have (the same value under another name)
@@ -161,7 +135,7 @@ class TimelineRow:
     end: dt.date | None = field(default=None, metadata=NOT_A_COLUMN)
     start_date: dt.date | None = field(init=False, default=None)
     end_date: dt.date | None = field(init=False, default=None)
-    precision: str | None = None  # a Precision value
+    precision: Precision | None = None
     ongoing: bool = False
     tbc: bool = False
     uncertain: bool = False
@@ -174,13 +148,14 @@ class TimelineRow:
     duration: str | None = None
     relative_to: str | None = None
     revised_from: str | None = None
-    inherited_from: str | None = None  # "row_above" (a merged cell) | "parent" (the item above it in the outline)
+    inherited_from: InheritedFrom | None = None
     in_text: bool = False  # the phrase is in the item's own sentence, not a timeline cell
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "parsed", self.start is not None or self.end is not None)
         object.__setattr__(self, "start_date", self.start)
         object.__setattr__(self, "end_date", self.end)
+        _enums(self, precision=Precision, inherited_from=InheritedFrom)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -191,7 +166,10 @@ class FundingRow:
     document_id: str
     text: str
     inherited: bool = False
-    inherited_from: str | None = None  # "row_above" | "parent", as in TimelineRow
+    inherited_from: InheritedFrom | None = None
+
+    def __post_init__(self) -> None:
+        _enums(self, inherited_from=InheritedFrom)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -203,10 +181,13 @@ class FundingAgencyRow:
     document_id: str
     agency_text: str
     agency_id: str | None = None
-    role: str  # "funder" | "named"
+    role: FundingRole
     is_group: bool = False
     inherited: bool = False
     org_id: str | None = None
+
+    def __post_init__(self) -> None:
+        _enums(self, role=FundingRole)
 
 
 @dataclass(frozen=True)
@@ -214,8 +195,8 @@ class ErrorItem:
     """A problem met while processing one document (document-level) or one item (warning)."""
 
     source_file: str
-    stage: str
-    error_type: str
+    stage: str  # a Stage value
+    error_type: str  # an ErrorType value
     message: str
     page: int | None = None
     line: int | None = None

@@ -4,9 +4,13 @@ their activities as hierarchy levels, the bodies the plan names as participating
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
+
+from pipeline.output.views import slug, work_item_rows
 
 IATI_VERSION = "2.03"
 # IATI OrganisationType codes (https://iatistandard.org/en/iati-standard/203/codelists/organisationtype/)
@@ -41,72 +45,102 @@ def write_iati(tables: dict[str, pa.Table], path: Path, reporting_org: str, repo
     """
     from lxml import etree
 
-    from pipeline.errors import PipelineError
-    from pipeline.export import _slug, work_item_rows
+    from pipeline.core.errors import PipelineError
 
     if reporting_org_type not in ORGANISATION_TYPES:
         raise PipelineError(f"--reporting-org-type {reporting_org_type!r} is no IATI organisation type code (one of "
                             f"{', '.join(ORGANISATION_TYPES)})")
-    agencies = {a["agency_id"]: a for a in tables["agencies"].to_pylist()} if "agencies" in tables else {}
-    docs = {d["document_id"]: d for d in tables["documents"].to_pylist()}
-    today = max((d["extracted_at"] for d in docs.values() if d.get("extracted_at")),
-                default=dt.datetime.now(dt.UTC)).date()
-    named = _named(tables)
-    items = {i["item_id"]: i for i in tables["work_items"].to_pylist()}
-    timelines = {t["item_id"]: t for t in tables["timelines"].to_pylist()} if "timelines" in tables else {}
-    rows = []
-    for row in work_item_rows(tables):
-        doc = docs.get(row["document_id"], {})
-        start, end = row["start_date"] or doc.get("period_start"), row["end_date"] or doc.get("period_end")
-        if start is not None or end is not None:  # IATI requires a date; an undated item of an undated plan has none
-            rows.append((row, doc, start, end))
-    ids = {row["item_id"]: f"{reporting_org}-{_slug(row['document_id'])}-{row['item_id']}" for row, *_ in rows}
-    children: dict[str, list[str]] = {}
-    for row, *_ in rows:
-        parent = items[row["item_id"]]["parent_id"]
-        if parent in ids:
-            children.setdefault(parent, []).append(row["item_id"])
+    run = _Run(tables, _Publisher(reporting_org, reporting_org_type, reporting_org_name or reporting_org))
     now = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
     root = etree.Element("iati-activities", version=IATI_VERSION, **{"generated-datetime": now})
-    for row, doc, start, end in rows:
-        item_id = row["item_id"]
+    for row, doc, start, end in run.rows:
         activity = etree.SubElement(root, "iati-activity", {_XML_LANG: doc.get("language") or "en",
                                                             "last-updated-datetime": now,
-                                                            "hierarchy": str(_depth(item_id, items) + 1)})
-        etree.SubElement(activity, "iati-identifier").text = ids[item_id]
-        _narrative(etree.SubElement(activity, "reporting-org", ref=reporting_org, type=reporting_org_type),
-                   reporting_org_name or reporting_org)
+                                                            "hierarchy": str(_depth(row["item_id"], run.items) + 1)})
+        run.fill(activity, row, doc, start, end)
+    etree.ElementTree(root).write(str(path), xml_declaration=True, encoding="utf-8", pretty_print=True)
+    return path
+
+
+@dataclass(frozen=True)
+class _Publisher:
+    """The reporting organisation: its IATI identifier, type code and name."""
+
+    ref: str
+    type: str
+    name: str
+
+
+class _Run:
+    """What every activity of one file reads: the run's documents, items, timelines and the bodies they name,
+    the dated items in order with their IATI identifiers and children."""
+
+    def __init__(self, tables: dict[str, pa.Table], publisher: _Publisher) -> None:
+        self.publisher = publisher
+        self.agencies = {a["agency_id"]: a for a in tables["agencies"].to_pylist()} if "agencies" in tables else {}
+        docs = {d["document_id"]: d for d in tables["documents"].to_pylist()}
+        self.today = max((d["extracted_at"] for d in docs.values() if d.get("extracted_at")),
+                         default=dt.datetime.now(dt.UTC)).date()
+        self.named = _named(tables)
+        self.items = {i["item_id"]: i for i in tables["work_items"].to_pylist()}
+        self.timelines = {t["item_id"]: t for t in tables["timelines"].to_pylist()} if "timelines" in tables else {}
+        self.rows: list[tuple[dict, dict, dt.date | None, dt.date | None]] = []
+        for row in work_item_rows(tables):
+            doc = docs.get(row["document_id"], {})
+            start, end = row["start_date"] or doc.get("period_start"), row["end_date"] or doc.get("period_end")
+            if start is not None or end is not None:  # IATI needs a date; an undated item of an undated plan has none
+                self.rows.append((row, doc, start, end))
+        self.ids = {row["item_id"]: f"{publisher.ref}-{slug(row['document_id'])}-{row['item_id']}"
+                    for row, *_ in self.rows}
+        self.children: dict[str, list[str]] = {}
+        for row, *_ in self.rows:
+            parent = self.items[row["item_id"]]["parent_id"]
+            if parent in self.ids:
+                self.children.setdefault(parent, []).append(row["item_id"])
+
+    def fill(self, activity: Any, row: dict, doc: dict, start: dt.date | None, end: dt.date | None) -> None:
+        """One item's activity: identifier, publisher, title, description, participants, status, dates, links."""
+        from lxml import etree
+
+        item_id, publisher = row["item_id"], self.publisher
+        etree.SubElement(activity, "iati-identifier").text = self.ids[item_id]
+        _narrative(etree.SubElement(activity, "reporting-org", ref=publisher.ref, type=publisher.type), publisher.name)
         _narrative(etree.SubElement(activity, "title"), row["text"])
-        timeline = timelines.get(item_id)
+        timeline = self.timelines.get(item_id)
         printed = f"; timeline as printed: {timeline['text']}" if timeline else ""
         _narrative(etree.SubElement(activity, "description", type="1"),
                    f"{row['kind']} of {doc.get('title') or row['document_id']}"
                    + (f", section {row['section']}" if row["section"] else "") + f" ({row['locator']}){printed}")
-        bodies = _bodies(item_id, items, named)
+        self.participants(activity, item_id)
+        ongoing = bool(timeline and timeline["ongoing"] and timeline.get("inherited_from") != "parent")
+        etree.SubElement(activity, "activity-status", code=activity_status(start, end, ongoing, self.today))
+        if start is not None:
+            etree.SubElement(activity, "activity-date", type="1", **{"iso-date": start.isoformat()})
+        if end is not None:
+            etree.SubElement(activity, "activity-date", type="3", **{"iso-date": end.isoformat()})
+        parent = self.items[item_id]["parent_id"]
+        if parent in self.ids:
+            etree.SubElement(activity, "related-activity", ref=self.ids[parent], type="1")
+        for child in self.children.get(item_id, []):
+            etree.SubElement(activity, "related-activity", ref=self.ids[child], type="2")
+
+    def participants(self, activity: Any, item_id: str) -> None:
+        """The bodies named for the item or above it, with their IATI ref and type when the agency list has them;
+        none named: the publisher answers for it (accountable)."""
+        from lxml import etree
+
+        bodies = _bodies(item_id, self.items, self.named)
         for role, org in bodies:
             attrs = {"role": role}
-            agency = agencies.get(org.get("agency_id") or "")
+            agency = self.agencies.get(org.get("agency_id") or "")
             if agency and agency.get("iati_id"):
                 attrs["ref"] = agency["iati_id"]
             if agency and agency.get("kind") in KIND_TYPES:
                 attrs["type"] = KIND_TYPES[agency["kind"]]
             _narrative(etree.SubElement(activity, "participating-org", attrs), org["agency_text"])
-        if not bodies:  # the plan names nobody for the item or above it: the publisher answers for it
-            _narrative(etree.SubElement(activity, "participating-org", ref=reporting_org, type=reporting_org_type,
-                                        role="2"), reporting_org_name or reporting_org)
-        ongoing = bool(timeline and timeline["ongoing"] and timeline.get("inherited_from") != "parent")
-        etree.SubElement(activity, "activity-status", code=activity_status(start, end, ongoing, today))
-        if start is not None:
-            etree.SubElement(activity, "activity-date", type="1", **{"iso-date": start.isoformat()})
-        if end is not None:
-            etree.SubElement(activity, "activity-date", type="3", **{"iso-date": end.isoformat()})
-        parent = items[item_id]["parent_id"]
-        if parent in ids:
-            etree.SubElement(activity, "related-activity", ref=ids[parent], type="1")
-        for child in children.get(item_id, []):
-            etree.SubElement(activity, "related-activity", ref=ids[child], type="2")
-    etree.ElementTree(root).write(str(path), xml_declaration=True, encoding="utf-8", pretty_print=True)
-    return path
+        if not bodies:
+            p = self.publisher
+            _narrative(etree.SubElement(activity, "participating-org", ref=p.ref, type=p.type, role="2"), p.name)
 
 
 def _named(tables: dict[str, pa.Table]) -> dict[str, list[tuple[str, dict]]]:

@@ -8,9 +8,10 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from pipeline.alignments import align_editions, alignments_to_differences
-from pipeline.records import LEAD_ROLES, DocumentResult, Status, TimelineRow
+from pipeline.core.enums import LEAD_ROLES, ErrorType, Status
+from pipeline.core.records import DocumentResult, TimelineRow
+from pipeline.output.store import SCHEMA_VERSION
 from pipeline.run import PIPELINE_VERSION
-from pipeline.store import SCHEMA_VERSION
 from pipeline.twins import find_twins
 
 LOW_CONFIDENCE = 0.7  # items below this were kept on weaker signals; the report counts them per document
@@ -65,7 +66,7 @@ class RunReport:
         alignments = align_editions(results)
         failed = {
             r.document_id: "; ".join(f"{e.stage}: {e.message}" for e in (r.errors or [
-                w for w in r.warnings if w.error_type == "no_items"]))
+                w for w in r.warnings if w.error_type == ErrorType.NO_ITEMS]))
             for r in results
             if r.status in (Status.FAILURE, Status.PARTIAL)
         }
