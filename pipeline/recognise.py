@@ -25,13 +25,13 @@ from pipeline.candidates import (
     owner_of,
     prose_candidates,
 )
-from pipeline.core.enums import BlockKind
+from pipeline.core.enums import BlockKind, Role
 from pipeline.core.records import LeadText
 from pipeline.decision import Model, active_model, build_context, candidate_features
 from pipeline.labels import in_list
 from pipeline.outline import Node
 from pipeline.table_candidates import card_fields, table_candidates
-from pipeline.vocabulary import section_role, split_field_line
+from pipeline.vocabulary import owner_label, section_role, split_field_line
 
 THRESHOLD = 0.5
 _INTRO_MAX = 80  # a longer "...:" lead-in is a sentence: its words are incidental, not a section label
@@ -72,6 +72,7 @@ def candidates_of(nodes: list[Node], roles: list[int],
     heading_owner: dict[int, Candidate] = {}
     label_headings: dict[int, tuple[str, str]] = {}  # a heading that is a field label ("¿Quién ejecuta?")
     seen_labels: set[int] = set()
+    owners: dict[int, str] = {}  # list lines that only name an owner, by node
     for n in nodes:
         section = nodes[n.headings[-1]].text if n.headings else None
         owner = owner_of(n, by_node, heading_owner)
@@ -110,9 +111,15 @@ def candidates_of(nodes: list[Node], roles: list[int],
             give_field(owner, *label, n)
             continue
         if n.kind is BlockKind.LIST_ITEM:
+            named = owner_label(n.text)
+            if named and n.index + 1 < len(nodes) and nodes[n.index + 1].parent == n.index:
+                owners[n.index] = named  # "Steve:" over Steve's tasks: the owner of the items under it
+                continue
             cand = list_candidate(n, roles[n.index], section)
             if cand is None:
                 continue
+            if n.parent in owners and not cand.leads:
+                cand.leads.append(LeadText(owners[n.parent], Role.LEAD))
             for line in n.text.split("\n")[1:]:  # "Timeline: Q2 2021" on a line of the item's own
                 field_line = split_field_line(line.strip())
                 if field_line is not None:

@@ -261,8 +261,9 @@ def _plausible(name: str, sentence: bool = False) -> str | None:
     words = name.split()
     if not words or len(words) > 16 or in_list(words[0], "pronouns") or in_list(name, "pronouns"):
         return None
-    if words[0].lower() in ("the", "a", "an", "le", "la", "les", "un", "une", "el", "los", "las", "una"):
-        return None
+    if words[0].lower() in ("the", "a", "an", "le", "la", "les", "un", "une", "el", "los", "las", "una") \
+            and not words[0].isupper():
+        return None  # an article, not "UN Women" or "UN DESA"
     if field_of(name) or in_list(name, "action_labels") or section_role(name) != 0:
         return None
     if len(words) == 1 and words[0].lower().endswith("ing"):
@@ -297,6 +298,22 @@ def subject_lead(sentence: str) -> str | None:
     return None
 
 
+def owner_label(text: str) -> str | None:
+    """A list line that only names an owner, over the owner's tasks: ``owner_label("Steve:")`` -> "Steve";
+    ``owner_label("Deliverables:")`` -> None (a section word), ``owner_label("Steve will send it")`` -> None."""
+    text = text.strip().strip("*_").strip()
+    if not text.endswith((":", "：")):
+        return None
+    name = text[:-1].strip().strip("*_").strip()
+    words = name.replace(",", " ").split()
+    if not words or len(words) > 5 or any(ch in name for ch in ".;!?") \
+            or not all(w[:1].isupper() or w.lower() in _JOINS or w in ("&", "/") for w in words):
+        return None  # names only: "Brett & Nick", not "Steve will send it"
+    if any(in_list(w, "status_words") for w in words):
+        return None  # "Ongoing Work:", "Completed:" group tasks by state, not by owner
+    return _plausible(name)
+
+
 def owner_prefix(text: str) -> tuple[str, str] | None:
     """A line of minutes naming its owner first: ``owner_prefix("Silona - to reach out to Karen")`` ->
     ("Silona", "Silona - to reach out to Karen"); ``owner_prefix("Ken Museth: Feedback from OpenVDB")`` ->
@@ -305,7 +322,8 @@ def owner_prefix(text: str) -> tuple[str, str] | None:
     text = text.strip()
     head = text[:_SUBJECT_SPAN]
     match = minutes.match(head)
-    if match and _plausible(match.group("name")):
+    if match and _plausible(match.group("name")) \
+            and not in_list(match.group("name").strip() + " to", "commit_cues"):  # "Plan to test ...": a verb
         return match.group("name").strip(), text
     match = owner.match(head)
     if match and _plausible(match.group("name")) and len(match.group("name").split()) <= 5:

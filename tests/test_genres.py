@@ -95,3 +95,31 @@ def test_minutes_discussion_bullets_under_numbered_topics_are_not_items():
 def test_ai_is_not_an_action_label_but_action_items_is():
     assert not in_list("AI / ML Code Generation Use / Reporting", "action_labels", prefix=True)
     assert in_list("Action Items (AIs)", "action_labels", prefix=True)
+
+
+def test_an_owner_line_over_its_tasks_gives_them_their_lead(tmp_path):
+    path = tmp_path / "minutes.md"
+    path.write_text("# Steering group\n\n## Action items\n\n* **Steve:**\n  * Send the agenda to members.\n"
+                    "  * Update the meeting time on the website.\n* **Brett & Nick:**\n"
+                    "  * Review the data flows paper.\n* **Ongoing Work:**\n  * Draft the pilot guide.\n",
+                    encoding="utf-8")
+    result = run_document(path, tmp_path)
+    leads = _leads(result)
+    got = [(i.text, leads.get(i.item_id)) for i in result.items]
+    assert got == [("Send the agenda to members.", ["Steve"]),
+                   ("Update the meeting time on the website.", ["Steve"]),
+                   ("Review the data flows paper.", ["Brett & Nick"]),
+                   ("Ongoing Work", None),
+                   ("Draft the pilot guide.", None)]
+
+
+def test_owner_names_and_what_is_not_one():
+    from pipeline.vocabulary import owner_label, owner_prefix, subject_lead
+
+    assert owner_label("**Steve:**") == "Steve"
+    assert owner_label("UN Women:") == "UN Women"
+    assert owner_label("Steve will send it:") is None
+    assert owner_label("Completed:") is None
+    assert subject_lead("UN Women will publish the report by June 2022.") == "UN Women"
+    assert owner_prefix("Plan to test the model with sample certificates") is None
+    assert owner_prefix("Steve to update the SVC draft") == ("Steve", "Steve to update the SVC draft")
