@@ -178,9 +178,30 @@ def stages_timeline(text: str, lang: str = "en", context_year: int | None = None
                     edtf=f"{start.isoformat()}/{end.isoformat()}")
 
 
+_DEFINED = re.compile(r"^\s*([^:：|]{1,40}?)\s*[:：]\s*(\S.{2,})$")
+
+
+def defined_period_timeline(text: str, lang: str = "en", context_year: int | None = None) -> Timeline | None:
+    """A quarter or half named, then defined by its dates: the dates are the period, whatever calendar quarter
+    the name would be (a fiscal year's): ``defined_period_timeline("Q1: April 2026 to June 2026")`` ->
+    2026-04-01..2026-06-30. None unless the name is a quarter or half and the rest a dated span."""
+    match = _DEFINED.match(text)
+    if match is None:
+        return None
+    name = normalize_timeline(match.group(1), lang, context_year or 2000)
+    if name.precision not in (Precision.QUARTER, Precision.HALF):
+        return None
+    span = normalize_timeline(match.group(2), lang, context_year)
+    if span.start is None or span.end is None or span.precision not in (Precision.DAY, Precision.MONTH,
+                                                                          Precision.RANGE):
+        return None
+    return replace(span, text=text)
+
+
 # Tried in order; the first that returns a Timeline wins.
 STRATEGIES: tuple[Callable[[str, str, int | None], Timeline | None], ...] = (
-    revised_timeline, stages_timeline, relative_timeline, grammar_timeline, dateparser_timeline)
+    revised_timeline, stages_timeline, defined_period_timeline, relative_timeline, grammar_timeline,
+    dateparser_timeline)
 
 
 MAX_SENTENCE_CHARS = 2000  # find_timeline_phrase searches at most this much of an item's text

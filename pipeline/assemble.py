@@ -41,8 +41,9 @@ def document_period(blocks: list[Block]) -> str | None:
 class Assembler(TableAssembly):
     """Walks blocks in reading order, keeping the context (block, section, parents, mode) items need."""
 
-    def __init__(self, doc: Document, document_id: str) -> None:
+    def __init__(self, doc: Document, document_id: str, lang: str = "en") -> None:
         self.doc = doc
+        self.lang = lang
         self.document_id = document_id
         self.drafts: list[Draft] = []
         self.outputs_of: dict[int, list[Draft]] = {}  # id(priority area) -> its outputs, for match_output
@@ -312,7 +313,7 @@ class Assembler(TableAssembly):
     def add_recognised(self) -> None:
         """Items the general recogniser finds where the layout rules found none (see ``combine_readers``)."""
         block = self.block if self.block == self.period else None
-        self.drafts = combine_readers(self.drafts, self.blocks, self.group_leads, block)
+        self.drafts = combine_readers(self.drafts, self.blocks, self.group_leads, block, self.lang)
 
     def finish(self) -> list[WorkItem]:
         ids: dict[int, str] = {}

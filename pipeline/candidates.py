@@ -4,6 +4,7 @@ the fields (timeline, leads, funding) that label lines, prose and context give t
 from __future__ import annotations
 
 import re
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 from pipeline.core.enums import BlockKind, ItemKind, Role
@@ -23,6 +24,10 @@ from pipeline.vocabulary import (
     split_field_line,
     subject_lead,
 )
+
+# the language of the document being read (set by ``recognise.propose``): dates in context and in cells are
+# read with its words ("avril 2026 à juin 2026")
+READING_LANGUAGE: ContextVar[str] = ContextVar("reading_language", default="en")
 
 _SENTENCE = re.compile(r"(?<=[.!?。！？])\s+(?=[A-ZÀ-ÖØ-ÞА-ЯЁ¿¡\"“(\u0600-\u06ff\u4e00-\u9fff])")
 
@@ -82,7 +87,7 @@ def _context_timeline(nodes: list[Node], n: Node) -> str | None:
     for place in places:
         if place.index == n.index or len(place.text) > 160:
             continue
-        phrase = find_timeline_phrase(place.text)
+        phrase = find_timeline_phrase(place.text, READING_LANGUAGE.get())
         if phrase:
             return _period_core(phrase)
     return None
@@ -92,11 +97,11 @@ def _period_core(phrase: str) -> str:
     the phrase finder took in front of it ("through") is not a deadline here."""
     from normalizers import normalize_timeline
 
-    t = normalize_timeline(phrase)
+    t = normalize_timeline(phrase, READING_LANGUAGE.get())
     words = phrase.split()
     if (t.start is None or t.end is None) and len(words) > 1:
         core = " ".join(words[1:])
-        c = normalize_timeline(core)
+        c = normalize_timeline(core, READING_LANGUAGE.get())
         if c.start is not None and c.end is not None:
             return core
     return phrase
@@ -137,10 +142,22 @@ def heading_candidate(n: Node, role: int, section: str | None) -> Candidate | No
         if names_section(text):
             return None  # "Deliverables", "Background": it names a kind of section
         ref, text = split_ref(text)
-    if len(text) < 2 or text.endswith("?"):
+    if len(text) < 2 or text.endswith("?") or is_period_title(text):
         return None
     return Candidate(n.index, "heading", text, n.provenance, ref=ref, section=section, role=role,
                      numbered=ref is not None, kind=ItemKind.DELIVERABLE)
+
+def is_period_title(text: str) -> bool:
+    """A heading that is a period, its items below ("Q3 2024", "1er trimestre : avril 2026 à juin 2026"): its
+    date phrase makes up most of it."""
+    from normalizers import find_timeline_phrase
+
+    phrase = find_timeline_phrase(text, READING_LANGUAGE.get())
+    if not phrase:
+        return False
+    alnum = sum(ch.isalnum() for ch in text)
+    return sum(ch.isalnum() for ch in phrase) >= 0.6 * alnum
+
 
 def split_ref(text: str) -> tuple[str | None, str]:
     match = _REF.match(text)
@@ -211,7 +228,7 @@ def is_timeline(text: str) -> bool:
     text = text.strip()
     if not text or len(text) > 40:
         return False
-    t = normalize_timeline(text)
+    t = normalize_timeline(text, READING_LANGUAGE.get())
     if t.tbc:
         return True
     if not t.parsed:

@@ -33,18 +33,18 @@ class Draft:
 
 
 def combine_readers(drafts: list[Draft], blocks: list[Block], group_leads: dict[int, list[LeadText]],
-                    block: str | None) -> list[Draft]:
+                    block: str | None, lang: str = "en") -> list[Draft]:
     """The layout rules' drafts plus the general recogniser's items, both read from one outline.
 
     Where the layout rules really read the document (``layout_read``), they keep every region (innermost
     section) they found items in and the recogniser adds items in the others; where they did not, their stray
     matches give way to the recogniser's items. Either way, a layout item with no field of its own whose line the
     recogniser judged and scored below its threshold is dropped, unless items kept under it need it as their
-    parent. ``block`` is the plan period given to the recogniser's items.
+    parent. ``block`` is the plan period given to the recogniser's items; ``lang`` the document's language.
     """
     nodes = build_outline(blocks)
     judged: dict[int, float] = {}
-    kept = recognise(nodes, judged=judged)
+    kept = recognise(nodes, judged=judged, lang=lang)
     region = regions(nodes)
     where = node_of_provenance(nodes)
     legacy: dict[int, list[Draft]] = {}

@@ -69,10 +69,11 @@ def document_candidates(path: Path) -> tuple[list, list[dict[str, float]]]:
     from pipeline.fragments import join_fragments, remove_running_headers
     from pipeline.outline import build_outline
     from pipeline.recognise import candidate_scores, propose
+    from pipeline.run import document_language
 
     doc = extractors.extract(path)
     nodes = build_outline(join_fragments(remove_running_headers(list(doc.blocks))))
-    cands, _, has_roles = propose(nodes)
+    cands, _, has_roles = propose(nodes, document_language(doc))
     return cands, candidate_scores(cands, has_roles, nodes, None)
 
 

@@ -15,6 +15,7 @@ import re
 from collections import Counter
 
 from pipeline.candidates import (
+    READING_LANGUAGE,
     ROLE_KEYS,
     Candidate,
     fill_context_timelines,
@@ -290,9 +291,18 @@ def decide(cands: list[Candidate], doc_has_roles: bool, nodes: list[Node],
     return kept
 
 
-def propose(nodes: list[Node]) -> tuple[list[Candidate], list[tuple[Candidate | None, LeadText]], bool]:
+def propose(nodes: list[Node], lang: str = "en") -> tuple[list[Candidate], list[tuple[Candidate | None, LeadText]],
+                                                          bool]:
     """Every candidate of an outline with its fields, the lead blocks to place, and whether any heading names
-    a kind of section."""
+    a kind of section. ``lang`` is the document's language (its dates are read with that language's words)."""
+    token = READING_LANGUAGE.set(lang)
+    try:
+        return _propose(nodes)
+    finally:
+        READING_LANGUAGE.reset(token)
+
+
+def _propose(nodes: list[Node]) -> tuple[list[Candidate], list[tuple[Candidate | None, LeadText]], bool]:
     roles = node_roles(nodes)
     block_leads: list[tuple[Candidate | None, LeadText]] = []
     cands = mark_definition_lists(join_keyed_rows(candidates_of(nodes, roles, block_leads)), nodes)
@@ -308,10 +318,11 @@ def propose(nodes: list[Node]) -> tuple[list[Candidate], list[tuple[Candidate | 
     return cands, block_leads, any(r > 0 for r in roles)
 
 
-def recognise(nodes: list[Node], model: Model | None = None, judged: dict[int, float] | None = None) -> list[Candidate]:
+def recognise(nodes: list[Node], model: Model | None = None, judged: dict[int, float] | None = None,
+              lang: str = "en") -> list[Candidate]:
     """The kept candidates of an outline, parents linked, in reading order (``model``: the shipped one unless
     given, as when fitting leaves a document out). ``judged``, if given, receives each candidate node's score."""
-    cands, block_leads, doc_has_roles = propose(nodes)
+    cands, block_leads, doc_has_roles = propose(nodes, lang)
     kept = drop_overview_echoes(decide(cands, doc_has_roles, nodes, model or active_model()))
     if judged is not None:
         for cand in cands:

@@ -119,10 +119,10 @@ def run_document(path: Path, raw_dir: Path, pdf_batches: list | None = None) -> 
         result.warnings += [ErrorItem(source, "extract", "extract_warning", w) for w in doc.warnings]
         result.warnings += [ErrorItem(source, "extract", "lost_content", loss.message, loss.page, loss.line)
                             for loss in doc.lost]
-        result.language = detect_language(" ".join(b.text for b in doc.blocks[:400]) + " " + _table_text(doc))
+        result.language = document_language(doc)
         result.anchors = document_to_anchors(doc, result.language)
         stage = "assemble"
-        assembler = Assembler(doc, source)
+        assembler = Assembler(doc, source, result.language)
         items = [replace(i, language=block_language(i.text, result.language)) for i in assembler.run()]
         clock = _lap(result, "assemble", clock)
         result.items, result.warnings = items, result.warnings + assembler.warnings
@@ -189,6 +189,11 @@ def _from_batches(path: Path, batches: list) -> Document:
         if isinstance(batch, PipelineError):
             raise batch
     return normalise_document(extract(path, batches))
+
+
+def document_language(doc: Document) -> str:
+    """The language a document is written in, from its first blocks and table cells."""
+    return detect_language(" ".join(b.text for b in doc.blocks[:400]) + " " + _table_text(doc))
 
 
 def _table_text(doc: Document) -> str:

@@ -123,3 +123,16 @@ def test_owner_names_and_what_is_not_one():
     assert subject_lead("UN Women will publish the report by June 2022.") == "UN Women"
     assert owner_prefix("Plan to test the model with sample certificates") is None
     assert owner_prefix("Steve to update the SVC draft") == ("Steve", "Steve to update the SVC draft")
+
+
+def test_a_french_roadmap_by_fiscal_quarter_dates_its_items_by_the_quarter_s_months():
+    import datetime as dt
+
+    result = run_document(DOCS / "gcds_feuille_de_route_2026_2027.md", DOCS)
+    texts = [i.text for i in result.items]
+    assert result.language == "fr"
+    assert not any(t.startswith(("1er trimestre", "2e trimestre")) for t in texts)  # periods, not items
+    assert not any(t.startswith("Lancement de la version 1.0") for t in texts)  # under "Réalisations": done
+    first = next(i for i in result.items if "Publication du composant alerte" in i.text)
+    timeline = next(t for t in result.timelines if t.item_id == first.item_id)
+    assert (timeline.start, timeline.end) == (dt.date(2026, 7, 1), dt.date(2026, 9, 30))

@@ -11,7 +11,14 @@ from pathlib import Path
 import pytest
 
 from normalizers import find_timeline_phrase, normalize_timeline
-from normalizers.timeline import STRATEGIES, dateparser_timeline, grammar_timeline, revised_timeline, stages_timeline
+from normalizers.timeline import (
+    STRATEGIES,
+    dateparser_timeline,
+    defined_period_timeline,
+    grammar_timeline,
+    revised_timeline,
+    stages_timeline,
+)
 from normalizers.timeline_lexicon import DATA_DIR, LANGUAGES, language_words, lexicon, load_language_data
 from normalizers.timeline_relative import relative_timeline
 from pipeline.core.enums import Precision
@@ -175,10 +182,23 @@ def test_every_seed_phrase_is_in_the_table() -> None:
 
 
 def test_strategies_run_grammar_first() -> None:
-    # stages_timeline only answers texts of several " | "-separated stages; single phrases go to the grammar
-    assert STRATEGIES == (revised_timeline, stages_timeline, relative_timeline, grammar_timeline,
-                          dateparser_timeline)
+    # stages_timeline only answers texts of several " | "-separated stages, defined_period_timeline a quarter
+    # named then defined by its dates; single phrases go to the grammar
+    assert STRATEGIES == (revised_timeline, stages_timeline, defined_period_timeline, relative_timeline,
+                          grammar_timeline, dateparser_timeline)
     assert stages_timeline("Q2 2021", "en", None) is None
+    assert defined_period_timeline("Q2 2021", "en", None) is None
+    assert defined_period_timeline("Phase 1: April 2026 to June 2026", "en", None) is None
+
+
+def test_a_quarter_defined_by_its_dates_is_those_dates() -> None:
+    # a fiscal quarter: its name says Q1, its dates April to June
+    t = normalize_timeline("1er trimestre : avril 2026 à juin 2026", "fr")
+    assert (t.start, t.end, t.precision) == (dt.date(2026, 4, 1), dt.date(2026, 6, 30), Precision.MONTH)
+    t = normalize_timeline("Q1: April 2026 to June 2026", "en")
+    assert (t.start, t.end) == (dt.date(2026, 4, 1), dt.date(2026, 6, 30))
+    t = normalize_timeline("Q3: 2026", "en")
+    assert (t.start, t.end, t.precision) == (dt.date(2026, 7, 1), dt.date(2026, 9, 30), Precision.QUARTER)
 
 
 @pytest.mark.parametrize(
