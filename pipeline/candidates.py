@@ -29,7 +29,7 @@ from pipeline.vocabulary import (
 # read with its words ("avril 2026 à juin 2026")
 READING_LANGUAGE: ContextVar[str] = ContextVar("reading_language", default="en")
 
-_SENTENCE = re.compile(r"(?<=[.!?。！？])\s+(?=[A-ZÀ-ÖØ-ÞА-ЯЁ¿¡\"“(\u0600-\u06ff\u4e00-\u9fff])")
+SENTENCE = re.compile(r"(?<=[.!?。！？])\s+(?=[A-ZÀ-ÖØ-ÞА-ЯЁ¿¡\"“(\u0600-\u06ff\u4e00-\u9fff])")
 
 _REF = re.compile(
     r"^\s*((?:[A-Z]{1,4}\d{1,2}(?:\.\d{1,2})*)|(?:[A-Z]{2,4}-\d{1,3}(?=[.:)]\s))|(?:\d{1,2}(?:\.\d{1,2})+)"
@@ -244,7 +244,7 @@ def prose_candidates(n: Node, role: int, section: str | None, owner: Candidate |
     if sep and rest.strip() and len(first) < 30 and section_role(first) > 0:
         return [Candidate(n.index, "label_block", rest.strip(), n.provenance, section=section, role=max(role, 1))]
     out = []
-    for sentence in _SENTENCE.split(text):
+    for sentence in SENTENCE.split(text):
         lead = lead_in_prose(sentence)
         if lead and owner is not None and not owner.leads:
             owner.leads.append(LeadText(lead, Role.LEAD))

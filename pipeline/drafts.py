@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from pipeline.core.enums import ItemKind
+from pipeline.core.enums import BlockKind, ItemKind
 from pipeline.core.model import Block, Provenance
 from pipeline.core.records import LeadText
 from pipeline.outline import build_outline, node_of_provenance, regions
@@ -58,6 +58,8 @@ def combine_readers(drafts: list[Draft], blocks: list[Block], group_leads: dict[
             # a layout item with no field of its own whose line the recogniser judged and did not keep (a
             # discussion bullet of minutes under a numbered topic): the fitted judgement stands
             drop.add(id(d))
+    won = _tables_read_better(drafts, kept, nodes, where)
+    drop.update(id(d) for d in drafts if where.get(d.provenance) in won)
     for draft in drafts:  # a heading whose items stay (in a region of their own) stays with them
         parent = draft.parent if id(draft) not in drop else None
         while parent is not None:
@@ -67,7 +69,7 @@ def combine_readers(drafts: list[Draft], blocks: list[Block], group_leads: dict[
     added: list[Draft] = []
     for cand in kept:
         mine = legacy.get(region[cand.node], [])
-        if read and any(id(d) not in drop for d in mine):
+        if read and cand.node not in won and any(id(d) not in drop for d in mine):
             continue
         drop.update(id(d) for d in mine)  # stray matches of the layout rules in a document they do not read
         draft = Draft(cand.kind, " ".join(cand.text.split()), cand.provenance, ref=cand.ref,
@@ -77,6 +79,25 @@ def combine_readers(drafts: list[Draft], blocks: list[Block], group_leads: dict[
         made[id(cand)] = draft
         added.append(draft)
     return [d for d in drafts if id(d) not in drop] + added
+
+
+def _tables_read_better(drafts: list[Draft], kept: list, nodes: list, where: dict[Provenance, int]) -> set[int]:
+    """Tables whose rows the recogniser read with more fields (leads, dates, amounts) than the layout rules did
+    (owners named in the action text, several actions in one cell): its reading of them stands."""
+    def fields(items: list) -> int:
+        return sum(len(i.leads) + bool(i.timeline_text if isinstance(i, Draft) else i.timeline)
+                   + bool(i.funding_text if isinstance(i, Draft) else i.funding) for i in items)
+
+    layout: dict[int, list[Draft]] = {}
+    for d in drafts:
+        node = where.get(d.provenance)
+        if node is not None and nodes[node].kind is BlockKind.TABLE:
+            layout.setdefault(node, []).append(d)
+    mine: dict[int, list] = {}
+    for cand in kept:
+        if cand.node in layout:
+            mine.setdefault(cand.node, []).append(cand)
+    return {node for node, items in mine.items() if fields(items) > fields(layout[node])}
 
 
 def _fielded(d: Draft, group_leads: dict[int, list[LeadText]] | None = None) -> bool:

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import re
 
-from pipeline.candidates import Candidate, is_timeline, split_ref
+from pipeline.candidates import SENTENCE, Candidate, is_timeline, split_ref
 from pipeline.core.enums import Role
 from pipeline.core.model import Row
 from pipeline.core.records import LeadText
-from pipeline.labels import classify
+from pipeline.labels import classify, in_list
 from pipeline.outline import Node
-from pipeline.vocabulary import field_of, section_role
+from pipeline.vocabulary import field_of, owner_prefix, section_role
 
 
 def column_roles(header: Row | None, body: list[Row]) -> dict[int, str]:
@@ -64,9 +64,16 @@ def table_candidates(n: Node, role: int, section: str | None, owner: Candidate |
         if not item_cols:
             continue
         text = cells[item_cols[-1]]
+        if in_list(text, "nothing_words"):
+            continue  # "None" in the actions column: this row has no item
         ref, text = split_ref(text)
-        cand = Candidate(n.index, "table_row", text, row.provenance, ref=ref, section=section,
-                         role=role or (1 if header is not None else 0), parent=owner)
+        actions = owned_actions(row.cells[item_cols[-1]].text if ref is None else text)
+        for action in actions[1:]:  # several owners' actions in one cell: one item each
+            out.append(Candidate(n.index, "table_row", action[1], row.provenance, section=section,
+                                 role=role or (1 if header is not None else 0), parent=owner,
+                                 leads=[LeadText(action[0], Role.LEAD)]))
+        cand = Candidate(n.index, "table_row", actions[0][1] if actions else text, row.provenance, ref=ref,
+                         section=section, role=role or (1 if header is not None else 0), parent=owner)
         stages = [i for i, r in roles.items() if r == "timeline" and cells.get(i)]
         if len(stages) > 1 and header is not None:  # one date per stage column: "FPWD: 2015 | CR: Q3 2024"
             cand.timeline = " | ".join(f"{' '.join(header.cells[i].text.split())}: {cells[i]}" for i in stages)
@@ -80,7 +87,27 @@ def table_candidates(n: Node, role: int, section: str | None, owner: Candidate |
                 cand.leads.append(LeadText(value, Role.LEAD))
             elif r == "funding" and cand.funding is None:
                 cand.funding = value
-        out.append(cand)
+        if actions and not cand.leads:
+            cand.leads.append(LeadText(actions[0][0], Role.LEAD))  # "Silona - to reach out ...": its owner
+        out.insert(len(out) - max(len(actions) - 1, 0), cand)
+    return out
+
+
+def owned_actions(text: str) -> list[tuple[str, str]]:
+    """The (owner, action) pairs of a cell of minutes whose sentences each open with their owner
+    ("Hwang to raise this request. Group to reach out ..."); empty unless the first sentence does."""
+    sentences = [s.strip() for line in text.split("\n") for s in SENTENCE.split(line) if s.strip()]
+    pairs = [owner_prefix(s) for s in sentences]
+    if not pairs or pairs[0] is None or pairs[0][1] != sentences[0]:
+        return []
+    out: list[tuple[str, str]] = []
+    for sentence, pair in zip(sentences, pairs, strict=True):
+        if pair is not None and pair[1] == sentence:
+            out.append(pair)
+        elif out:
+            out[-1] = (out[-1][0], f"{out[-1][1]} {sentence}")  # a sentence of the same action
+    if len(out) == 1:
+        return [(out[0][0], " ".join(text.split()))]
     return out
 
 def _header_and_body(rows: list[Row]) -> tuple[Row | None, list[Row]]:

@@ -136,3 +136,14 @@ def test_a_french_roadmap_by_fiscal_quarter_dates_its_items_by_the_quarter_s_mon
     first = next(i for i in result.items if "Publication du composant alerte" in i.text)
     timeline = next(t for t in result.timelines if t.item_id == first.item_id)
     assert (timeline.start, timeline.end) == (dt.date(2026, 7, 1), dt.date(2026, 9, 30))
+
+
+def test_minutes_in_one_html_table_give_each_owner_s_action_with_its_owner():
+    result = run_document(DOCS / "intersect_cirwg_minutes_2024_06_17.md", DOCS)
+    leads = _leads(result)
+    got = [(i.text, leads.get(i.item_id)) for i in result.items]
+    assert len(got) == 14
+    assert ("Hwang to raise this request for approval.", ["Hwang"]) in got  # two owners' actions in one cell
+    assert ("Group to reach out to potential members for nomination next session.", ["Group"]) in got
+    assert ("Silona - to continue working on glossary introduction slide deck", ["Silona"]) in got
+    assert not any(text == "None" for text, _ in got)  # "None" in the actions column is no item
