@@ -7,9 +7,11 @@ runs ``run_document`` itself), or, when the worker is stopped, a result whose on
 libraries before it reads anything). 0 turns a limit off.
 
 Workers come from a ``multiprocessing`` forkserver that has imported the pipeline, spaCy and the language
-identifier's model once (``pipeline/worker_base.py``): the workers share those pages instead of each loading a copy.
-They are kept for the next document while they stay small (a language's matchers and dateparser's tables are built
-once per worker, on first use, not once per document). Memory is the worker's resident set (``/proc/<pid>/statm``), read by the parent every 50 ms:
+identifier's model once (``pipeline/worker_base.py``): the workers share those pages instead of each loading a
+copy. They are kept for the next document while they stay small (a language's matchers and dateparser's tables
+are built once per worker, on first use, not once per document), and stopped once the run has read every
+document (``shutdown``). Memory is the worker's resident set (``/proc/<pid>/statm``), read by the parent every
+50 ms:
 ``RLIMIT_AS`` is no measure of it (pyarrow and spaCy reserve over 1.5 GB of address space while about 200 MB
 is resident; see benchmarks/README.md).
 """
