@@ -13,7 +13,8 @@ tree: its CPU seconds during the command and its PSS are given apart (``server_c
 Folders: ``tiny`` (one small text seed, ``raw/wg6_services_access_draft_2019.txt``), ``seeds`` (``raw/``) or a
 path. A first, unmeasured round (the tiny folder) creates the Prefect home's database (a one-off of a new home:
 about 25 CPU seconds here). Modes: ``warm`` (the default: the server the previous round left is reused; the
-unmeasured round starts it), ``cold-server`` (``WORKPLANS_SERVER_IDLE_SECONDS=0``: each command starts and stops its own server).
+unmeasured round starts it), ``cold-server`` (``WORKPLANS_SERVER_IDLE_SECONDS=0``: each command starts and stops
+its own server).
 
 Usage: ``python -m benchmarks.bench_start [--folder tiny|seeds|PATH] [--rounds 3] [--mode warm|cold-server]
 [--checkout PATH]`` (needs psutil)
