@@ -17,7 +17,7 @@ unmeasured round starts it), ``cold-server`` (``WORKPLANS_SERVER_IDLE_SECONDS=0`
 its own server).
 
 Usage: ``python -m benchmarks.bench_start [--folder tiny|seeds|PATH] [--rounds 3] [--mode warm|cold-server]
-[--checkout PATH]`` (needs psutil)
+[--checkout PATH] [--runner default|dask]`` (needs psutil)
 """
 
 from __future__ import annotations
@@ -111,6 +111,8 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--mode", choices=("warm", "cold-server"), default="warm")
     parser.add_argument("--checkout", type=Path, default=ROOT, help="the checkout whose flows.py runs")
+    parser.add_argument("--runner", choices=("default", "dask"), default="default",
+                        help="dask: --runner dask --workers 2 (a local cluster started by the command)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench_start_") as tmp:
         base = Path(tmp)
@@ -127,7 +129,8 @@ def main() -> None:
 
         def command(n: int, folder: Path = raw) -> list[str]:
             return [sys.executable, str(args.checkout / "flows.py"), "extract", str(folder), "--out",
-                    str(base / f"out{n}"), "--no-progress"]
+                    str(base / f"out{n}"), "--no-progress",
+                    *(["--runner", "dask", "--workers", "2"] if args.runner == "dask" and n >= 0 else [])]
 
         prime = base / "prime"
         prime.mkdir()
