@@ -20,7 +20,7 @@ from pipeline.cache import CacheFolder, RecordSerializer, prune, result_problem 
 from pipeline.catalog import HIDDEN_MESSAGE, SKIPPED_HIDDEN, scan_folder, with_skipped  # noqa: E402
 from pipeline.core.records import DocumentResult  # noqa: E402
 from pipeline.editions import link_editions  # noqa: E402
-from pipeline.isolation import run_document_limited  # noqa: E402
+from pipeline.isolation import run_document_limited, shutdown  # noqa: E402
 from pipeline.output.datapackage import write_datapackage  # noqa: E402
 from pipeline.output.manifest import document_key, write_manifest  # noqa: E402
 from pipeline.output.report import RunReport, write_report  # noqa: E402
@@ -160,6 +160,7 @@ def _extract(raw_dir: str, out_dir: str, pages_per_task: int) -> tuple[RunReport
         advance(done, len(paths), result.document_id)
         logger.info("[%d/%d] %s: %s, %d items", done, len(paths), result.document_id, result.status.value,
                     len(result.items))
+    shutdown()  # every document is read: the idle workers' memory is given back before the tables are built
     results.sort(key=lambda r: r.document_id)  # completion order varies: the report lists documents in one order
     link_editions(results)
     report = RunReport.from_results(results, parsed, started, dt.datetime.now(dt.UTC), raw_dir, out_dir)

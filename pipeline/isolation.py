@@ -6,9 +6,12 @@ runs ``run_document`` itself), or, when the worker is stopped, a result whose on
 ``WORKPLANS_DOCUMENT_MEMORY_MB`` of resident memory (default 2,048 MB; a worker holds about 200 MB of
 libraries before it reads anything). 0 turns a limit off.
 
-Workers come from a ``multiprocessing`` forkserver that has imported the pipeline once, and are kept for the
-next document while they stay small (their spaCy and dateparser tables are built once per worker, not once per
-document). Memory is the worker's resident set (``/proc/<pid>/statm``), read by the parent every 50 ms:
+Workers come from a ``multiprocessing`` forkserver that has imported the pipeline, spaCy and the language
+identifier's model once (``pipeline/worker_base.py``): the workers share those pages instead of each loading a
+copy. They are kept for the next document while they stay small (a language's matchers and dateparser's tables
+are built once per worker, on first use, not once per document), and stopped once the run has read every
+document (``shutdown``). Memory is the worker's resident set (``/proc/<pid>/statm``), read by the parent every
+50 ms:
 ``RLIMIT_AS`` is no measure of it (pyarrow and spaCy reserve over 1.5 GB of address space while about 200 MB
 is resident; see benchmarks/README.md).
 """
@@ -39,9 +42,11 @@ MEMORY_ENV = "WORKPLANS_DOCUMENT_MEMORY_MB"
 DEFAULT_SECONDS = 300.0
 DEFAULT_MEMORY_MB = 2048.0
 FAULT_ENV = "WORKPLANS_FAULT"  # tests only: "sleep", "allocate" or "exit" makes the worker misbehave
-# imported once by the forkserver, so that a new worker starts with them loaded
+# imported once by the forkserver, so that a new worker starts with them loaded and shares them with the others
+# (pipeline.worker_base, last: spaCy and the language identifier's model, then gc.freeze())
 PRELOAD = ("pipeline.run", "pipeline.normalize", "extractors.pdf", "extractors.html", "extractors.text",
-           "extractors.markdown", "normalizers.agencies", "normalizers.timeline", "normalizers.funding")
+           "extractors.markdown", "normalizers.agencies", "normalizers.timeline", "normalizers.funding",
+           "pipeline.worker_base")
 _POLL_SECONDS = 0.05
 _KEEP_FRACTION = 0.5  # a worker holding more than this share of the memory budget after a document is retired
 _PAGE_MB = os.sysconf("SC_PAGE_SIZE") / 1024 / 1024 if hasattr(os, "sysconf") else 4096 / 1024 / 1024

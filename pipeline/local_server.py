@@ -170,3 +170,148 @@ def api_answers(api_url: str) -> bool:
 def ui_answers(ui_url: str) -> bool:
     """Whether a Prefect UI page loads (it does not when the user turned the UI off)."""
     return _answers(f"{ui_url}/", html=True)
+
+
+# --- a server kept warm between commands ---------------------------------------------------------------------------
+
+IDLE_ENV = "WORKPLANS_SERVER_IDLE_SECONDS"
+DEFAULT_IDLE_SECONDS = 300.0
+_STATE = "workplans-server.json"  # in the Prefect home: the warm server's pid, address and what it was started with
+_USERS = "workplans-server.users"  # each command using the server holds a shared lock on it; its mtime: the last use
+_STARTING = "workplans-server.start"  # held while one command looks for a server or starts one
+
+
+def idle_seconds_from_env() -> float:
+    """How long a warm server waits for the next command after the last one ended: ``WORKPLANS_SERVER_IDLE_SECONDS``,
+    default 300; 0: a server for each command, stopped with it."""
+    try:
+        return max(0.0, float(os.environ.get(IDLE_ENV) or DEFAULT_IDLE_SECONDS))
+    except ValueError:
+        return DEFAULT_IDLE_SECONDS
+
+
+def _fingerprint() -> str:
+    """What a reused server must have been started with: this Python and the Prefect settings of the environment
+    (a command with another database or another Prefect gets a server of its own)."""
+    import hashlib
+
+    prefect_env = sorted((k, v) for k, v in os.environ.items()
+                         if k.startswith("PREFECT_") and k not in _TEMPORARY_SERVER_FLAGS)
+    return hashlib.sha256(repr((sys.executable, prefect_env)).encode()).hexdigest()[:16]
+
+
+def _running(state: Path, fingerprint: str) -> ServerAddress | None:
+    """The warm server recorded in ``state`` when it is alive, was started like this command would start it, and
+    answers; else None."""
+    import json
+
+    try:
+        recorded = json.loads(state.read_text(encoding="utf-8"))
+        pid, api_url = int(recorded["pid"]), str(recorded["api_url"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if recorded.get("fingerprint") != fingerprint:
+        return None
+    try:
+        os.kill(pid, 0)
+    except OSError:
+        return None
+    return ServerAddress(api_url, None, owned=False) if api_answers(api_url) else None
+
+
+@contextlib.contextmanager
+def _flock(path: Path, exclusive: bool) -> Iterator[None]:
+    import fcntl
+
+    with path.open("a") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH)
+        try:
+            yield
+        finally:
+            if not exclusive:
+                os.utime(path)  # the last use ends now: the server's idle time counts from here
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+@contextlib.contextmanager
+def warm_server(home: Path, idle_seconds: float, timeout: float = 180) -> Iterator[ServerAddress]:
+    """A Prefect API for this command, shared with the commands before and after it: the server an earlier command
+    left running in ``home`` (the Prefect home) when it answers, else a new one, which stays up until no command
+    has used it for ``idle_seconds`` and then stops itself (a detached process: it outlives this command).
+
+    The API and its database are those of Prefect's temporary server (``temporary_server``): the runs are kept in
+    the Prefect home's database, as before. Saves the server's start (several CPU seconds) on every command but the
+    first of a series. ``home/workplans-server.json`` names the running server; its output goes to
+    ``home/workplans-server.log``.
+    """
+    home.mkdir(parents=True, exist_ok=True)
+    state, users, fingerprint = home / _STATE, home / _USERS, _fingerprint()
+    with _flock(users, exclusive=False):  # waits while a server that found itself idle stops
+        with _flock(home / _STARTING, exclusive=True):
+            server = _running(state, fingerprint)
+            if server is None:
+                server = _start_warm(home, state, users, fingerprint, idle_seconds, timeout)
+        yield server
+
+
+def _start_warm(home: Path, state: Path, users: Path, fingerprint: str, idle_seconds: float,
+                timeout: float) -> ServerAddress:
+    import json
+
+    log_file = home / "workplans-server.log"
+    with listening_socket(0) as sock:
+        port = sock.getsockname()[1]
+        url = f"http://127.0.0.1:{port}"
+        command = [sys.executable, "-m", "pipeline.local_server", str(sock.fileno()), str(users), str(state),
+                   str(idle_seconds)]
+        env = server_environment(None, port, temporary=True)
+        env["PYTHONPATH"] = os.pathsep.join([str(Path(__file__).resolve().parent.parent),
+                                             *filter(None, [os.environ.get("PYTHONPATH")])])
+        with log_file.open("ab") as out:
+            process = subprocess.Popen(command, env=env, stdout=out, stderr=out, stdin=subprocess.DEVNULL,
+                                       pass_fds=(sock.fileno(),), start_new_session=True)  # outlives the command
+    try:
+        _wait_until_up(process, url, timeout, log_file)
+    except BaseException:
+        _stop(process)
+        raise
+    state.write_text(json.dumps({"pid": process.pid, "api_url": f"{url}/api", "fingerprint": fingerprint}),
+                     encoding="utf-8")
+    log.info("Prefect server (pid %d) at %s, kept for %g s after the last command", process.pid, url, idle_seconds)
+    return ServerAddress(f"{url}/api", None, owned=False)
+
+
+def _serve_warm(fd: int, users: Path, state: Path, idle_seconds: float) -> None:
+    """The warm server's process: Prefect's API app under uvicorn on the inherited socket ``fd``, stopped once no
+    command holds ``users`` and none has for ``idle_seconds`` (it takes the lock for good then, so that a command
+    arriving at that moment waits and starts a new server)."""
+    import fcntl
+    import threading
+
+    import uvicorn
+
+    server = uvicorn.Server(uvicorn.Config("prefect.server.api.server:create_app", factory=True, fd=fd,
+                                           log_level="error", lifespan="on"))
+
+    def watch() -> None:
+        fh = users.open("a")
+        while True:
+            time.sleep(max(0.5, min(5.0, idle_seconds / 4)))
+            try:
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                continue  # a command is using the server
+            if time.time() - users.stat().st_mtime >= idle_seconds:
+                with contextlib.suppress(OSError):
+                    if f'"pid": {os.getpid()},' in state.read_text(encoding="utf-8"):
+                        state.unlink()
+                server.should_exit = True  # the lock is held until the process ends
+                return
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+    threading.Thread(target=watch, name="idle-watch", daemon=True).start()
+    server.run()
+
+
+if __name__ == "__main__":  # the warm server's process (``_start_warm``)
+    _serve_warm(int(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3]), float(sys.argv[4]))

@@ -29,16 +29,17 @@ log = logging.getLogger(__name__)
 def local_api_server() -> Iterator[str | None]:
     """Make every process of this run share one Prefect API.
 
-    With ``PREFECT_API_URL`` set (a real server), nothing to do. Otherwise start one local server for the
-    run and export its URL, so that Dask worker processes and the deployment runner talk to it instead of
-    each starting a temporary server of their own.
+    With ``PREFECT_API_URL`` set (a real server), nothing to do. Otherwise use one local server and export its
+    URL, so that Dask worker processes talk to it instead of each starting a temporary server of their own: the
+    server an earlier command left warm in the Prefect home, else a new one kept for the next command
+    (``WORKPLANS_SERVER_IDLE_SECONDS`` after the last, default 300; 0: one server per command, stopped with it).
     """
     if os.environ.get("PREFECT_API_URL"):
         yield os.environ["PREFECT_API_URL"]
         return
     from prefect.settings import PREFECT_API_URL, get_current_settings, temporary_settings
 
-    from pipeline.local_server import temporary_server
+    from pipeline.local_server import idle_seconds_from_env, temporary_server, warm_server
 
     configured = get_current_settings().api.url
     if configured:  # an API already set for this process (a test harness, a profile): share it, stop nothing
@@ -49,9 +50,11 @@ def local_api_server() -> Iterator[str | None]:
             os.environ.pop("PREFECT_API_URL", None)
         return
 
-    home = get_current_settings().home
+    home = Path(get_current_settings().home)
     timeout = get_current_settings().server.ephemeral.startup_timeout_seconds
-    with temporary_server(Path(home) / "temporary-server.log", timeout=timeout) as server:
+    idle = idle_seconds_from_env()
+    started = warm_server(home, idle, timeout) if idle else temporary_server(home / "temporary-server.log", timeout)
+    with started as server:
         os.environ["PREFECT_API_URL"] = server.api_url
         try:
             with temporary_settings({PREFECT_API_URL: server.api_url}):

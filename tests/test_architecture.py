@@ -20,7 +20,7 @@ FLOORS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("output", ("pipeline.output",)),  # records to Parquet, snapshots, report, exports
     # orchestration, command line, serving, worker processes, results cache; planned: pipeline/running/
     ("running", ("pipeline.cli", "pipeline.orchestration", "pipeline.local_server", "pipeline.isolation",
-                 "pipeline.cache", "flows", "launcher")),
+                 "pipeline.cache", "pipeline.worker_base", "flows", "launcher")),
 )
 
 

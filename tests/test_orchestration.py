@@ -149,3 +149,27 @@ def test_dask_runner_without_its_extra_says_which_extra_to_install(monkeypatch, 
         '"workplans[dask]" (in a checkout: pip install -e ".[dask]")']
     assert "Traceback" not in captured.err and captured.out == ""
     assert not (tmp_path / "out").exists()
+
+
+def test_a_warm_server_serves_the_next_command_and_stops_itself_once_idle(tmp_path, monkeypatch):
+    """A command's API server is kept for the next command (no second start) and ends on its own once no command
+    has used it for the idle time."""
+    import json
+    import os
+
+    from pipeline.local_server import api_answers, warm_server
+
+    monkeypatch.delenv("PREFECT_API_URL", raising=False)
+    monkeypatch.setenv("PREFECT_HOME", str(tmp_path))  # the server's database: this test's own
+    with warm_server(tmp_path, idle_seconds=3) as first:
+        assert api_answers(first.api_url)
+    pid = json.loads((tmp_path / "workplans-server.json").read_text(encoding="utf-8"))["pid"]
+    with warm_server(tmp_path, idle_seconds=3) as second:
+        assert second.api_url == first.api_url and api_answers(second.api_url)
+    assert json.loads((tmp_path / "workplans-server.json").read_text(encoding="utf-8"))["pid"] == pid
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and os.waitpid(pid, os.WNOHANG) == (0, 0):  # our child: reaped here
+        time.sleep(0.2)
+    assert time.monotonic() < deadline, "the idle server did not stop"
+    assert not (tmp_path / "workplans-server.json").exists()
+    assert not api_answers(first.api_url)
