@@ -26,6 +26,10 @@ _LINKED = "\x00"
 _AFTER_LINK = re.compile(f"{_LINKED}([ \t]+)\\[([^\\]]+)\\](?![(\\[:])")
 
 
+# single-mark emphasis, not inside a word (snake_case) nor part of a "**" pair
+_EMPHASIS = re.compile(r"(?<![\w*_\\])([*_])(?![\s*_])(.+?)(?<![\s\\*_])\1(?![\w*_])")
+
+
 def inline_text(text: str, references: frozenset[str] = frozenset()) -> str:
     """Markdown inline syntax to its printed text: links and images give their text (an image its alt),
     code spans their code; links standing side by side are separate names.
@@ -33,6 +37,7 @@ def inline_text(text: str, references: frozenset[str] = frozenset()) -> str:
     ``inline_text("![Team][] [compiler][] [cargo][]")`` -> ``"Team, compiler, cargo"``.
     """
     text = _CODE.sub(lambda m: m.group(1), text)
+    text = _EMPHASIS.sub(lambda m: m.group(2), text)  # "_Deployment_", "*draft*": the words, not the marks
     text = _IMAGE.sub(lambda m: f"{_LINKED}{m.group(1)}{_LINKED}", text)
     text = _LINK.sub(lambda m: f"{_LINKED}{m.group(1)}{_LINKED}", text)
     if references:

@@ -44,6 +44,8 @@ _URL_ONLY = re.compile(r"^\W*(?:https?://|www\.)\S+\W*(?:[&,]\s*(?:https?://|www
 
 _HANDLE = re.compile(r"^@[\w-]+$")
 
+_CHECKBOX = re.compile(r"^\[[ xX✓✔]?\]\s+")
+
 ROLE_KEYS = {"lead": Role.LEAD, "co-lead": Role.CO_LEAD, "partner": Role.PARTNER, "contact": Role.CONTACT}
 
 @dataclass
@@ -168,7 +170,7 @@ def split_ref(text: str) -> tuple[str | None, str]:
 def list_candidate(n: Node, role: int, section: str | None) -> Candidate | None:
     lines = n.text.split("\n")
     body = [lines[0]] + [ln for ln in lines[1:] if split_field_line(ln.strip()) is None]
-    text = " ".join(" ".join(body).split())
+    text = _CHECKBOX.sub("", " ".join(" ".join(body).split()))  # "[ ] task", "[x] task": a task list's box
     if not text or _URL_ONLY.match(text) or _HANDLE.match(text) or _EMAIL.search(text):
         return None  # a link, a handle or a contact person, not a work item
     marked, text = split_action_label(text)

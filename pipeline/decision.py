@@ -95,7 +95,7 @@ def candidate_features(cand: Candidate, index: int, cands: list[Candidate], ctx:
         "question": float(text.endswith(("?", "？"))),
         "ends_colon": float(text.endswith((":", "："))),
         "ends_period": float(text.endswith((".", "。"))),
-        "starts_upper": float(text[:1].isupper()),
+        "starts_upper": float(next((ch.isupper() for ch in text if ch.isalpha()), False)),  # past "[", "(", "«"
         "starts_lower": float(text[:1].islower()),
         "log_words": math.log1p(len(words)),
         "short_3": float(len(words) <= 3),

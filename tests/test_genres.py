@@ -147,3 +147,14 @@ def test_minutes_in_one_html_table_give_each_owner_s_action_with_its_owner():
     assert ("Group to reach out to potential members for nomination next session.", ["Group"]) in got
     assert ("Silona - to continue working on glossary introduction slide deck", ["Silona"]) in got
     assert not any(text == "None" for text, _ in got)  # "None" in the actions column is no item
+
+
+def test_task_list_boxes_and_emphasis_marks_are_not_part_of_the_text():
+    from extractors.markdown import inline_text
+
+    assert inline_text("**M2**: _Deployment_") == "**M2**: Deployment"
+    assert inline_text("a snake_case_name and 2 * 3 * 4") == "a snake_case_name and 2 * 3 * 4"
+    result = run_document(DOCS / "ossf_sirt_plan_3_execution.md", DOCS)
+    texts = [i.text for i in result.items]
+    assert "Discovery and documentation" in texts
+    assert not any(t.startswith(("[ ]", "[x]", "_")) for t in texts)
