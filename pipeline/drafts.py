@@ -44,7 +44,7 @@ def combine_readers(drafts: list[Draft], blocks: list[Block], group_leads: dict[
     """
     nodes = build_outline(blocks)
     judged: dict[int, float] = {}
-    kept = recognise(nodes, judged=judged, lang=lang)
+    kept = recognise(nodes, judged=judged, lang=lang, at_least_one=not drafts)
     region = regions(nodes)
     where = node_of_provenance(nodes)
     legacy: dict[int, list[Draft]] = {}

@@ -35,6 +35,7 @@ from pipeline.table_candidates import card_fields, table_candidates
 from pipeline.vocabulary import owner_label, section_role, split_field_line
 
 THRESHOLD = 0.5
+NEAR = 0.2  # how far below the threshold a near miss may score
 _INTRO_MAX = 80  # a longer "...:" lead-in is a sentence: its words are incidental, not a section label
 
 def node_roles(nodes: list[Node]) -> list[int]:
@@ -262,9 +263,11 @@ def candidate_scores(cands: list[Candidate], doc_has_roles: bool, nodes: list[No
 
 
 def decide(cands: list[Candidate], doc_has_roles: bool, nodes: list[Node],
-           model: Model | None = None) -> list[Candidate]:
+           model: Model | None = None, at_least_one: bool = False) -> list[Candidate]:
     """Keep candidates whose score reaches the model's threshold; a dropped parent hands its children to its own
-    parent.
+    parent. With ``at_least_one`` (no other reader found items), a plan where none reaches it keeps its near misses
+    (list items, rows, headings within ``NEAR`` of the threshold, their low scores kept as their confidence): a
+    plan read as having no item at all is the worse error.
 
     Parallel headings (the terms of one definition list, the sub-headings of one section) are alike: when most
     of a run of three or more is kept, the rest of the run is kept too unless it scores far lower."""
@@ -282,6 +285,8 @@ def decide(cands: list[Candidate], doc_has_roles: bool, nodes: list[Node],
                 if threshold - 0.2 <= cand.score < threshold:
                     cand.score = threshold
     kept = [cand for cand in cands if cand.score >= threshold]
+    if not kept and at_least_one:
+        kept = [c for c in cands if c.score >= threshold - NEAR and c.method != "prose_sentence"]
     alive = {id(c) for c in kept}
     for cand in kept:
         parent = cand.parent
@@ -319,11 +324,12 @@ def _propose(nodes: list[Node]) -> tuple[list[Candidate], list[tuple[Candidate |
 
 
 def recognise(nodes: list[Node], model: Model | None = None, judged: dict[int, float] | None = None,
-              lang: str = "en") -> list[Candidate]:
+              lang: str = "en", at_least_one: bool = False) -> list[Candidate]:
     """The kept candidates of an outline, parents linked, in reading order (``model``: the shipped one unless
-    given, as when fitting leaves a document out). ``judged``, if given, receives each candidate node's score."""
+    given, as when fitting leaves a document out). ``judged``, if given, receives each candidate node's score;
+    ``at_least_one``: see ``decide``."""
     cands, block_leads, doc_has_roles = propose(nodes, lang)
-    kept = drop_overview_echoes(decide(cands, doc_has_roles, nodes, model or active_model()))
+    kept = drop_overview_echoes(decide(cands, doc_has_roles, nodes, model or active_model(), at_least_one))
     if judged is not None:
         for cand in cands:
             judged[cand.node] = max(judged.get(cand.node, 0.0), cand.score)

@@ -158,3 +158,22 @@ def test_task_list_boxes_and_emphasis_marks_are_not_part_of_the_text():
     texts = [i.text for i in result.items]
     assert "Discovery and documentation" in texts
     assert not any(t.startswith(("[ ]", "[x]", "_")) for t in texts)
+
+
+def test_a_plan_where_nothing_reaches_the_threshold_keeps_its_near_misses(tmp_path):
+    import math
+
+    from pipeline.decision import Model
+    from pipeline.recognise import decide
+
+    path = tmp_path / "plan.md"
+    path.write_text("# Plan\n\n## Work\n\n- Build the portal\n- Train the staff\n\nWe will also write a report.\n",
+                    encoding="utf-8")
+    nodes = build_outline(list(extractors.extract(path).blocks))
+    unsure = Model(("rule_score",), (0.0,), (1.0,), (0.0,), math.log(0.4 / 0.6), 0.5)  # 0.4 for every candidate
+    cands, _, roles = propose(nodes)
+    assert decide(cands, roles, nodes, unsure) == []
+    cands, _, roles = propose(nodes)
+    kept = decide(cands, roles, nodes, unsure, at_least_one=True)
+    assert [c.text for c in kept if c.method == "list_item"] == ["Build the portal", "Train the staff"]
+    assert all(c.score == 0.4 for c in kept) and not any(c.method == "prose_sentence" for c in kept)
