@@ -40,6 +40,17 @@ _CODE_REF = re.compile(r"^[A-Z]{2,5}-?\d{1,3}\b")
 _PERSON_LIST = re.compile(r"^[A-ZÀ-Ö][a-zà-ö]+(?:\s[A-ZÀ-Ö][a-zà-ö]+){1,2}$")
 
 
+_UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+
+
+def word_count(text: str) -> int:
+    """Words of a text in any script: spaced words, and about one word per two characters of a script written
+    without spaces (Chinese, Japanese). ``word_count("Publish the report")`` -> 3; ``word_count("发布报告")`` -> 2."""
+    unspaced = len(_UNSPACED.findall(text))
+    spaced = sum(1 for w in text.split() if not _UNSPACED.search(w))
+    return spaced + (unspaced + 1) // 2
+
+
 @dataclass(frozen=True)
 class Context:
     """What the features of one document's candidates share: the outline, each place's role, sibling runs."""
@@ -74,7 +85,7 @@ def candidate_features(cand: Candidate, index: int, cands: list[Candidate], ctx:
                        rule_score: float) -> dict[str, float]:
     """Named features of one candidate (all numbers; booleans as 0/1)."""
     text = cand.text.strip()
-    words = text.split()
+    words = range(word_count(text))
     n = ctx.nodes[cand.node]
     run = ctx.runs.get(index, [index])
     siblings = [cands[j] for j in run]
@@ -95,8 +106,9 @@ def candidate_features(cand: Candidate, index: int, cands: list[Candidate], ctx:
         "question": float(text.endswith(("?", "？"))),
         "ends_colon": float(text.endswith((":", "："))),
         "ends_period": float(text.endswith((".", "。"))),
-        "starts_upper": float(next((ch.isupper() for ch in text if ch.isalpha()), False)),  # past "[", "(", "«"
-        "starts_lower": float(text[:1].islower()),
+        # the first letter past "[", "(", "«"; a script without case (Chinese, Arabic) starts as a capital would
+        "starts_upper": float(next((not ch.islower() for ch in text if ch.isalpha()), False)),
+        "starts_lower": float(next((ch.islower() for ch in text if ch.isalpha()), False)),
         "log_words": math.log1p(len(words)),
         "short_3": float(len(words) <= 3),
         "long_60": float(len(words) > 60),
@@ -119,7 +131,7 @@ def candidate_features(cand: Candidate, index: int, cands: list[Candidate], ctx:
         "run_fields_share": sum(bool(c.timeline or c.leads) for c in siblings) / len(siblings),
         "run_numbered_share": sum(c.numbered for c in siblings) / len(siblings),
         "run_question_share": sum(c.text.rstrip().endswith("?") for c in siblings) / len(siblings),
-        "run_long_share": sum(len(c.text.split()) > 40 for c in siblings) / len(siblings),
+        "run_long_share": sum(word_count(c.text) > 40 for c in siblings) / len(siblings),
         "position": index / max(ctx.total - 1, 1),
         "log_doc_candidates": math.log1p(ctx.total),
         "under_table_node": float(n.kind is BlockKind.TABLE),

@@ -7,8 +7,9 @@ from dataclasses import dataclass, field
 from pipeline.core.enums import BlockKind, ItemKind
 from pipeline.core.model import Block, Provenance
 from pipeline.core.records import LeadText
+from pipeline.decision import active_model
 from pipeline.outline import build_outline, node_of_provenance, regions
-from pipeline.recognise import THRESHOLD, recognise
+from pipeline.recognise import recognise
 
 
 @dataclass
@@ -38,7 +39,7 @@ def combine_readers(drafts: list[Draft], blocks: list[Block], group_leads: dict[
 
     Where the layout rules really read the document (``layout_read``), they keep every region (innermost
     section) they found items in and the recogniser adds items in the others; where they did not, their stray
-    matches give way to the recogniser's items. Either way, a layout item with no field of its own whose line the
+    matches give way to the recogniser's items. Either way, a layout bullet with no field of its own whose line the
     recogniser judged and scored below its threshold is dropped, unless items kept under it need it as their
     parent. ``block`` is the plan period given to the recogniser's items; ``lang`` the document's language.
     """
@@ -52,11 +53,14 @@ def combine_readers(drafts: list[Draft], blocks: list[Block], group_leads: dict[
         legacy.setdefault(region[where.get(draft.provenance, 0)], []).append(draft)
     read = layout_read(drafts, group_leads)
     drop: set[int] = set()
+    model = active_model()
+    veto = model.veto if model is not None else -1.0
     for d in drafts:
         node = where.get(d.provenance)
-        if read and not _fielded(d) and node is not None and judged.get(node, 1.0) < THRESHOLD:
-            # a layout item with no field of its own whose line the recogniser judged and did not keep (a
-            # discussion bullet of minutes under a numbered topic): the fitted judgement stands
+        if read and d.method == "list_item" and not _fielded(d) and node is not None \
+                and judged.get(node, 1.0) < veto:
+            # a bullet the layout rules took, with no field of its own, that the fitted decision is sure is no item
+            # (a discussion bullet of minutes under a numbered topic): that judgement stands
             drop.add(id(d))
     won = _tables_read_better(drafts, kept, nodes, where)
     drop.update(id(d) for d in drafts if where.get(d.provenance) in won)

@@ -326,10 +326,11 @@ def _propose(nodes: list[Node]) -> tuple[list[Candidate], list[tuple[Candidate |
 def recognise(nodes: list[Node], model: Model | None = None, judged: dict[int, float] | None = None,
               lang: str = "en", at_least_one: bool = False) -> list[Candidate]:
     """The kept candidates of an outline, parents linked, in reading order (``model``: the shipped one unless
-    given, as when fitting leaves a document out). ``judged``, if given, receives each candidate node's score;
-    ``at_least_one``: see ``decide``."""
+    given, as when fitting leaves a document out). ``judged``, if given, receives each candidate node's score
+    (its highest); ``at_least_one``: see ``decide``."""
+    model = model or active_model()
     cands, block_leads, doc_has_roles = propose(nodes, lang)
-    kept = drop_overview_echoes(decide(cands, doc_has_roles, nodes, model or active_model(), at_least_one))
+    kept = drop_overview_echoes(decide(cands, doc_has_roles, nodes, model, at_least_one))
     if judged is not None:
         for cand in cands:
             judged[cand.node] = max(judged.get(cand.node, 0.0), cand.score)
