@@ -16,6 +16,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from extractors import docx, extract, format_of, odf, xlsx
+from extractors.markdown import inline_text
 from pipeline.core.enums import BlockKind, Format, Status
 from pipeline.core.errors import EncryptedDocument, UnreadableDocument
 from pipeline.run import run_document
@@ -91,7 +92,10 @@ def test_seed_saved_by_libreoffice_gives_the_blocks_of_its_text_edition(seed, su
     edition; bullets differ only in glyph ("-" is "•" in Word), empty table rows of Markdown are not kept."""
     original = extract(ROOT / "raw" / seed)
     office = extract(OFFICE / "seeds" / f"{Path(seed).stem}.{suffix}")
-    assert _texts(office) == _texts(original)
+    # LibreOffice opened the Markdown as text: its emphasis marks ("*Function as framed ...*") are characters of
+    # the Word edition, while the Markdown reader prints the emphasised words alone
+    printed = inline_text if seed.endswith(".md") else str
+    assert [(kind, printed(text)) for kind, text in _texts(office)] == _texts(original)
     assert [(b.level, b.bold) for b in office.blocks if b.kind is not BlockKind.TABLE] == \
         [(b.level, b.bold) for b in original.blocks if b.kind is not BlockKind.TABLE]
     assert [r.texts for r in _rows(office)] == [r.texts for r in _rows(original) if any(r.texts)]
