@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from pipeline.core.enums import BlockKind, ItemKind
 from pipeline.core.model import Block, Provenance
 from pipeline.core.records import LeadText
-from pipeline.decision import active_model
 from pipeline.outline import build_outline, node_of_provenance, regions
 from pipeline.recognise import recognise
 
@@ -40,12 +39,12 @@ def combine_readers(drafts: list[Draft], blocks: list[Block], group_leads: dict[
     Where the layout rules really read the document (``layout_read``), they keep every region (innermost
     section) they found items in and the recogniser adds items in the others; where they did not, their stray
     matches give way to the recogniser's items. Either way, a layout bullet with no field of its own whose line the
-    recogniser judged and scored below its threshold is dropped, unless items kept under it need it as their
-    parent. ``block`` is the plan period given to the recogniser's items; ``lang`` the document's language.
+    fitted decision vetoed is dropped, unless items kept under it need it as their parent. ``block`` is the plan
+    period given to the recogniser's items; ``lang`` the document's language.
     """
     nodes = build_outline(blocks)
-    judged: dict[int, float] = {}
-    kept = recognise(nodes, judged=judged, lang=lang, at_least_one=not drafts)
+    vetoed: set[int] = set()
+    kept = recognise(nodes, vetoed=vetoed, lang=lang, at_least_one=not drafts)
     region = regions(nodes)
     where = node_of_provenance(nodes)
     legacy: dict[int, list[Draft]] = {}
@@ -53,12 +52,8 @@ def combine_readers(drafts: list[Draft], blocks: list[Block], group_leads: dict[
         legacy.setdefault(region[where.get(draft.provenance, 0)], []).append(draft)
     read = layout_read(drafts, group_leads)
     drop: set[int] = set()
-    model = active_model()
-    veto = model.veto if model is not None else -1.0
     for d in drafts:
-        node = where.get(d.provenance)
-        if read and d.method == "list_item" and not _fielded(d) and node is not None \
-                and judged.get(node, 1.0) < veto:
+        if read and d.method == "list_item" and not _fielded(d) and where.get(d.provenance) in vetoed:
             # a bullet the layout rules took, with no field of its own, that the fitted decision is sure is no item
             # (a discussion bullet of minutes under a numbered topic): that judgement stands
             drop.add(id(d))
@@ -88,10 +83,6 @@ def combine_readers(drafts: list[Draft], blocks: list[Block], group_leads: dict[
 def _tables_read_better(drafts: list[Draft], kept: list, nodes: list, where: dict[Provenance, int]) -> set[int]:
     """Tables whose rows the recogniser read with more fields (leads, dates, amounts) than the layout rules did
     (owners named in the action text, several actions in one cell): its reading of them stands."""
-    def fields(items: list) -> int:
-        return sum(len(i.leads) + bool(i.timeline_text if isinstance(i, Draft) else i.timeline)
-                   + bool(i.funding_text if isinstance(i, Draft) else i.funding) for i in items)
-
     layout: dict[int, list[Draft]] = {}
     for d in drafts:
         node = where.get(d.provenance)
@@ -101,7 +92,9 @@ def _tables_read_better(drafts: list[Draft], kept: list, nodes: list, where: dic
     for cand in kept:
         if cand.node in layout:
             mine.setdefault(cand.node, []).append(cand)
-    return {node for node, items in mine.items() if fields(items) > fields(layout[node])}
+    return {node for node, cands in mine.items()
+            if sum(len(c.leads) + bool(c.timeline) + bool(c.funding) for c in cands)
+            > sum(len(d.leads) + bool(d.timeline_text) + bool(d.funding_text) for d in layout[node])}
 
 
 def _fielded(d: Draft, group_leads: dict[int, list[LeadText]] | None = None) -> bool:

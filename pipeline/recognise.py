@@ -323,16 +323,18 @@ def _propose(nodes: list[Node]) -> tuple[list[Candidate], list[tuple[Candidate |
     return cands, block_leads, any(r > 0 for r in roles)
 
 
-def recognise(nodes: list[Node], model: Model | None = None, judged: dict[int, float] | None = None,
+def recognise(nodes: list[Node], model: Model | None = None, vetoed: set[int] | None = None,
               lang: str = "en", at_least_one: bool = False) -> list[Candidate]:
     """The kept candidates of an outline, parents linked, in reading order (``model``: the shipped one unless
-    given, as when fitting leaves a document out). ``judged``, if given, receives each candidate node's score
-    (its highest); ``at_least_one``: see ``decide``."""
+    given, as when fitting leaves a document out). ``vetoed``, if given, receives the nodes whose every
+    candidate the fitted probability rules out (under the model's veto); ``at_least_one``: see ``decide``."""
     model = model or active_model()
     cands, block_leads, doc_has_roles = propose(nodes, lang)
     kept = drop_overview_echoes(decide(cands, doc_has_roles, nodes, model, at_least_one))
-    if judged is not None:
+    if vetoed is not None and model is not None:
+        best: dict[int, float] = {}
         for cand in cands:
-            judged[cand.node] = max(judged.get(cand.node, 0.0), cand.score)
+            best[cand.node] = max(best.get(cand.node, 0.0), cand.score)
+        vetoed.update(node for node, score in best.items() if score < model.veto)
     place_block_leads(kept, block_leads)
     return kept
