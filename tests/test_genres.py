@@ -35,22 +35,24 @@ def test_task_cards_under_an_introduction_heading_are_items_with_their_champion(
     assert not any(text == "Future works planned" for _, text, _, _ in got)
 
 
-def test_a_tag_on_some_titles_only_stays(tmp_path):
+def _outline(tmp_path: Path, text: str) -> list:
+    """The outline of a small Markdown plan, read as the pipeline reads a file."""
     path = tmp_path / "plan.md"
-    path.write_text("# Plan\n\n## Work\n\n- Build the portal (draft)\n- Train the staff (draft)\n"
-                    "- Publish the guide\n- Open the data\n- Hire a data steward\n", encoding="utf-8")
-    nodes = build_outline(list(extractors.extract(path).blocks))
-    cands, _, _ = propose(nodes)
+    path.write_text(text, encoding="utf-8")
+    return build_outline(list(extractors.extract(path).blocks))
+
+
+def test_a_tag_on_some_titles_only_stays(tmp_path):
+    cands, _, _ = propose(_outline(tmp_path, "# Plan\n\n## Work\n\n- Build the portal (draft)\n"
+                                             "- Train the staff (draft)\n- Publish the guide\n- Open the data\n"
+                                             "- Hire a data steward\n"))
     assert [c.text for c in cands if c.method == "list_item"][:2] == ["Build the portal (draft)",
                                                                       "Train the staff (draft)"]
 
 
 def test_a_tag_on_every_title_goes(tmp_path):
-    path = tmp_path / "plan.md"
-    path.write_text("# Plan\n\n## Work\n\n- Build the portal (Funded)\n- Train the staff (Funded)\n"
-                    "- Publish the guide (Funded)\n", encoding="utf-8")
-    nodes = build_outline(list(extractors.extract(path).blocks))
-    cands, _, _ = propose(nodes)
+    cands, _, _ = propose(_outline(tmp_path, "# Plan\n\n## Work\n\n- Build the portal (Funded)\n"
+                                             "- Train the staff (Funded)\n- Publish the guide (Funded)\n"))
     assert [c.text for c in cands if c.method == "list_item"] == ["Build the portal", "Train the staff",
                                                                   "Publish the guide"]
 
@@ -166,10 +168,8 @@ def test_a_plan_where_nothing_reaches_the_threshold_keeps_its_near_misses(tmp_pa
     from pipeline.decision import Model
     from pipeline.recognise import decide
 
-    path = tmp_path / "plan.md"
-    path.write_text("# Plan\n\n## Work\n\n- Build the portal\n- Train the staff\n\nWe will also write a report.\n",
-                    encoding="utf-8")
-    nodes = build_outline(list(extractors.extract(path).blocks))
+    nodes = _outline(tmp_path, "# Plan\n\n## Work\n\n- Build the portal\n- Train the staff\n\n"
+                               "We will also write a report.\n")
     unsure = Model(("rule_score",), (0.0,), (1.0,), (0.0,), math.log(0.4 / 0.6), 0.5)  # 0.4 for every candidate
     cands, _, roles = propose(nodes)
     assert decide(cands, roles, nodes, unsure) == []
