@@ -150,6 +150,21 @@ def alias_entries(lang: str) -> list[tuple[str, str]]:
     return entries
 
 
+NETWORK_KINDS = frozenset({"network", "other_intergovernmental"})
+
+
+def network_names(lang: str) -> list[str]:
+    """Names and acronyms of the networks and intergovernmental bodies in ``agencies.csv``, as ``lang`` text
+    writes them: each owns a set of members ("<network> agencies", "Chair of the <network>"), so each is a
+    group owner without being listed in ``agency_terms.yaml``.
+
+    >>> "Global Migration Group" in network_names("en") and "GMG" in network_names("en")
+    True
+    """
+    kinds = {row["agency_id"]: row.get("kind", "") for row in agency_rows()}
+    return sorted({alias for alias, agency_id in alias_entries(lang) if kinds.get(agency_id) in NETWORK_KINDS})
+
+
 def spelling_variants(phrase: str) -> set[str]:
     """A folded phrase and its British/American spelling twins.
 
@@ -241,7 +256,8 @@ def lexicon(lang: str) -> Lexicon:
     joiner = "" if lang == "zh" else " "
     heads = [*t["group_heads"], *t["chair_words"], *t["co_chair_words"]]
     group_phrases = {fold_phrase(p) for p in t["group_names"]}
-    for owner in t["group_owners"]:
+    all_owners = [*t["group_owners"], *network_names(lang)]
+    for owner in all_owners:
         for head in heads:
             group_phrases.add(fold_phrase(joiner.join([owner, head])))
             for conn in t["group_connectors"]:
@@ -251,7 +267,7 @@ def lexicon(lang: str) -> Lexicon:
 
     named_groups = Matcher(nlp.vocab)
     stops = {tok for s in t["group_tail_stops"] for tok in fold_phrase(s).split()} - {"co"}
-    owners = sorted({fold_phrase(o) for o in t["group_owners"] if " " not in fold_phrase(o)})
+    owners = sorted({fold_phrase(o) for o in all_owners if " " not in fold_phrase(o)})
     tail = {"IS_PUNCT": False, "IS_SPACE": False, "ORTH": {"NOT_IN": sorted(stops)}, "OP": "+"}
     for kind in t["group_kinds"]:
         for prep in t["group_preps"]:

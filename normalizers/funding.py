@@ -29,7 +29,7 @@ from pathlib import Path
 
 import yaml
 
-from normalizers.agency_lexicon import agency_terms
+from normalizers.agency_lexicon import agency_terms, network_names
 from pipeline.core.records import AgencyMention
 
 TERMS_YAML = Path(__file__).resolve().parent / "data" / "funding_terms.yaml"
@@ -56,7 +56,7 @@ def _terms(lang: str) -> _Terms | None:
     agents = [c.lower() for c in t["agent_cues"]]
     cues = sorted({*agents, *(c.lower() for c in t["context_cues"])}, key=len, reverse=True)  # longest first
     pattern = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(c) for c in cues) + r")(?!\w)")
-    words = [*a["common"]["conjunctions"], *t["articles"], *lt["group_owners"], *lt["group_heads"],
+    words = [*a["common"]["conjunctions"], *t["articles"], *lt["group_owners"], *network_names(lang), *lt["group_heads"],
              *lt["chair_words"], *lt["co_chair_words"]]
     return _Terms(pattern, frozenset(agents),
                   frozenset(w.lower() for p in words for w in p.split()),
