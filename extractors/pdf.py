@@ -78,6 +78,9 @@ class PageBatch:
     lost: list[tuple[int, str]] = field(default_factory=list)  # (page, why): pages not read, or not whole
 
 
+_ZERO_WIDTH = frozenset("\u200b\u200c\u200d\u2060\ufeff")
+
+
 class _PageReader(PageBatch):
     """One pass over the pages: chars, tables (found once per page) and lines; pages are closed after use."""
 
@@ -110,12 +113,32 @@ class _PageReader(PageBatch):
         self.text_pages += 1
         spaced = any(c["text"] == " " for c in chars)
         self.glyph_spaces = self.glyph_spaces or spaced
+        # zero-width marks (U+200B ...) print nothing, but their own size and place split the word they sit in
+        chars = [c for c in chars if c["text"] not in _ZERO_WIDTH]
         lines = chars_to_lines(bucket_chars(chars, tables), number, spaced)
         mark_drawn_bullets(lines, _bullet_shapes(page))
         self.lines.append(lines)
         for table in tables:
             make_cell_lines(table)
-        self.tables.append(tables)
+        portrait = page.height > page.width  # a slide (landscape) lays its text out in boxes: those are units
+        self.tables.append(unframe(tables, lines, float(page.height)) if portrait else tables)
+
+
+def unframe(tables: list[RawTable], lines: list[Line], page_height: float) -> list[RawTable]:
+    """The tables of a page less its frames: a page border drawn around the text is a table over most of the
+    page whose text is all in one cell (its other cells empty); its lines are the page's own, in place, where
+    list bullets and indents are read as in running text. ``lines`` receives them. (A small box, a slide's
+    text box, stays a one-cell table: its lines are one unit.)"""
+    kept = []
+    for table in tables:
+        filled = [c for row in table.grid for c in row if c is not None and c.lines]
+        if len(filled) != 1 or table.bbox[3] - table.bbox[1] < 0.5 * page_height:
+            kept.append(table)
+            continue
+        top = table.bbox[1]
+        at = next((i for i, line in enumerate(lines) if line.top >= top), len(lines))
+        lines[at:at] = filled[0].lines or []
+    return kept
 
 
 def _vertical_rules(page: Any) -> list[tuple[float, float, float]]:

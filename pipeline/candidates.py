@@ -67,6 +67,7 @@ class Candidate:
     has_children: bool = False
     definition: bool = False
     action: bool = False  # marked as an agreed action ("ACTION: ...") or listed under an action-items heading
+    marked: bool = False  # the line itself carries the mark ("ACTION: ...")
     card: bool = False  # a label/value card (two-column table of fields) describes it
     score: float = 0.0
     kind: ItemKind = ItemKind.ACTIVITY
@@ -171,8 +172,9 @@ def list_candidate(n: Node, role: int, section: str | None) -> Candidate | None:
     lines = n.text.split("\n")
     body = [lines[0]] + [ln for ln in lines[1:] if split_field_line(ln.strip()) is None]
     text = _CHECKBOX.sub("", " ".join(" ".join(body).split()))  # "[ ] task", "[x] task": a task list's box
-    if not text or _URL_ONLY.match(text) or _HANDLE.match(text) or _EMAIL.search(text):
-        return None  # a link, a handle or a contact person, not a work item
+    if not text or _URL_ONLY.match(text) or _HANDLE.match(text) \
+            or _EMAIL.search(text) and len(_EMAIL.sub("", text).split()) <= 4:
+        return None  # a link, a handle or a contact person, not a work item (an action may give an address)
     marked, text = split_action_label(text)
     leads = []
     owned = owner_prefix(text)
@@ -205,7 +207,7 @@ def list_candidate(n: Node, role: int, section: str | None) -> Candidate | None:
     if len(text) < 2:
         return None
     return Candidate(n.index, "list_item", text, n.provenance, ref=ref, section=section, role=role,
-                     timeline=timeline, numbered=ref is not None, leads=leads,
+                     timeline=timeline, numbered=ref is not None, leads=leads, marked=marked,
                      action=marked or (section is not None and in_list(section, "action_labels", prefix=True)))
 
 def _answer_of_question(text: str) -> str:

@@ -41,14 +41,19 @@ _INTRO_MAX = 80  # a longer "...:" lead-in is a sentence: its words are incident
 def node_roles(nodes: list[Node]) -> list[int]:
     """Role of each node's place: the innermost heading or list intro whose words tell (+1 work, -1 other).
 
-    A heading that repeats an item of a work list ("Workstreams: * Stability" ... "## Stability") opens
-    that item's detail section, so it is work too, whatever its words.
+    A heading that repeats an item of an earlier work list ("Workstreams: * Stability" ... "## Stability")
+    opens that item's detail section, so it is work too, whatever its words.
     """
     own = [section_role(n.text) if n.is_heading or n.text.endswith((":", "：")) and len(n.text) <= _INTRO_MAX else 0
            for n in nodes]
     roles = _inherit(nodes, own)
-    listed = {key_of(n.text) for n in nodes if n.kind is BlockKind.LIST_ITEM and roles[n.index] > 0}
-    echoes = [n.index for n in nodes if n.is_heading and own[n.index] == 0 and key_of(n.text) in listed]
+    listed: dict[str, int] = {}
+    for n in nodes:
+        if n.kind is BlockKind.LIST_ITEM and roles[n.index] > 0:
+            listed.setdefault(key_of(n.text), n.index)
+    # the overview comes first: a later list naming an earlier heading ("Future topics: * <heading>") recalls it
+    echoes = [n.index for n in nodes if n.is_heading and own[n.index] == 0
+              and listed.get(key_of(n.text), n.index) < n.index]
     for i in echoes:
         own[i] = 1
     return _inherit(nodes, own) if echoes else roles
@@ -57,6 +62,9 @@ def _inherit(nodes: list[Node], own: list[int]) -> list[int]:
     roles = []
     for n in nodes:
         role = own[n.intro] if n.intro is not None else 0
+        if not role and n.parent is not None and nodes[n.parent].kind is BlockKind.LIST_ITEM \
+                and own[n.parent] < 0:
+            role = own[n.parent]  # a lead-in bullet over its sub-list naming no work ("Topics for discussion:")
         if not role:
             role = next((own[h] for h in reversed(n.headings) if own[h]), 0)
         roles.append(role)
@@ -307,18 +315,30 @@ def propose(nodes: list[Node], lang: str = "en") -> tuple[list[Candidate], list[
         READING_LANGUAGE.reset(token)
 
 
+def _lead_in_other(cand: Candidate) -> bool:
+    """A bullet over a sub-list whose words name another kind of section ("Topics for discussion:")."""
+    return cand.has_children and section_role(cand.text) < 0
+
+
 def _propose(nodes: list[Node]) -> tuple[list[Candidate], list[tuple[Candidate | None, LeadText]], bool]:
     roles = node_roles(nodes)
     block_leads: list[tuple[Candidate | None, LeadText]] = []
     cands = mark_definition_lists(join_keyed_rows(candidates_of(nodes, roles, block_leads)), nodes)
     strip_shared_tags(cands, nodes)
     # minutes that gather their actions under an action-items heading repeat there what their notes mark
-    gathered = any(n.is_heading and in_list(n.text.strip("*#: "), "action_labels", prefix=True) for n in nodes)
+    # (a list under that heading introduced as something else, "Topics for discussion:", gathers no action)
+    listed = {id(c) for c in cands if c.action and not c.marked and c.role >= 0 and not _lead_in_other(c)
+              and not c.text.endswith(("?", "？"))}
+    marks = any(c.marked for c in cands)
     for cand in cands:
-        if cand.action and (not gathered or cand.section and in_list(cand.section, "action_labels", prefix=True)):
+        if cand.action and (not cand.marked or not listed) and (cand.marked or id(cand) in listed):
             cand.role = 1  # marked as an agreed action ("ACTION: ..."), also inside the notes of minutes
+        elif cand.action and not cand.marked and _lead_in_other(cand):
+            cand.role = -1  # under "Actions": a lead-in naming something else ("Topics for discussion:")
         elif cand.role < 0 and cand.card and (cand.leads or cand.timeline):
             cand.role = 0  # a task card (its own label/value table naming a lead or a date) under "Introduction"
+        elif marks and not cand.action and cand.method == "list_item" and cand.role == 0:
+            cand.role = -1  # notes whose writer marks each agreed action: an unmarked line is discussion
     fill_context_timelines(cands, nodes)
     return cands, block_leads, any(r > 0 for r in roles)
 
