@@ -30,6 +30,9 @@ _AFTER_LINK = re.compile(f"{_LINKED}([ \t]+)\\[([^\\]]+)\\](?![(\\[:])")
 _EMPHASIS = re.compile(r"(?<![\w*_\\])([*_])(?![\s*_])(.+?)(?<![\s\\*_])\1(?![\w*_])")
 
 
+_ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")  # a backslash before ASCII punctuation: that mark, printed
+
+
 def inline_text(text: str, references: frozenset[str] = frozenset()) -> str:
     """Markdown inline syntax to its printed text: links and images give their text (an image its alt),
     code spans their code; links standing side by side are separate names.
@@ -46,7 +49,7 @@ def inline_text(text: str, references: frozenset[str] = frozenset()) -> str:
     # a bracketed name right after a link or badge is one more of them, defined or not ("![Team][] [compiler]")
     text = _AFTER_LINK.sub(lambda m: f"{_LINKED}{m.group(1)}{_LINKED}{m.group(2)}{_LINKED}", text)
     text = re.sub(f"{_LINKED}[ \t]+{_LINKED}", ", ", text)
-    return text.replace(_LINKED, "")
+    return _ESCAPED.sub(r"\1", text.replace(_LINKED, ""))  # "\(10 weeks\)" prints "(10 weeks)"
 
 
 class _DepthWatchingBlocks(ParserBlock):

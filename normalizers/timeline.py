@@ -11,7 +11,7 @@ from dataclasses import replace
 from typing import Any
 
 from normalizers.timeline_grammar import Spec, Token, tokenize
-from normalizers.timeline_lexicon import LANGUAGES, fold_with_offsets, lexicon
+from normalizers.timeline_lexicon import LANGUAGES, fold_with_offsets, language_words, lexicon
 from normalizers.timeline_reading import UNITS, Reading, interval, read
 from normalizers.timeline_relative import relative_timeline, split_revision
 from pipeline.core.enums import Precision
@@ -86,10 +86,23 @@ def _timeline_from_reading(text: str, reading: Reading, location: str | None) ->
     )
 
 
+@functools.cache
+def _hyphen_joins(lang: str) -> re.Pattern[str]:
+    """Hyphens that join the parts of one date ("Nov-2024", "15-Nov-2024"), not the ends of a range."""
+    months = sorted((w for w, (kind, _) in language_words(lang).items() if kind == "month" and w.isalpha()),
+                    key=len, reverse=True)
+    names = "|".join(re.escape(m) for m in months) or "(?!)"
+    year = r"(?:1[89]|20)\d\d(?![\w-])"
+    return re.compile(rf"(?<![\w-])(\d{{1,2}})-(?=(?:{names})-?\b)|(?<!\w)({names}|q[1-4])-(?={year})", re.IGNORECASE)
+
+
 def grammar_timeline(text: str, lang: str = "en", context_year: int | None = None) -> Timeline | None:
     """Our grammar: ``grammar_timeline("Q2 – Q4 2021").edtf`` -> ``"2021-04/2021-12"``; None if nothing understood."""
     folded, offsets = _prepare(text)
-    lex = lexicon(_language(lang))
+    lang = _language(lang)
+    if "-" in folded:  # same length: offsets kept
+        folded = _hyphen_joins(lang).sub(lambda m: (m.group(1) or m.group(2)) + " ", folded)
+    lex = lexicon(lang)
     tokens, reading = read(folded, tokenize(folded, lex), context_year)
     if not (reading.specs or reading.ongoing or reading.tbc or reading.recurrence):
         return None
