@@ -344,6 +344,7 @@ class Assembler(TableAssembly):
                     document_id=self.document_id,
                     kind=draft.kind,
                     text=draft.text,
+                    description=draft.description,
                     parent_id=ids.get(id(draft.parent)) if draft.parent else None,
                     section=draft.section,
                     block=draft.block,

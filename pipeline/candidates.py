@@ -68,6 +68,7 @@ class Candidate:
     definition: bool = False
     action: bool = False  # marked as an agreed action ("ACTION: ...") or listed under an action-items heading
     marked: bool = False  # the line itself carries the mark ("ACTION: ...")
+    description: str | None = None  # the words after a bold name and a colon ("**Dataviz**: integration of ...")
     card: bool = False  # a label/value card (two-column table of fields) describes it
     score: float = 0.0
     kind: ItemKind = ItemKind.ACTIVITY
@@ -204,11 +205,25 @@ def list_candidate(n: Node, role: int, section: str | None) -> Candidate | None:
         timeline = split_duration(text)[1]  # "(2 weeks)" stays in the text as printed, and is its timeline
     if timeline is None:
         timeline = conditional_timing(text)
+    text, description = named_term(text) if n.bold else (text, None)
     if len(text) < 2:
         return None
     return Candidate(n.index, "list_item", text, n.provenance, ref=ref, section=section, role=role,
                      timeline=timeline, numbered=ref is not None, leads=leads, marked=marked,
+                     description=description,
                      action=marked or (section is not None and in_list(section, "action_labels", prefix=True)))
+
+def named_term(text: str) -> tuple[str, str | None]:
+    """A line that opens with a name in bold and then says what it is: the name is the item, the rest its
+    description. ``named_term("Dataviz: integration of the data module")`` -> ("Dataviz", "integration of the
+    data module"); a short or sentence-like head, or a tail of a word or two, stays whole."""
+    name, sep, rest = text.partition(":")
+    name, rest = name.strip(" *_"), rest.strip(" *_")
+    if not sep or not name or len(name) > 100 or len(name.split()) > 12 or any(ch in name for ch in ".;?!") \
+            or len(rest.split()) < 3 or split_ref(text)[0] is not None or re.search(r"\d", name) and len(name) <= 8:
+        return text, None  # "**M1a**: Create ...": a code, the ref of what follows
+    return name, rest
+
 
 def _answer_of_question(text: str) -> str:
     """"How do we ...? Ecosystem Leader": a framing question followed by a short title is that title."""

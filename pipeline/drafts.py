@@ -30,6 +30,7 @@ class Draft:
     section_key: int = 0
     method: str = "list_item"
     confidence: float = 0.9
+    description: str | None = None
 
 
 def combine_readers(drafts: list[Draft], blocks: list[Block], group_leads: dict[int, list[LeadText]],
@@ -74,7 +75,8 @@ def combine_readers(drafts: list[Draft], blocks: list[Block], group_leads: dict[
         draft = Draft(cand.kind, " ".join(cand.text.split()), cand.provenance, ref=cand.ref,
                       parent=made.get(id(cand.parent)) if cand.parent is not None else None,
                       section=cand.section, block=block, timeline_text=cand.timeline, funding_text=cand.funding,
-                      leads=list(cand.leads), section_key=-1, method=cand.method, confidence=cand.score)
+                      leads=list(cand.leads), section_key=-1, method=cand.method, confidence=cand.score,
+                      description=cand.description)
         made[id(cand)] = draft
         added.append(draft)
     return [d for d in drafts if id(d) not in drop] + added

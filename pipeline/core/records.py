@@ -65,6 +65,7 @@ class WorkItem:
     kind: ItemKind
     text: str
     parent_id: str | None = None
+    description: str | None = None  # what the plan says of the item besides its name ("**Name**: what it is")
     section: str | None = None
     block: str | None = None
     ref: str | None = None

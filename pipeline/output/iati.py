@@ -108,8 +108,9 @@ class _Run:
         _narrative(etree.SubElement(activity, "title"), row["text"])
         timeline = self.timelines.get(item_id)
         printed = f"; timeline as printed: {timeline['text']}" if timeline else ""
+        said = f"{row['description']} — " if row.get("description") else ""  # the plan's own words first
         _narrative(etree.SubElement(activity, "description", type="1"),
-                   f"{row['kind']} of {doc.get('title') or row['document_id']}"
+                   f"{said}{row['kind']} of {doc.get('title') or row['document_id']}"
                    + (f", section {row['section']}" if row["section"] else "") + f" ({row['locator']}){printed}")
         self.participants(activity, item_id)
         ongoing = bool(timeline and timeline["ongoing"] and timeline.get("inherited_from") != "parent")
