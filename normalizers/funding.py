@@ -56,7 +56,8 @@ def _terms(lang: str) -> _Terms | None:
     agents = [c.lower() for c in t["agent_cues"]]
     cues = sorted({*agents, *(c.lower() for c in t["context_cues"])}, key=len, reverse=True)  # longest first
     pattern = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(c) for c in cues) + r")(?!\w)")
-    words = [*a["common"]["conjunctions"], *t["articles"], *lt["group_owners"], *network_names(lang), *lt["group_heads"],
+    words = [*a["common"]["conjunctions"], *t["articles"], *lt["group_owners"], *network_names(lang),
+             *lt["group_heads"],
              *lt["chair_words"], *lt["co_chair_words"]]
     return _Terms(pattern, frozenset(agents),
                   frozenset(w.lower() for p in words for w in p.split()),

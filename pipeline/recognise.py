@@ -29,7 +29,6 @@ from pipeline.candidates import (
 from pipeline.core.enums import BlockKind, Role
 from pipeline.core.records import LeadText
 from pipeline.decision import Model, active_model, build_context, candidate_features
-from pipeline.labels import in_list
 from pipeline.outline import Node
 from pipeline.table_candidates import card_fields, table_candidates
 from pipeline.vocabulary import owner_label, section_role, split_field_line
@@ -357,4 +356,21 @@ def recognise(nodes: list[Node], model: Model | None = None, vetoed: set[int] | 
             best[cand.node] = max(best.get(cand.node, 0.0), cand.score)
         vetoed.update(node for node, score in best.items() if score < model.veto)
     place_block_leads(kept, block_leads)
+    describe_headings(kept, nodes)
     return kept
+
+
+_DESCRIPTION_MAX = 2000
+
+
+def describe_headings(kept: list[Candidate], nodes: list[Node]) -> None:
+    """A kept heading's own paragraphs (up to the next heading, none of them an item) are its description."""
+    taken = {c.node for c in kept}
+    for cand in kept:
+        if cand.method != "heading" or cand.description:
+            continue
+        paragraphs = [n.text for n in nodes[cand.node + 1:] if n.headings[-1:] == (cand.node,)
+                      and n.kind is BlockKind.PARAGRAPH and n.index not in taken]
+        text = " ".join(" ".join(paragraphs).split())
+        if text:
+            cand.description = text[:_DESCRIPTION_MAX]

@@ -212,7 +212,8 @@ def _subject_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[st
     # minutes: "Silona - to reach out", "Leonard & Hwang to tabulate", "Hwang - set up a mailing list"
     det = r"(?:(?i:the|le|la|les|el|los|las)\s+|[lL]['’])?"
     strict = rf"(?P<name>{_NAMES}(?:\s*(?:,|/|&|\band\b)\s*{_NAMES}){{0,5}})"
-    minutes = re.compile(rf"^{det}{strict}(?:(?:\s+[-–]\s*|[-–]\s+)(?:to\s+)?(?=[a-z])|\s*to\s+(?!(?:a|an|the|be|next|this|that|these|those|all|each|every|our|its|their)\b)(?=\w))")
+    not_verb = r"(?:a|an|the|be|next|this|that|these|those|all|each|every|our|its|their)\b"  # "Prior to next ..."
+    minutes = re.compile(rf"^{det}{strict}(?:(?:\s+[-–]\s*|[-–]\s+)(?:to\s+)?(?=[a-z])|\s*to\s+(?!{not_verb})(?=\w))")
     owner = re.compile(rf"^{strict}\s*[:：]\s+(?=\S)")  # "Ken Museth: Feedback from OpenVDB ..."
     return cue, minutes, owner
 

@@ -55,7 +55,8 @@ SCHEMAS: dict[str, pa.Schema] = {
     ]),
     "work_items": pa.schema([
         ("item_id", _S), ("document_id", _S), ("parent_id", _S), ("kind", _S), ("section", _S), ("block", _S),
-        ("ref", _S), ("text", _S), ("description", _S), ("status", _S), ("page", _I), ("locator", _S), ("timeline_text", _S),
+        ("ref", _S), ("text", _S), ("description", _S), ("status", _S),
+        ("page", _I), ("locator", _S), ("timeline_text", _S),
         ("funding_text", _S), ("lead_text", _S), ("position", _I), ("method", _S), ("confidence", pa.float32()),
         ("language", _S),
     ]),
@@ -107,7 +108,8 @@ def results_to_tables(results: list[DocumentResult], agencies: list[dict], extra
             rows["work_items"].append({
                 "item_id": item.item_id, "document_id": item.document_id, "parent_id": item.parent_id,
                 "kind": item.kind.value, "section": item.section, "block": item.block, "ref": item.ref,
-                "text": item.text, "description": item.description, "status": item.status, "page": item.page, "locator": item.locator,
+                "text": item.text, "description": item.description,
+                "status": item.status, "page": item.page, "locator": item.locator,
                 "timeline_text": item.timeline_text, "funding_text": item.funding_text, "lead_text": lead,
                 "position": position, "method": item.method, "confidence": item.confidence,
                 "language": item.language or r.language,
