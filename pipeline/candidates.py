@@ -15,6 +15,7 @@ from pipeline.outline import RUN_IN_LEVEL, Node
 from pipeline.vocabulary import (
     commits,
     conditional_timing,
+    labelled_date,
     lead_in_prose,
     names_section,
     owner_prefix,
@@ -74,10 +75,35 @@ class Candidate:
     kind: ItemKind = ItemKind.ACTIVITY
 
 def fill_context_timelines(cands: list[Candidate], nodes: list[Node]) -> None:
-    """Candidates without a timeline of their own take the date printed once for their list or section."""
+    """Candidates without a timeline of their own take the date printed once for their list or section, or
+    the period a labelled line gives the section or the whole plan ("Expected start/end date: July 6 -
+    September 11, 2020" under the title)."""
+    periods = labelled_periods(nodes)
     for cand in cands:
         if cand.timeline is None:
-            cand.timeline = _context_timeline(nodes, nodes[cand.node])
+            n = nodes[cand.node]
+            cand.timeline = _context_timeline(nodes, n) or next(
+                (periods[h] for h in (*reversed(n.headings), None) if h in periods), None)
+
+
+def labelled_periods(nodes: list[Node]) -> dict[int | None, str]:
+    """Per heading (None: before any), the period a paragraph of its own gives it with a date label
+    ("Timeline: Q1-Q3 2025", "Expected start/end date: ..."): a span of days, not one day (a meeting's date
+    is when it met, not when its actions are due)."""
+    from normalizers import normalize_timeline
+
+    out: dict[int | None, str] = {}
+    for n in nodes:
+        if n.kind is not BlockKind.PARAGRAPH or len(n.text) > 160:
+            continue
+        labelled = labelled_date(n.text)
+        if not labelled:
+            continue
+        value = split_duration(labelled)[0]
+        t = normalize_timeline(value, READING_LANGUAGE.get())
+        if t.start is not None and t.end is not None and t.start < t.end:
+            out.setdefault(n.headings[-1] if n.headings else None, value)
+    return out
 
 
 def _context_timeline(nodes: list[Node], n: Node) -> str | None:

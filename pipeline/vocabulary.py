@@ -83,6 +83,19 @@ def field_of(label: str) -> str | None:
 _LABEL = re.compile(r"^\s*(?:¿\s*([^?]{2,40})\?|([^:=：]{2,40}?)\s*(?:[:：]|\s=\s|\s[-–]\s(?=\S)))\s*(.*)$", re.S)
 
 
+def labelled_date(text: str) -> str | None:
+    """The value of a line that labels a date, the label qualified or not: ``labelled_date("Expected
+    start/end date: July 6 - September 11, 2020")`` -> "July 6 - September 11, 2020"."""
+    match = _LABEL.match(text)
+    if not match:
+        return None
+    label = (match.group(1) or match.group(2) or "").strip()
+    words = norm(label).split()
+    if words and (field_of(label) == "timeline" or len(words) <= 4 and field_of(words[-1]) == "timeline"):
+        return match.group(3).strip()
+    return None
+
+
 def split_field_line(text: str) -> tuple[str, str, str] | None:
     """``"Lead = Vishal"`` -> ("lead", "Lead", "Vishal"); ``"¿Quién ejecuta? DNP"`` -> ("lead", ...);
     a ``Label = value`` line with a label that is no known field -> ("other", label, value); else None."""
@@ -211,7 +224,11 @@ def _subject_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[st
     cue = re.compile(rf"(?i:{cues})(?!\w)")
     # minutes: "Silona - to reach out", "Leonard & Hwang to tabulate", "Hwang - set up a mailing list"
     det = r"(?:(?i:the|le|la|les|el|los|las)\s+|[lL]['’])?"
-    strict = rf"(?P<name>{_NAMES}(?:\s*(?:,|/|&|\band\b)\s*{_NAMES}){{0,5}})"
+    # a name and the group noun after it in lower case ("UNICEF team", "LFE staff", "Docs working group")
+    heads = sorted({w for w in labels()["group_words"] if w.isalpha() and w.islower() and len(w) > 2} | {"staff"},
+                   key=len, reverse=True)
+    named = rf"{_NAMES}(?:\s+(?:{'|'.join(re.escape(h) for h in heads)})s?\b)?"
+    strict = rf"(?P<name>{named}(?:\s*(?:,|/|&|\band\b)\s*{named}){{0,5}})"
     not_verb = r"(?:a|an|the|be|next|this|that|these|those|all|each|every|our|its|their)\b"  # "Prior to next ..."
     minutes = re.compile(rf"^{det}{strict}(?:(?:\s+[-–]\s*|[-–]\s+)(?:to\s+)?(?=[a-z])|\s*to\s+(?!{not_verb})(?=\w))")
     owner = re.compile(rf"^{strict}\s*[:：]\s+(?=\S)")  # "Ken Museth: Feedback from OpenVDB ..."
