@@ -31,7 +31,7 @@ from pipeline.core.records import LeadText
 from pipeline.decision import Model, active_model, build_context, candidate_features
 from pipeline.outline import Node
 from pipeline.table_candidates import card_fields, table_candidates
-from pipeline.vocabulary import owner_label, section_role, split_field_line
+from pipeline.vocabulary import commits, owner_label, section_role, split_field_line, subject_lead
 
 THRESHOLD = 0.5
 NEAR = 0.2  # how far below the threshold a near miss may score
@@ -129,6 +129,10 @@ def candidates_of(nodes: list[Node], roles: list[int],
                 continue
             if n.parent in owners and not cand.leads:
                 cand.leads.append(LeadText(owners[n.parent], Role.LEAD))
+            if not cand.leads:  # "Government Digital Service will:" over the list, or "Digital Leaders will lead ..."
+                subject = _intro_subject(nodes, n) or (subject_lead(cand.text) if commits(cand.text) else None)
+                if subject:
+                    cand.leads.append(LeadText(subject, Role.LEAD))
             for line in n.text.split("\n")[1:]:  # "Timeline: Q2 2021" on a line of the item's own
                 field_line = split_field_line(line.strip())
                 if field_line is not None:
@@ -141,6 +145,16 @@ def candidates_of(nodes: list[Node], roles: list[int],
             continue
         out.extend(prose_candidates(n, roles[n.index], section, owner))
     return out
+
+
+def _intro_subject(nodes: list[Node], n: Node) -> str | None:
+    """The body a list's lead-in commits ("Government Digital Service will:", "The Secretariat shall:")."""
+    for i in (n.intro, n.parent):
+        if i is not None:
+            text = nodes[i].text.strip()
+            if text.endswith((":", "：")) and len(text) <= _INTRO_MAX and commits(text[:-1]):
+                return subject_lead(text[:-1])
+    return None
 
 
 def place_block_leads(kept: list[Candidate], block_leads: list[tuple[Candidate | None, LeadText]]) -> None:
