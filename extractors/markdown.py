@@ -30,6 +30,8 @@ _AFTER_LINK = re.compile(f"{_LINKED}([ \t]+)\\[([^\\]]+)\\](?![(\\[:])")
 _EMPHASIS = re.compile(r"(?<![\w*_\\])([*_])(?![\s*_])(.+?)(?<![\s\\*_])\1(?![\w*_])")
 
 
+# a bullet typed as text, which Markdown leaves in a paragraph ("-- Extend FFV1 parsing", "• Draft the guide")
+_TYPED_BULLET = re.compile(r"^\s*(--|—|–|•|●|▪|◦|·)\s+(?=\S)")
 _ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")  # a backslash before ASCII punctuation: that mark, printed
 
 
@@ -139,7 +141,12 @@ class _Walker:
                 self.blocks.append(Block(BlockKind.HEADING, text, _prov(tok), level=int(tok.tag[1]), bold=True))
             return i + 3
         elif kind == "paragraph_open":
-            self.text_block(" ".join(tokens[i + 1].content.split("\n")), tok)
+            lines = [ln for ln in tokens[i + 1].content.split("\n") if ln.strip()]
+            if len(lines) >= 2 and all(_TYPED_BULLET.match(ln) for ln in lines):
+                self.flush_item()
+                self.typed_list(lines, tok)
+            else:
+                self.text_block(" ".join(lines), tok)
             return i + 3
         elif kind == "html_block" and not self.items and has_block_markup(tok.content):
             # a raw HTML table or list in the file (a schedule pasted as <table>): read as HTML, not one line
@@ -163,6 +170,21 @@ class _Walker:
         text = _text(raw, self.refs)
         if text:
             self.blocks.append(Block(BlockKind.PARAGRAPH, text, _prov(tok), bold=starts_bold(raw)))
+
+    def typed_list(self, lines: list[str], tok: Token) -> None:
+        """Lines that each open with a bullet Markdown does not know ("-- task", "• task") are a list as the
+        writer typed it: one item per line, under the list item just before it if any."""
+        before = self.blocks[-1] if self.blocks else None
+        level = before.level + 1 if before is not None and before.kind is BlockKind.LIST_ITEM else 0
+        first = _prov(tok).line_start
+        for k, line in enumerate(lines):
+            match = _TYPED_BULLET.match(line)
+            assert match is not None
+            text = _text(line[match.end():], self.refs)
+            line_no = first + k if first is not None else None
+            if text:
+                self.blocks.append(Block(BlockKind.LIST_ITEM, text, Provenance(line_start=line_no, line_end=line_no),
+                                         level=level, marker=match.group(1), bold=starts_bold(line[match.end():])))
 
     def flush_item(self) -> None:
         """The open item's paragraphs become one list item (later paragraphs on lines of their own)."""

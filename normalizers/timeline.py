@@ -265,7 +265,9 @@ def _english_month_words(folded: str, tokens: list[Token]) -> list[Token]:
             word = folded[start:end]
             prev = tokens[k - 1][0] if k else None
             nxt = tokens[k + 1][0] if k + 1 < len(tokens) else None
-            if word[0].islower() or (word.lower() in ("may", "march") and nxt not in ("year", "num")
+            if nxt in ("range", "list") and k + 2 < len(tokens) and tokens[k + 2][0] == "month":
+                nxt = "month"  # "March - May 2015": a month opening a range of months
+            if word[0].islower() or (word.lower() in ("may", "march") and nxt not in ("year", "num", "month")
                                      and prev not in ("filler", "qual", "range", "list", "comma", "alt", "num")):
                 tok = ("noise", None, start, end)
         kept.append(tok)

@@ -111,7 +111,10 @@ def _context_timeline(nodes: list[Node], n: Node) -> str | None:
     milestones")."""
     from normalizers import find_timeline_phrase
 
-    lead_in = nodes[n.parent] if n.parent is not None and nodes[n.parent].text.endswith((":", "：")) else None
+    above = nodes[n.parent] if n.parent is not None else None
+    # a lead-in ("2025 Goals such as:") or a bullet that is a period over its sub-list ("* March - May 2015")
+    lead_in = above if above is not None and (above.text.endswith((":", "：")) or above.kind is BlockKind.LIST_ITEM
+                                              and is_period_title(above.text)) else None
     places = ([nodes[n.intro]] if n.intro is not None else []) + ([lead_in] if lead_in else []) \
         + [nodes[h] for h in reversed(n.headings[-1:])]
     for place in places:

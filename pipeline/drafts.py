@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from pipeline.candidates import READING_LANGUAGE, is_period_title, key_of
 from pipeline.core.enums import BlockKind, ItemKind
 from pipeline.core.model import Block, Provenance
 from pipeline.core.records import LeadText
@@ -60,6 +61,12 @@ def combine_readers(drafts: list[Draft], blocks: list[Block], group_leads: dict[
             drop.add(id(d))
     won = _tables_read_better(drafts, kept, nodes, where)
     drop.update(id(d) for d in drafts if where.get(d.provenance) in won)
+    token = READING_LANGUAGE.set(lang)  # period titles are read in the document's language
+    try:
+        won_regions = _regions_read_better(legacy, kept, region)
+    finally:
+        READING_LANGUAGE.reset(token)
+    drop.update(id(d) for r in won_regions for d in legacy[r])
     for draft in drafts:  # a heading whose items stay (in a region of their own) stays with them
         parent = draft.parent if id(draft) not in drop else None
         while parent is not None:
@@ -69,7 +76,8 @@ def combine_readers(drafts: list[Draft], blocks: list[Block], group_leads: dict[
     added: list[Draft] = []
     for cand in kept:
         mine = legacy.get(region[cand.node], [])
-        if read and cand.node not in won and any(id(d) not in drop for d in mine):
+        if read and cand.node not in won and region[cand.node] not in won_regions \
+                and any(id(d) not in drop for d in mine):
             continue
         drop.update(id(d) for d in mine)  # stray matches of the layout rules in a document they do not read
         draft = Draft(cand.kind, " ".join(cand.text.split()), cand.provenance, ref=cand.ref,
@@ -97,6 +105,27 @@ def _tables_read_better(drafts: list[Draft], kept: list, nodes: list, where: dic
     return {node for node, cands in mine.items()
             if sum(len(c.leads) + bool(c.timeline) + bool(c.funding) for c in cands)
             > sum(len(d.leads) + bool(d.timeline_text) + bool(d.funding_text) for d in layout[node])}
+
+
+def _regions_read_better(legacy: dict[int, list[Draft]], kept: list, region: list[int]) -> set[int]:
+    """Sections where the recogniser read the layout rules' own items (hardly any other) and gave them more fields (a
+    period bullet over its tasks dating each of them, where the layout rules dated the period line only): its
+    reading of the section stands."""
+    mine: dict[int, list] = {}
+    for cand in kept:
+        mine.setdefault(region[cand.node], []).append(cand)
+    won = set()
+    for r, drafts in legacy.items():
+        cands = mine.get(r, [])
+        theirs = {key_of(d.text) for d in drafts}
+        if not cands or any(d.method == "table_row" for d in drafts) \
+                or sum(key_of(c.text) not in theirs for c in cands) > 0.05 * len(cands) \
+                or len(cands) < 0.8 * sum(not is_period_title(d.text) for d in drafts):
+            continue
+        if sum(len(c.leads) + bool(c.timeline) + bool(c.funding) for c in cands) \
+                > sum(len(d.leads) + bool(d.timeline_text) + bool(d.funding_text) for d in drafts):
+            won.add(r)
+    return won
 
 
 def _fielded(d: Draft, group_leads: dict[int, list[LeadText]] | None = None) -> bool:

@@ -21,6 +21,7 @@ from pipeline.candidates import (
     fill_context_timelines,
     give_field,
     heading_candidate,
+    is_period_title,
     key_of,
     list_candidate,
     owner_of,
@@ -124,6 +125,8 @@ def candidates_of(nodes: list[Node], roles: list[int],
             if named and n.index + 1 < len(nodes) and nodes[n.index + 1].parent == n.index:
                 owners[n.index] = named  # "Steve:" over Steve's tasks: the owner of the items under it
                 continue
+            if n.children and is_period_title(n.text):
+                continue  # "* March - May 2015" over its tasks: their period, not an item
             cand = list_candidate(n, roles[n.index], section)
             if cand is None:
                 continue

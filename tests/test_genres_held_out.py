@@ -132,3 +132,31 @@ def test_a_page_border_is_no_table_but_a_slide_box_stays_one():
     cands, _, _ = propose(outline)
     assert any(c.text.startswith("Finish development of and begin adoption of OpenSSF Security Baseline across LF "
                                  "Foundations (CNCF") for c in cands)  # a box's wrapped lines stay one item
+
+
+def test_bullets_typed_as_text_under_a_period_bullet_are_its_dated_tasks(tmp_path):
+    result = _plan(tmp_path, "# Timeline\n\n* March - May 2015\n\n-- Extend the parser\n-- Draft the guide\n\n"
+                             "* June 2015\n\n-- Release the checker\n-- Hold a workshop\n")
+    dates = {t.item_id: (str(t.start_date), str(t.end_date)) for t in result.timelines}
+    got = [(i.text, dates.get(i.item_id)) for i in result.items]
+    spring, june = ("2015-03-01", "2015-05-31"), ("2015-06-01", "2015-06-30")
+    assert got == [("Extend the parser", spring), ("Draft the guide", spring),
+                   ("Release the checker", june), ("Hold a workshop", june)]
+
+
+def test_a_paragraph_with_one_dash_is_no_list(tmp_path):
+    blocks = extractors.extract(_write(tmp_path, "# Plan\n\nThe review -- done in May -- found gaps.\n")).blocks
+    assert [b.kind.value for b in blocks] == ["heading", "paragraph"]
+
+
+def _write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "plan.md"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_march_opening_a_range_of_months_is_a_month():
+    from normalizers import find_timeline_phrase
+
+    assert find_timeline_phrase("March - May 2015") == "March - May 2015"
+    assert find_timeline_phrase("We march to the sea") is None
