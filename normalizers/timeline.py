@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import functools
 import logging
@@ -180,15 +181,43 @@ def stages_timeline(text: str, lang: str = "en", context_year: int | None = None
     to the latest. ``stages_timeline("FPWD: 12 Feb 2015 | CR: Q3 2024")`` -> 2015-02-12..2024-09-30."""
     if " | " not in text:
         return None
-    parts = [part.partition(":")[2] if ":" in part else part for part in text.split(" | ")]
+    labelled = [part.partition(":") if ":" in part else ("", "", part) for part in text.split(" | ")]
+    parts = [value for _, _, value in labelled]
     found = [t for t in (normalize_timeline(p.strip(), lang, context_year) for p in parts if p.strip()) if t.parsed]
     starts = [t.start or t.end for t in found]
     ends = [t.end or t.start for t in found]
     if not found:
         return None
     start, end = min(d for d in starts if d), max(d for d in ends if d)
+    spans = [_span(value.strip(), label.strip(), lang) for label, _, value in labelled]
+    spans = [d for d in spans if d is not None]
+    if len(found) == 1 and start == end and len(spans) == 1:  # "Start: 2022-01-31 | Days: 7": the end counted
+        end = spans[0](start)
     return Timeline(text=text, start=start, end=end, precision=Precision.RANGE,
                     edtf=f"{start.isoformat()}/{end.isoformat()}")
+
+
+def _span(value: str, label: str, lang: str) -> Callable[[dt.date], dt.date] | None:
+    """A stage that is a count of days, weeks or months ("Days: 7", "Duration: 3 weeks"): the last day of that
+    many units from a start day, the start day counted."""
+    if not value or not (value[0].isdigit() and value.replace(".", "", 1).isdigit() or " " in value):
+        return None
+    phrase = f"{value} {label}" if value.replace(".", "", 1).isdigit() else value
+    t = relative_timeline(phrase, lang)
+    m = re.fullmatch(r"P(\d+)([DWM])", t.duration or "") if t is not None else None
+    if m is None:
+        return None
+    n, unit = int(m.group(1)), m.group(2)
+    if n < 1:
+        return None
+    if unit == "M":
+        def months(day: dt.date) -> dt.date:
+            year, month = divmod(day.month - 1 + n, 12)
+            year, month = day.year + year, month + 1
+            return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1])) - dt.timedelta(days=1)
+        return months
+    days = n * (7 if unit == "W" else 1)
+    return lambda day: day + dt.timedelta(days=days - 1)
 
 
 _DEFINED = re.compile(r"^\s*([^:：|]{1,40}?)\s*[:：]\s*(\S.{2,})$")

@@ -27,13 +27,27 @@ def column_roles(header: Row | None, body: list[Row]) -> dict[int, str]:
                 field_of(word) or "", None)
             if role is None and section_role(word) > 0:
                 role = "activity"
-        roles[i] = role or _content_role([r.cells[i].text for r in body if i < len(r.cells)])
+        column = [r.cells[i].text for r in body if i < len(r.cells)]
+        roles[i] = role or _content_role(column)
+        if roles[i] in ("text", "other") and word and _counts(word, column):
+            roles[i] = "duration"  # "Days" | 7: how long from the row's start date
     work = {"priority_area", "output", "activity", "deliverable", "milestone"}
     if not any(r in work for r in roles.values()):
         texts = {i: sum(len(r.cells[i].text) for r in body if i < len(r.cells)) for i in roles if roles[i] == "text"}
         if texts:
             roles[max(texts, key=texts.__getitem__)] = "activity"
     return {i: ("other" if r == "text" else r) for i, r in roles.items()}
+
+def counts_time(header: str) -> bool:
+    """A header naming a unit of time ("Days", "Duration (weeks)", "Durée (jours)")."""
+    return any(in_list(w, "duration_units") for w in re.findall(r"[^\W\d_]+", header.lower()))
+
+
+def _counts(header: str, cells: list[str]) -> bool:
+    """A column of whole numbers headed by a unit of time."""
+    filled = [c.strip() for c in cells if c.strip()]
+    return bool(filled) and counts_time(header) and sum(c.isdigit() for c in filled) * 2 > len(filled)
+
 
 def _content_role(cells: list[str]) -> str:
     filled = [c for c in cells if c.strip()]
@@ -75,6 +89,9 @@ def table_candidates(n: Node, role: int, section: str | None, owner: Candidate |
         cand = Candidate(n.index, "table_row", actions[0][1] if actions else text, row.provenance, ref=ref,
                          section=section, role=role or (1 if header is not None else 0), parent=owner)
         stages = [i for i, r in roles.items() if r == "timeline" and cells.get(i)]
+        spans = [i for i, r in roles.items() if r == "duration" and cells.get(i, "").isdigit()]
+        if len(stages) == 1 and len(spans) == 1 and header is not None:
+            stages += spans  # "Start: 2022-01-31 | Days: 7"
         if len(stages) > 1 and header is not None:  # one date per stage column: "FPWD: 2015 | CR: Q3 2024"
             cand.timeline = " | ".join(f"{' '.join(header.cells[i].text.split())}: {cells[i]}" for i in stages)
         for i, r in roles.items():

@@ -11,6 +11,7 @@ from pipeline.core.model import Block, Cell, Provenance, Row
 from pipeline.core.records import LeadText
 from pipeline.fragments import REF, is_header_row, is_placeholder
 from pipeline.labels import classify, in_list
+from pipeline.table_candidates import counts_time
 
 if TYPE_CHECKING:
     from pipeline.drafts import Draft
@@ -67,7 +68,9 @@ class TableAssembly:
         warned = False
         for row in filled:
             if is_header_row(row):
-                roles = {i: classify(c.text, "column_roles", prefix=True) or "other" for i, c in enumerate(row.cells)}
+                roles = {i: classify(c.text, "column_roles", prefix=True)
+                         or ("duration:" + flat(c.text) if counts_time(c.text) else "other")
+                         for i, c in enumerate(row.cells)}
                 self.last_roles = roles
                 self.mode = None
                 continue
@@ -99,11 +102,18 @@ class TableAssembly:
 
     def on_row(self, row: Row, roles: dict[int, str]) -> None:
         cells: dict[str, list[Cell]] = {role: [] for role in (*_WORK_ROLES, "timeline", "lead", "funding", "other")}
+        spans: list[str] = []
         for i, cell in enumerate(row.cells):
-            if cell.text:
-                cells[roles.get(i, "other")].append(cell)
+            role = roles.get(i, "other")
+            if role.startswith("duration:"):
+                if cell.text.strip().isdigit():
+                    spans.append(f"{role.partition(':')[2]}: {cell.text.strip()}")
+            elif cell.text:
+                cells[role].append(cell)
         work = [(r, c) for r in _WORK_ROLES for c in cells[r]]
         values = {r: flat(" ".join(c.text for c in cells[r])) or None for r in ("timeline", "lead")}
+        if values["timeline"] and len(cells["timeline"]) == 1 and len(spans) == 1:
+            values["timeline"] += " | " + spans[0]  # "2022-01-31 | Days: 7": the end is counted from the start
         values["funding"] = paragraphs("\n".join(c.text for c in cells["funding"])) or None
         if not work:
             return

@@ -160,3 +160,35 @@ def test_march_opening_a_range_of_months_is_a_month():
 
     assert find_timeline_phrase("March - May 2015") == "March - May 2015"
     assert find_timeline_phrase("We march to the sea") is None
+
+
+def test_a_start_date_and_a_count_of_days_give_the_span_of_a_task(tmp_path):
+    import datetime as dt
+
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Plan"
+    ws.append(["Task", "Resourcing", "Start", "Days"])
+    ws.append(["Design the network", "Arun", dt.datetime(2022, 1, 31), 7])
+    ws.append(["Build the relay", "Bex", dt.datetime(2022, 2, 7), 14])
+    path = tmp_path / "plan.xlsx"
+    wb.save(path)
+    result = run_document(path, tmp_path)
+    dates = {t.item_id: (str(t.start_date), str(t.end_date)) for t in result.timelines}
+    leads = {lead.item_id: lead.agency_text for lead in result.leads}
+    got = [(i.text, dates.get(i.item_id), leads.get(i.item_id)) for i in result.items]
+    assert got == [("Design the network", ("2022-01-31", "2022-02-06"), "Arun"),
+                   ("Build the relay", ("2022-02-07", "2022-02-20"), "Bex")]
+
+
+def test_a_duration_stage_counts_days_weeks_and_months_from_the_start():
+    def span(text: str) -> tuple:
+        t = normalize_timeline(text)
+        return str(t.start), str(t.end)
+
+    assert span("Start: 2022-01-31 | Days: 7") == ("2022-01-31", "2022-02-06")
+    assert span("Start: 2022-01-31 | Duration: 3 weeks") == ("2022-01-31", "2022-02-20")
+    assert span("Start: 2022-01-15 | Months: 2") == ("2022-01-15", "2022-03-14")
+    assert span("FPWD: 12 Feb 2015 | CR: Q3 2024") == ("2015-02-12", "2024-09-30")  # two dates: their span
