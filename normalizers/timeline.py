@@ -189,10 +189,9 @@ def stages_timeline(text: str, lang: str = "en", context_year: int | None = None
     if not found:
         return None
     start, end = min(d for d in starts if d), max(d for d in ends if d)
-    spans = [_span(value.strip(), label.strip(), lang) for label, _, value in labelled]
-    spans = [d for d in spans if d is not None]
-    if len(found) == 1 and start == end and len(spans) == 1:  # "Start: 2022-01-31 | Days: 7": the end counted
-        end = spans[0](start)
+    counted = [f for f in (_span(value.strip(), label.strip(), lang) for label, _, value in labelled) if f]
+    if len(found) == 1 and start == end and len(counted) == 1:  # "Start: 2022-01-31 | Days: 7": the end counted
+        end = counted[0](start)
     return Timeline(text=text, start=start, end=end, precision=Precision.RANGE,
                     edtf=f"{start.isoformat()}/{end.isoformat()}")
 
