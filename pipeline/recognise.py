@@ -146,8 +146,37 @@ def candidates_of(nodes: list[Node], roles: list[int],
             by_node[n.index] = cand
             out.append(cand)
             continue
+        if n.kind is BlockKind.PARAGRAPH and _in_code_run(nodes, n):
+            cand = list_candidate(n, roles[n.index], section)  # "D1.2 Project evaluation report" in a run
+            if cand is not None:
+                cand.parent = owner
+                by_node[n.index] = cand
+                out.append(cand)
+                continue
         out.extend(prose_candidates(n, roles[n.index], section, owner))
     return out
+
+
+_CODE = re.compile(r"^([A-Z]{1,4})?(\d{1,2}(?:\.\d{1,2}){0,2})[.:]?\s+\S")
+
+
+def _code_shape(text: str) -> tuple[str, int] | None:
+    """The letters and depth of a line's opening code ("D1.2" -> ("D", 2), "WP3" -> ("WP", 1)); None for a plain
+    number ("12."), which numbers paragraphs of prose, or for a long paragraph."""
+    match = _CODE.match(text)
+    if not match or len(text) > 300 or not (match.group(1) or "." in match.group(2)):
+        return None
+    return match.group(1) or "", match.group(2).count(".") + 1
+
+
+def _in_code_run(nodes: list[Node], n: Node) -> bool:
+    """A paragraph opening with a code like the paragraph before or after it ("D1.1 ...", "D1.2 ..."): one line
+    of a coded list a PDF printed without bullets."""
+    shape = _code_shape(n.text)
+    if shape is None:
+        return False
+    near = [nodes[i] for i in (n.index - 1, n.index + 1) if 0 <= i < len(nodes)]
+    return any(m.kind is BlockKind.PARAGRAPH and _code_shape(m.text) == shape for m in near)
 
 
 def _intro_subject(nodes: list[Node], n: Node) -> str | None:

@@ -192,3 +192,17 @@ def test_a_duration_stage_counts_days_weeks_and_months_from_the_start():
     assert span("Start: 2022-01-31 | Duration: 3 weeks") == ("2022-01-31", "2022-02-20")
     assert span("Start: 2022-01-15 | Months: 2") == ("2022-01-15", "2022-03-14")
     assert span("FPWD: 12 Feb 2015 | CR: Q3 2024") == ("2015-02-12", "2024-09-30")  # two dates: their span
+
+
+def test_coded_lines_a_pdf_printed_without_bullets_are_items_and_numbered_prose_is_not():
+    result = run_document(DOCS / "ioc_oceaninfohub_proposal_2020.pdf", DOCS)
+    got = {(i.ref, i.text) for i in result.items}
+    assert {("D1.1", "Annual progress reports"), ("D1.2", "Project evaluation report"),
+            ("D1.3", "Project final report")} <= got
+    from pipeline.recognise import _code_shape
+
+    assert _code_shape("D1.2 Project evaluation report") == ("D", 2)
+    assert _code_shape("WP3 Develop the nodes") == ("WP", 1)
+    assert _code_shape("1.1 Greater publicity") == ("", 2)
+    assert _code_shape("12. The Committee noted the report of the Secretariat.") is None  # a numbered paragraph
+    assert _code_shape("D1.2 " + "word " * 70) is None  # a page of prose, not a line of a list
