@@ -292,12 +292,17 @@ def prose_candidates(n: Node, role: int, section: str | None, owner: Candidate |
     if sep and rest.strip() and len(first) < 30 and section_role(first) > 0:
         return [Candidate(n.index, "label_block", rest.strip(), n.provenance, section=section, role=max(role, 1))]
     out = []
+    named: str | None = None  # the last body named in full in this paragraph
     for sentence in SENTENCE.split(text):
         lead = lead_in_prose(sentence)
         if lead and owner is not None and not owner.leads:
             owner.leads.append(LeadText(lead, Role.LEAD))
             continue
         subject = subject_lead(sentence) if len(sentence) > 25 else None
+        if subject and len(subject.split()) > 1:
+            named = subject
+        elif subject and named and named.lower().startswith(subject.lower() + " "):
+            subject = named  # "Le ministère s'engage également ...": the ministry just named
         if (role > 0 and commits(sentence) or role == 0 and subject) and len(sentence) > 25 \
                 and not sentence.endswith(("?", ":")):
             cand = Candidate(n.index, "prose_sentence", sentence, n.provenance, section=section, role=role,

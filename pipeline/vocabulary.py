@@ -243,6 +243,7 @@ def _scan_subject(text: str, cue: re.Pattern[str]) -> str | None:
         tokens = tokens[1:]
     name: list[str] = []
     body = False
+    bracketed = False
     for tok in tokens:
         word = tok.group()
         if name and cue.match(text, tok.start()):
@@ -250,7 +251,12 @@ def _scan_subject(text: str, cue: re.Pattern[str]) -> str | None:
         if word.startswith("("):
             if not name:
                 return None
+            bracketed = True
             continue  # "(cf. la feuille de route MCTRCT)" between the name and its verb
+        if bracketed and body and word[:1].islower() and not _LINK_WORDS.match(word.rstrip(",")):
+            # "Le ministère de la Culture (cf. ...) poursuit ...": a body's name closed by its reference, then
+            # its verb, whatever the verb
+            return " ".join(name).strip(" ,")
         core = _ELIDED.sub("", word.rstrip(","))
         if not name:
             body = in_list(core, "body_words")

@@ -206,3 +206,20 @@ def test_coded_lines_a_pdf_printed_without_bullets_are_items_and_numbered_prose_
     assert _code_shape("1.1 Greater publicity") == ("", 2)
     assert _code_shape("12. The Committee noted the report of the Secretariat.") is None  # a numbered paragraph
     assert _code_shape("D1.2 " + "word " * 70) is None  # a page of prose, not a line of a list
+
+
+def test_a_body_named_then_referenced_commits_with_any_verb_and_is_meant_by_the_ministry_after():
+    from pipeline.vocabulary import subject_lead
+
+    assert subject_lead("Le ministère de la Justice (cf. la feuille de route MJ) met en place une stratégie "
+                        "d'ouverture des codes sources (p. 18).") == "ministère de la Justice"
+    assert subject_lead("The platform (see annex) lists every dataset of the city.") is None  # no body noun
+    result = run_document(DOCS / "dinum_feuilles_de_route_ministerielles_codes_sources_2022.md", DOCS)
+    leads: dict[str, list[str]] = {}
+    for lead in result.leads:
+        leads.setdefault(lead.item_id, []).append(lead.agency_text)
+    by_text = {i.text: leads.get(i.item_id) for i in result.items}
+    follow_up = "Le ministère s’engage également à réaliser une cartographie de ses codes sources (p. 22)."
+    assert by_text[follow_up] == ["ministère de la Cohésion des Territoires et des Relations avec les Collectivités "
+                                  "Territoriales"]
+    assert not any(text.startswith("L’incubateur des Territoires") for text in by_text)
