@@ -32,7 +32,7 @@ from pipeline.core.records import LeadText
 from pipeline.decision import Model, active_model, build_context, candidate_features
 from pipeline.outline import Node
 from pipeline.table_candidates import card_fields, table_candidates
-from pipeline.vocabulary import commits, owner_label, section_role, split_field_line, subject_lead
+from pipeline.vocabulary import commits, lead_in_prose, owner_label, section_role, split_field_line, subject_lead
 
 THRESHOLD = 0.5
 NEAR = 0.2  # how far below the threshold a near miss may score
@@ -132,8 +132,10 @@ def candidates_of(nodes: list[Node], roles: list[int],
                 continue
             if n.parent in owners and not cand.leads:
                 cand.leads.append(LeadText(owners[n.parent], Role.LEAD))
-            if not cand.leads:  # "Government Digital Service will:" over the list, or "Digital Leaders will lead ..."
-                subject = _intro_subject(nodes, n) or (subject_lead(cand.text) if commits(cand.text) else None)
+            if not cand.leads:  # "Government Digital Service will:" over the list, or "Digital Leaders will lead ...",
+                # or "..., led by Hugging Face: ..."
+                subject = _intro_subject(nodes, n) or (subject_lead(cand.text) if commits(cand.text) else None) \
+                    or lead_in_prose(cand.text)
                 if subject:
                     cand.leads.append(LeadText(subject, Role.LEAD))
             for line in n.text.split("\n")[1:]:  # "Timeline: Q2 2021" on a line of the item's own
