@@ -226,7 +226,10 @@ def test_a_body_named_then_referenced_commits_with_any_verb_and_is_meant_by_the_
 
 
 def test_a_bullet_naming_who_leads_it_gives_its_lead(tmp_path):
-    result = _plan(tmp_path, "# Planes 2025\n\n## Campañas\n\n- FineWeb2, liderada por Hugging Face: anota la calidad "
-                             "de textos en tu idioma.\n- INCLUDE v2, liderada por EPFL: comparte exámenes de tu país.\n")
+    result = _plan(tmp_path, "# Planes 2025\n\n## Campañas\n\n- FineWeb2, liderada por Hugging Face: anota la "
+                             "calidad de textos en tu idioma.\n- INCLUDE v2, liderada por EPFL: comparte exámenes "
+                             "de tu "
+                             "país.\n")
     leads = {lead.item_id: lead.agency_text for lead in result.leads}
-    assert [leads.get(i.item_id) for i in result.items] == ["Hugging Face", "EPFL"]
+    got = {i.text.split(",")[0]: leads.get(i.item_id) for i in result.items if i.method == "list_item"}
+    assert got == {"FineWeb2": "Hugging Face", "INCLUDE v2": "EPFL"}
