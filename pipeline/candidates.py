@@ -198,6 +198,10 @@ def split_ref(text: str) -> tuple[str | None, str]:
         return match.group(1).strip(), text[match.end():].strip()
     return None, text
 
+# a tracker's code of three or more hyphenated parts, after at most one word (the month it was raised), then ":"
+_CODED_LINE = re.compile(r"^(?:[^\W\d_]{2,9}\.?\s+)?([A-Z][A-Z0-9]*(?:-[A-Z0-9]+){2,})\s*[:：]\s*(\S.*)$", re.S)
+
+
 def list_candidate(n: Node, role: int, section: str | None) -> Candidate | None:
     lines = n.text.split("\n")
     body = [lines[0]] + [ln for ln in lines[1:] if split_field_line(ln.strip()) is None]
@@ -206,6 +210,10 @@ def list_candidate(n: Node, role: int, section: str | None) -> Candidate | None:
             or _EMAIL.search(text) and len(_EMAIL.sub("", text).split()) <= 4:
         return None  # a link, a handle or a contact person, not a work item (an action may give an address)
     marked, text = split_action_label(text)
+    coded = _CODED_LINE.match(text)  # "Sep ACT-OWIS-DC-2016-01: LM - Creation ...": a tracker code, then the action
+    code = coded.group(1) if coded else None
+    if coded:
+        text = coded.group(2)
     leads = []
     owned = owner_prefix(text)
     if owned is not None and (owned[1] == text or (section is not None and in_list(section, "action_labels",
@@ -224,10 +232,10 @@ def list_candidate(n: Node, role: int, section: str | None) -> Candidate | None:
         first, sep, rest = text.partition(":")
         if sep and rest.strip() and is_timeline(first) and len(first) < 30:
             timeline, text = first.strip(), rest.strip()
-    ref = None
-    if n.marker and n.marker[0].isalnum():
+    ref = code
+    if ref is None and n.marker and n.marker[0].isalnum():
         ref = n.marker.rstrip(".")
-    else:
+    elif ref is None:
         ref, text = split_ref(text)
     text = _answer_of_question(text.rstrip(" ;；,:"))
     if timeline is None:

@@ -338,13 +338,25 @@ def owner_label(text: str) -> str | None:
     return _plausible(name)
 
 
+_INITIALS = re.compile(r"^([A-Z]{2,4}[a-z]?(?:\s*[/&,]\s*[A-Z]{2,4}[a-z]?)*)\s+[-–]\s+(?=\S)")
+
+
 def owner_prefix(text: str) -> tuple[str, str] | None:
     """A line of minutes naming its owner first: ``owner_prefix("Silona - to reach out to Karen")`` ->
     ("Silona", "Silona - to reach out to Karen"); ``owner_prefix("Ken Museth: Feedback from OpenVDB")`` ->
     ("Ken Museth", "Feedback from OpenVDB"). None when the line opens with no name."""
+    found = _owner_prefix(text.strip())
+    if found is None or in_list(found[0], "placeholders"):
+        return None  # "TBD - decide later": the owner is still to be named
+    return found
+
+
+def _owner_prefix(text: str) -> tuple[str, str] | None:
     _, minutes, owner = _subject_patterns()
-    text = text.strip()
     head = text[:_SUBJECT_SPAN]
+    initials = _INITIALS.match(head)
+    if initials:  # "LM - Creation of video ...", "JT/PR – Review ...": a tracker's owners as initials
+        return initials.group(1), text
     match = minutes.match(head)
     if match and _plausible(match.group("name")) \
             and not in_list(match.group("name").strip() + " to", "commit_cues"):  # "Plan to test ...": a verb

@@ -233,3 +233,12 @@ def test_a_bullet_naming_who_leads_it_gives_its_lead(tmp_path):
     leads = {lead.item_id: lead.agency_text for lead in result.leads}
     got = {i.text.split(",")[0]: leads.get(i.item_id) for i in result.items if i.method == "list_item"}
     assert got == {"FineWeb2": "Hugging Face", "INCLUDE v2": "EPFL"}
+
+
+def test_a_tracker_line_gives_its_code_as_ref_and_its_initials_as_owner():
+    result = run_document(DOCS / "openwis_action_tracker_2017_03.md", DOCS)
+    leads = {lead.item_id: lead.agency_text for lead in result.leads}
+    first = result.items[0] if result.items[0].ref else result.items[1]
+    assert (first.ref, leads.get(first.item_id)) == ("ACT-OWIS-DC-2016-01", "LM")
+    assert owner_prefix("JT/PR - Review the data policy") == ("JT/PR", "JT/PR - Review the data policy")
+    assert owner_prefix("TBD - decide later") is None  # a placeholder names no one
