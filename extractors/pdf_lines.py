@@ -20,7 +20,9 @@ from extractors.pdf_bidi import (
 Char = dict[str, Any]
 
 # Bullets the text extractors' marker rule does not know: other glyphs, Symbol-font private-use bullets.
-EXTRA_BULLET_RE = re.compile(r"^([○■‣∙—\uf0b7\uf0a7\uf076\uf0d8\uf0fc])\s+(?=\S)")
+# glyphs a PDF prints as bullets besides the text ones: hollow and square bullets, arrows and ticks, the private-use
+# symbol-font bullets of Word, and Word's "o" sub-bullet (Courier New)
+EXTRA_BULLET_RE = re.compile(r"^([○■□‣∙—→➢➤►▶➔❖✓✔\uf0b7\uf0a7\uf076\uf0d8\uf0fc]|o(?=\s+[A-ZÀ-ÖØ-Þ]))\s+(?=\S)")
 # A cell line opening an activity ("5.2 ...", "3.3. ...") starts a new paragraph inside the cell.
 ACTIVITY_RE = re.compile(r"^\d{1,2}(?:\.\d{1,2})+\.?\s")
 NUMBER_PIECE_RE = re.compile(r"^\d+[/.\-][\d/.\-]*$")
