@@ -171,6 +171,8 @@ def heading_candidate(n: Node, role: int, section: str | None) -> Candidate | No
     text, ref = n.text.rstrip(":："), None
     numbered = _NUMBERED_HEADING.match(text)
     if numbered:  # "Milestone #2 - v2 Cadastre UI", "Action 3: ..."
+        if numbered_work(text):
+            role = max(role, 1)  # "Engagement n°3 : ...", "Deliverable 2: ...": numbered as one of a kind of work
         ref, text = numbered.group(1).replace(" ", ""), numbered.group(2)
     else:
         if names_section(text):
@@ -180,6 +182,14 @@ def heading_candidate(n: Node, role: int, section: str | None) -> Candidate | No
         return None
     return Candidate(n.index, "heading", text, n.provenance, ref=ref, section=section, role=role,
                      numbered=ref is not None, kind=ItemKind.DELIVERABLE)
+
+def numbered_work(text: str) -> bool:
+    """A heading numbered as one of a kind of work: ``numbered_work("Engagement n°3 : Réduire ...")`` -> True
+    (the label's plural is a work word), ``numbered_work("Chapter 3: Context")`` -> False."""
+    numbered = _NUMBERED_HEADING.match(text)
+    label = text[:numbered.start(1)].strip() if numbered else ""
+    return bool(label) and (section_role(label) > 0 or section_role(label + "s") > 0)
+
 
 def is_period_title(text: str) -> bool:
     """A heading that is a period, its items below ("Q3 2024", "1er trimestre : avril 2026 à juin 2026"): its

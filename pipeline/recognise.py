@@ -24,6 +24,7 @@ from pipeline.candidates import (
     is_period_title,
     key_of,
     list_candidate,
+    numbered_work,
     owner_of,
     prose_candidates,
 )
@@ -46,6 +47,7 @@ def node_roles(nodes: list[Node]) -> list[int]:
     """
     own = [section_role(n.text) if n.is_heading or n.text.endswith((":", "：")) and len(n.text) <= _INTRO_MAX else 0
            for n in nodes]
+    own = [1 if r == 0 and n.is_heading and numbered_work(n.text) else r for r, n in zip(own, nodes, strict=True)]
     roles = _inherit(nodes, own)
     listed: dict[str, int] = {}
     for n in nodes:

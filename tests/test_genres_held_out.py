@@ -242,3 +242,16 @@ def test_a_tracker_line_gives_its_code_as_ref_and_its_initials_as_owner():
     assert (first.ref, leads.get(first.item_id)) == ("ACT-OWIS-DC-2016-01", "LM")
     assert owner_prefix("JT/PR - Review the data policy") == ("JT/PR", "JT/PR - Review the data policy")
     assert owner_prefix("TBD - decide later") is None  # a placeholder names no one
+
+
+def test_a_heading_numbered_as_one_of_a_kind_of_work_is_work_and_so_is_its_list():
+    from pipeline.candidates import numbered_work
+
+    assert numbered_work("Engagement n°3 : Réduire et verdir les déplacements domicile-travail")
+    assert numbered_work("Deliverable 2: Data model")
+    assert not numbered_work("Chapter 3: Context")
+    assert not numbered_work("2021 Events & TAC Engagement")  # an English engagement, not numbered work
+    result = run_document(DOCS / "fr_plan_transformation_ecologique_etat_dp_2024.pdf", DOCS)
+    got = [(i.ref, i.text) for i in result.items]
+    assert ("n°3", "Réduire et verdir les déplacements domicile-travail") in got
+    assert any(text.startswith("Promouvoir le vélo, les transports en commun") for _, text in got)  # a → bullet
