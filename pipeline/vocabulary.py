@@ -341,6 +341,12 @@ def owner_label(text: str) -> str | None:
 _INITIALS = re.compile(r"^([A-Z]{2,4}[a-z]?(?:\s*[/&,]\s*[A-Z]{2,4}[a-z]?)*)\s+[-–]\s+(?=\S)")
 
 
+def _idiom(name: str, after: str) -> bool:
+    """"Face to Face", "Peer to peer", "Back to back": a word repeated around "to" is one expression, no owner."""
+    words, rest = name.split(), after.split()
+    return bool(words and rest) and words[-1].lower() == rest[0].strip(",.:;").lower()
+
+
 def owner_prefix(text: str) -> tuple[str, str] | None:
     """A line of minutes naming its owner first: ``owner_prefix("Silona - to reach out to Karen")`` ->
     ("Silona", "Silona - to reach out to Karen"); ``owner_prefix("Ken Museth: Feedback from OpenVDB")`` ->
@@ -359,7 +365,8 @@ def _owner_prefix(text: str) -> tuple[str, str] | None:
         return initials.group(1), text
     match = minutes.match(head)
     if match and _plausible(match.group("name")) \
-            and not in_list(match.group("name").strip() + " to", "commit_cues"):  # "Plan to test ...": a verb
+            and not in_list(match.group("name").strip() + " to", "commit_cues") \
+            and not _idiom(match.group("name"), head[match.end():]):  # "Plan to test ...": a verb
         return match.group("name").strip(), text
     match = owner.match(head)
     if match and _plausible(match.group("name")) and len(match.group("name").split()) <= 5:

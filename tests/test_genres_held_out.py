@@ -255,3 +255,18 @@ def test_a_heading_numbered_as_one_of_a_kind_of_work_is_work_and_so_is_its_list(
     got = [(i.ref, i.text) for i in result.items]
     assert ("n°3", "Réduire et verdir les déplacements domicile-travail") in got
     assert any(text.startswith("Promouvoir le vélo, les transports en commun") for _, text in got)  # a → bullet
+
+
+def test_a_word_repeated_around_to_is_an_expression_not_an_owner():
+    assert owner_prefix("Face to Face: annual events of the community") is None
+    assert owner_prefix("Peer to peer review of the code") is None
+    assert owner_prefix("Leonard & Hwang to tabulate the results") == ("Leonard & Hwang",
+                                                                       "Leonard & Hwang to tabulate the results")
+
+
+def test_a_report_s_progress_section_is_not_its_plan(tmp_path):
+    result = _plan(tmp_path, "# Weekly report\n\n## Progress this week\n\n- Released the installer.\n"
+                             "- Fixed the build.\n\n## Plan for next week\n\n- Upgrade the compiler.\n"
+                             "- Port the kernel.\n")
+    bullets = [i.text for i in result.items if i.method == "list_item"]
+    assert bullets == ["Upgrade the compiler.", "Port the kernel."]  # what was done this week is no plan
