@@ -162,9 +162,11 @@ def give_field(owner: Candidate | None, key: str, label: str, value: str, n: Nod
     elif key == "funding" and owner.funding is None:
         owner.funding = value
 
-def heading_candidate(n: Node, role: int, section: str | None) -> Candidate | None:
-    """A heading is a candidate unless it names a kind of section itself ("Deliverables", "Background")."""
-    if n.level <= 1 and not n.headings:
+def heading_candidate(n: Node, role: int, section: str | None, repeated_top: bool = False) -> Candidate | None:
+    """A heading is a candidate unless it names a kind of section itself ("Deliverables", "Background").
+    ``repeated_top``: the document has several top-level headings of the same form ("# Milestone 1", "# Milestone
+    2"), so a top-level heading is one of them, not the document's title."""
+    if n.level <= 1 and not n.headings and not repeated_top:
         return None  # the document's title
     if n.level == RUN_IN_LEVEL and n.block is not None and n.block.kind is not BlockKind.HEADING:
         return None  # a bold run-in label ("Software Functionality") groups items; it is none itself
@@ -175,20 +177,30 @@ def heading_candidate(n: Node, role: int, section: str | None) -> Candidate | No
             role = max(role, 1)  # "Engagement n°3 : ...", "Deliverable 2: ...": numbered as one of a kind of work
         ref, text = numbered.group(1).replace(" ", ""), numbered.group(2)
     else:
-        if names_section(text):
+        alone = _KIND_NUMBER.match(text)  # "Milestone 3": one of a kind of work, by its number alone
+        if alone and numbered_work(text):
+            ref, role = alone.group(1), max(role, 1)
+        elif names_section(text):
             return None  # "Deliverables", "Background": it names a kind of section
-        ref, text = split_ref(text)
+        else:
+            ref, text = split_ref(text)
     if len(text) < 2 or text.endswith("?") or is_period_title(text):
         return None
     return Candidate(n.index, "heading", text, n.provenance, ref=ref, section=section, role=role,
                      numbered=ref is not None, kind=ItemKind.DELIVERABLE)
 
+_KIND_NUMBER = re.compile(r"^\s*[^\W\d_][^\W\d]*(?:\s+[^\W\d]+){0,3}\s*(?:#|[nN][°º]|[nN]o\.|№)?\s?(\d{1,3})\s*$")
+
+
 def numbered_work(text: str) -> bool:
     """A heading numbered as one of a kind of work: ``numbered_work("Engagement n°3 : Réduire ...")`` -> True
     (the label's plural is a work word), ``numbered_work("Chapter 3: Context")`` -> False."""
-    numbered = _NUMBERED_HEADING.match(text)
-    label = text[:numbered.start(1)].strip() if numbered else ""
-    return bool(label) and (section_role(label) > 0 or section_role(label + "s") > 0)
+    numbered = _NUMBERED_HEADING.match(text) or _KIND_NUMBER.match(text)  # "Milestone 3", by its number alone
+    label = text[:numbered.start(1)].strip(" #№") if numbered else ""
+    label = re.sub(r"\s+[nN][°º]$|\s+[nN]o\.$", "", label)
+    if not label or re.search(r"\d", label):
+        return False  # "Roadmap 2025": a year, not a number among items
+    return section_role(label) > 0 or section_role(label + "s") > 0
 
 
 def is_period_title(text: str) -> bool:

@@ -85,6 +85,8 @@ def candidates_of(nodes: list[Node], roles: list[int],
     label_headings: dict[int, tuple[str, str]] = {}  # a heading that is a field label ("¿Quién ejecuta?")
     seen_labels: set[int] = set()
     owners: dict[int, str] = {}  # list lines that only name an owner, by node
+    tops = Counter(_shape(n.text) for n in nodes if n.is_heading and n.level <= 1 and not n.headings)
+    repeated = {shape for shape, count in tops.items() if count >= 2}
     for n in nodes:
         section = nodes[n.headings[-1]].text if n.headings else None
         owner = owner_of(n, by_node, heading_owner)
@@ -93,7 +95,7 @@ def candidates_of(nodes: list[Node], roles: list[int],
             if label is not None and label[0] in ("lead", "co-lead") and not label[2]:
                 label_headings[n.index] = (label[0], label[1])
                 continue
-            cand = heading_candidate(n, roles[n.index], section)
+            cand = heading_candidate(n, roles[n.index], section, repeated_top=_shape(n.text) in repeated)
             if cand is not None:
                 cand.parent = next((heading_owner[h] for h in reversed(n.headings) if h in heading_owner), None)
                 heading_owner[n.index] = cand
@@ -181,6 +183,12 @@ def _in_code_run(nodes: list[Node], n: Node) -> bool:
         return False
     near = [nodes[i] for i in (n.index - 1, n.index + 1) if 0 <= i < len(nodes)]
     return any(m.kind is BlockKind.PARAGRAPH and _code_shape(m.text) == shape for m in near)
+
+
+def _shape(text: str) -> str:
+    """A heading's form, its numbers and words after the first left out: "Milestone 3" -> "milestone #"."""
+    words = text.split()
+    return (words[0].lower() if words else "") + (" #" if re.search(r"\d", text) else "")
 
 
 def _intro_subject(nodes: list[Node], n: Node) -> str | None:

@@ -270,3 +270,15 @@ def test_a_report_s_progress_section_is_not_its_plan(tmp_path):
                              "- Port the kernel.\n")
     bullets = [i.text for i in result.items if i.method == "list_item"]
     assert bullets == ["Upgrade the compiler.", "Port the kernel."]  # what was done this week is no plan
+
+
+def test_top_headings_of_one_form_are_items_not_the_title(tmp_path):
+    from pipeline.candidates import numbered_work
+
+    assert numbered_work("Milestone 3") and not numbered_work("Chapter 3")
+    result = _plan(tmp_path, "Our grant plan.\n\n# Milestone 1\n\nDonation: €4200\n\n- Create the repository.\n"
+                             "- Draft the guide.\n\n# Milestone 2\n\n- Publish the survey.\n")
+    heads = [(i.ref, i.text) for i in result.items if i.method == "heading"]
+    assert heads == [("1", "Milestone 1"), ("2", "Milestone 2")]
+    single = _plan(tmp_path, "# Strategy 2025\n\n## Actions\n\n- Publish the data.\n", "single.md")
+    assert not any(i.text == "Strategy 2025" for i in single.items)  # one top heading: the title
