@@ -4,6 +4,8 @@ the fields (timeline, leads, funding) that label lines, prose and context give t
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 
@@ -29,6 +31,16 @@ from pipeline.vocabulary import (
 # the language of the document being read (set by ``recognise.propose``): dates in context and in cells are
 # read with its words ("avril 2026 à juin 2026")
 READING_LANGUAGE: ContextVar[str] = ContextVar("reading_language", default="en")
+
+
+@contextmanager
+def reading_language(lang: str) -> Iterator[None]:
+    """Read dates in ``lang`` inside the block (``READING_LANGUAGE``)."""
+    token = READING_LANGUAGE.set(lang)
+    try:
+        yield
+    finally:
+        READING_LANGUAGE.reset(token)
 
 SENTENCE = re.compile(r"(?<=[.!?。！？])\s+(?=[A-ZÀ-ÖØ-ÞА-ЯЁ¿¡\"“(\u0600-\u06ff\u4e00-\u9fff])")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from pipeline.candidates import READING_LANGUAGE, is_period_title, key_of
+from pipeline.candidates import is_period_title, key_of, reading_language
 from pipeline.core.enums import BlockKind, ItemKind
 from pipeline.core.model import Block, Provenance
 from pipeline.core.records import LeadText
@@ -61,11 +61,8 @@ def combine_readers(drafts: list[Draft], blocks: list[Block], group_leads: dict[
             drop.add(id(d))
     won = _tables_read_better(drafts, kept, nodes, where)
     drop.update(id(d) for d in drafts if where.get(d.provenance) in won)
-    token = READING_LANGUAGE.set(lang)  # period titles are read in the document's language
-    try:
+    with reading_language(lang):  # period titles are read in the document's language
         won_regions = _regions_read_better(legacy, kept, region)
-    finally:
-        READING_LANGUAGE.reset(token)
     drop.update(id(d) for r in won_regions for d in legacy[r])
     for draft in drafts:  # a heading whose items stay (in a region of their own) stays with them
         parent = draft.parent if id(draft) not in drop else None
@@ -102,9 +99,7 @@ def _tables_read_better(drafts: list[Draft], kept: list, nodes: list, where: dic
     for cand in kept:
         if cand.node in layout:
             mine.setdefault(cand.node, []).append(cand)
-    return {node for node, cands in mine.items()
-            if sum(len(c.leads) + bool(c.timeline) + bool(c.funding) for c in cands)
-            > sum(len(d.leads) + bool(d.timeline_text) + bool(d.funding_text) for d in layout[node])}
+    return {node for node, cands in mine.items() if _read_fields(cands) > _drafted_fields(layout[node])}
 
 
 def _regions_read_better(legacy: dict[int, list[Draft]], kept: list, region: list[int]) -> set[int]:
@@ -122,10 +117,19 @@ def _regions_read_better(legacy: dict[int, list[Draft]], kept: list, region: lis
                 or sum(key_of(c.text) not in theirs for c in cands) > 0.05 * len(cands) \
                 or len(cands) < 0.8 * sum(not is_period_title(d.text) for d in drafts):
             continue
-        if sum(len(c.leads) + bool(c.timeline) + bool(c.funding) for c in cands) \
-                > sum(len(d.leads) + bool(d.timeline_text) + bool(d.funding_text) for d in drafts):
+        if _read_fields(cands) > _drafted_fields(drafts):
             won.add(r)
     return won
+
+
+def _read_fields(cands: list) -> int:
+    """Leads, dates and amounts the recogniser attached to its items."""
+    return sum(len(c.leads) + bool(c.timeline) + bool(c.funding) for c in cands)
+
+
+def _drafted_fields(drafts: list[Draft]) -> int:
+    """Leads, dates and amounts the layout rules attached to theirs."""
+    return sum(len(d.leads) + bool(d.timeline_text) + bool(d.funding_text) for d in drafts)
 
 
 def _fielded(d: Draft, group_leads: dict[int, list[LeadText]] | None = None) -> bool:

@@ -15,7 +15,6 @@ import re
 from collections import Counter
 
 from pipeline.candidates import (
-    READING_LANGUAGE,
     ROLE_KEYS,
     Candidate,
     fill_context_timelines,
@@ -27,6 +26,7 @@ from pipeline.candidates import (
     numbered_work,
     owner_of,
     prose_candidates,
+    reading_language,
 )
 from pipeline.core.enums import BlockKind, Role
 from pipeline.core.records import LeadText
@@ -365,11 +365,8 @@ def propose(nodes: list[Node], lang: str = "en") -> tuple[list[Candidate], list[
                                                           bool]:
     """Every candidate of an outline with its fields, the lead blocks to place, and whether any heading names
     a kind of section. ``lang`` is the document's language (its dates are read with that language's words)."""
-    token = READING_LANGUAGE.set(lang)
-    try:
+    with reading_language(lang):
         return _propose(nodes)
-    finally:
-        READING_LANGUAGE.reset(token)
 
 
 def _lead_in_other(cand: Candidate) -> bool:

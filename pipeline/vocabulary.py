@@ -86,24 +86,31 @@ _LABEL = re.compile(r"^\s*(?:¿\s*([^?]{2,40})\?|([^:=：]{2,40}?)\s*(?:[:：]|\
 def labelled_date(text: str) -> str | None:
     """The value of a line that labels a date, the label qualified or not: ``labelled_date("Expected
     start/end date: July 6 - September 11, 2020")`` -> "July 6 - September 11, 2020"."""
+    labelled = _label_and_value(text)
+    if labelled is None:
+        return None
+    label, value = labelled
+    words = norm(label).split()
+    if words and (field_of(label) == "timeline" or len(words) <= 4 and field_of(words[-1]) == "timeline"):
+        return value
+    return None
+
+
+def _label_and_value(text: str) -> tuple[str, str] | None:
+    """``"Lead = Vishal"`` -> ("Lead", "Vishal"): a line's label and its value, whatever the label names."""
     match = _LABEL.match(text)
     if not match:
         return None
-    label = (match.group(1) or match.group(2) or "").strip()
-    words = norm(label).split()
-    if words and (field_of(label) == "timeline" or len(words) <= 4 and field_of(words[-1]) == "timeline"):
-        return match.group(3).strip()
-    return None
+    return (match.group(1) or match.group(2) or "").strip(), match.group(3).strip()
 
 
 def split_field_line(text: str) -> tuple[str, str, str] | None:
     """``"Lead = Vishal"`` -> ("lead", "Lead", "Vishal"); ``"¿Quién ejecuta? DNP"`` -> ("lead", ...);
     a ``Label = value`` line with a label that is no known field -> ("other", label, value); else None."""
-    match = _LABEL.match(text)
-    if not match:
+    labelled = _label_and_value(text)
+    if labelled is None:
         return None
-    label = (match.group(1) or match.group(2) or "").strip()
-    value = match.group(3).strip()
+    label, value = labelled
     key = field_of(label)
     if key:
         return key, label, value
