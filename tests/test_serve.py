@@ -158,12 +158,14 @@ def test_two_served_folders_run_on_schedule_each_into_its_own_output(tmp_path):
     raw_b, out_b, log_b, seed_b = folders["b"]
     second = _serve(raw_b, out_b, home, log_b, api_url=f"{ui}/api")
     try:
+        done = re.compile(r"^\d\d:\d\d:\d\d scheduled run '[\w-]+': 1 documents \(1 parsed, 0 unchanged, "
+                          r"0 with errors\): (\d+) items, \d+ timelines, \d+ leads in [\d.]+ s$", re.M)
         for process, (_raw, out, log, seed) in ((first, folders["a"]), (second, folders["b"])):
-            _wait_for(lambda log=log: "scheduled run '" in log.read_text(), "scheduled run", process, log, 150)
-            items = pq.read_table(out / "work_items").num_rows
-            line = next(x for x in log.read_text().splitlines() if "scheduled run '" in x)
-            assert re.fullmatch(rf"\d\d:\d\d:\d\d scheduled run '[\w-]+': 1 documents \(1 parsed, 0 unchanged, "
-                                rf"0 with errors\): {items} items, \d+ timelines, \d+ leads in [\d.]+ s", line), line
+            # the first completed scheduled run: a run the machine crashed under load is printed as such and the
+            # next minute's run is the one that counts (the log is shown if none completes in time)
+            found = _wait_for(lambda log=log: done.search(log.read_text()), "completed scheduled run", process, log,
+                              200)
+            assert int(found.group(1)) == pq.read_table(out / "work_items").num_rows > 0, log.read_text()
             assert pq.read_table(out / "documents").column("document_id").to_pylist() == [seed]
 
         deployments = httpx.post(f"{ui}/api/deployments/filter", json={}).json()
