@@ -86,6 +86,9 @@ class Candidate:
     card: bool = False  # a label/value card (two-column table of fields) describes it
     score: float = 0.0
     kind: ItemKind = ItemKind.ACTIVITY
+    block: str | None = None  # the period its table's year row opened ("2017"), else the document's
+    timeline_inherited: bool = False  # taken from the item above (a merged cell) or shared by a cell's items
+    funding_inherited: bool = False
 
 def fill_context_timelines(cands: list[Candidate], nodes: list[Node]) -> None:
     """Candidates without a timeline of their own take the date printed once for their list or section, or

@@ -79,9 +79,10 @@ def combine_readers(drafts: list[Draft], blocks: list[Block], group_leads: dict[
         drop.update(id(d) for d in mine)  # stray matches of the layout rules in a document they do not read
         draft = Draft(cand.kind, " ".join(cand.text.split()), cand.provenance, ref=cand.ref,
                       parent=made.get(id(cand.parent)) if cand.parent is not None else None,
-                      section=cand.section, block=block, timeline_text=cand.timeline, funding_text=cand.funding,
-                      leads=list(cand.leads), section_key=-1, method=cand.method, confidence=cand.score,
-                      description=cand.description)
+                      section=cand.section, block=cand.block or block, timeline_text=cand.timeline,
+                      timeline_inherited=cand.timeline_inherited, funding_text=cand.funding,
+                      funding_inherited=cand.funding_inherited, leads=list(cand.leads), section_key=-1,
+                      method=cand.method, confidence=cand.score, description=cand.description)
         made[id(cand)] = draft
         added.append(draft)
     return [d for d in drafts if id(d) not in drop] + added

@@ -269,7 +269,8 @@ def strip_shared_tags(cands: list[Candidate], nodes: list[Node]) -> list[Candida
 
 def join_keyed_rows(cands: list[Candidate]) -> list[Candidate]:
     """A table row naming an item listed before (a milestone table, a budget table) gives that item its
-    dates, leads and amounts instead of standing as an item of its own."""
+    dates, leads and amounts instead of standing as an item of its own; a row over rows of its own (an output
+    over its activities) stands whatever it names."""
     earlier: dict[str, Candidate] = {}
     out = []
     for cand in cands:
@@ -278,7 +279,7 @@ def join_keyed_rows(cands: list[Candidate]) -> list[Candidate]:
         if target is None and cand.method == "table_row":
             target = next((c for k, c in earlier.items() if len(key) >= 8 and (k.startswith(key) or key.startswith(k))
                            and min(len(k), len(key)) >= 0.6 * max(len(k), len(key))), None)
-        if target is not None and target.method != "table_row":
+        if target is not None and target.method != "table_row" and not cand.has_children:
             target.timeline = target.timeline or cand.timeline
             target.funding = target.funding or cand.funding
             target.leads = target.leads or cand.leads

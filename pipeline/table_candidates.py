@@ -3,12 +3,15 @@ hold; each body row with an item column is a candidate carrying its row's timeli
 
 from __future__ import annotations
 
+import itertools
 import re
 
+from extractors.lines import split_marker
 from pipeline.candidates import SENTENCE, Candidate, is_timeline, split_ref
-from pipeline.core.enums import Role
-from pipeline.core.model import Row
+from pipeline.core.enums import ItemKind, Role
+from pipeline.core.model import Cell, Row
 from pipeline.core.records import LeadText
+from pipeline.fragments import is_header_row, is_placeholder
 from pipeline.labels import classify, in_list
 from pipeline.outline import Node
 from pipeline.vocabulary import field_of, owner_prefix, section_role
@@ -64,6 +67,8 @@ def table_candidates(n: Node, role: int, section: str | None, owner: Candidate |
     rows = [r for r in block.rows if any(c.text.strip() for c in r.cells)] if block else []
     if len(rows) < 2:
         return []
+    if any(is_header_row(r) for r in rows):
+        return PlanTable(n.index, section, role, owner).read(rows)
     header, body = _header_and_body(rows)
     if not body:
         return []
@@ -165,3 +170,195 @@ def card_fields(n: Node) -> list[tuple[str, str]] | None:
         return None
     return [(label, " ".join(r.cells[1].text.split()) if len(r.cells) > 1 else "") for label, r in zip(labels, rows,
                                                                                                      strict=True)]
+
+
+_WORK_ROLES = ("priority_area", "output", "activity", "deliverable", "milestone")
+_KINDS = {"priority_area": ItemKind.PRIORITY_AREA, "output": ItemKind.OUTPUT, "activity": ItemKind.ACTIVITY,
+          "deliverable": ItemKind.DELIVERABLE, "milestone": ItemKind.MILESTONE}
+_YEAR = re.compile(r"^\s*((?:19|20)\d{2})(?:\s*[-–]\s*((?:19|20)\d{2}))?\s*$")
+_TOP_REF = re.compile(r"^\s*((?:[^\W\d_]+\s+){1,2}\d{1,2}|\d{1,2}\)|[a-z]\))\s*[:.]?\s+")
+_DOTTED_REF = re.compile(r"^\s*(\d+(?:\.\d+)+)\.?\s+")
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+class PlanTable:
+    """A plan's table with a header naming its columns (``Outputs | Activities | Timeframe | Lead | Funding``),
+    read row by row with what such tables mean by their layout: the header may come after title rows and come
+    again after a page break; a row of one filled cell is a period ("2017": the rows below are that year's), a
+    label ("Key deliverables:"), a list (one item per line) or, in a top column, a section title; a cell of a top
+    column (priority area, output) is the parent of the row's activities and of the rows below with that cell
+    empty (merged); one activity cell may hold several numbered activities; an activity's empty timeline, lead or
+    funding cell is the one above it (merged), and the activities of one cell share their row's."""
+
+    def __init__(self, node: int, section: str | None, role: int, owner: Candidate | None) -> None:
+        self.node, self.section, self.role, self.owner = node, section, role, owner
+        self.out: list[Candidate] = []
+        self.roles: dict[int, str] | None = None
+        self.period: str | None = None
+        self.top: Candidate | None = None  # the current output or priority area
+        self.area: Candidate | None = None  # the current priority area
+        self.label_kind: ItemKind | None = None
+        self.header: Row | None = None
+
+    def read(self, rows: list[Row]) -> list[Candidate]:
+        for at, row in enumerate(rows):
+            if is_header_row(row):
+                body = list(itertools.takewhile(lambda r: not is_header_row(r), rows[at + 1:]))
+                self.header = row
+                self.roles = column_roles(row, body) if body else None
+                continue
+            filled = [i for i, c in enumerate(row.cells) if c.text.strip()]
+            first = row.cells[filled[0]].text
+            if len(filled) >= 2 and len(first) < 40 and filled[0] == 0 and (
+                    classify(first, "lead_labels") or in_list(first, "ignored_labels", suffix=True)):
+                continue  # "Lead: | UN Women": a label row, not an item
+            if len(filled) == 1 and self.one_cell(row, row.cells[filled[0]], filled[0]):
+                continue
+            if self.roles is not None:
+                self.row(row)
+        return self.out
+
+    def new(self, kind: ItemKind, text: str, row: Row, ref: str | None = None,
+            parent: Candidate | None = None) -> Candidate:
+        cand = Candidate(self.node, "table_row", _flat(text), row.provenance, ref=ref, section=self.section,
+                         role=self.role or 1, parent=parent or self.owner, numbered=ref is not None, kind=kind,
+                         block=self.period)
+        if parent is not None:
+            parent.has_children = True
+        self.out.append(cand)
+        return cand
+
+    def one_cell(self, row: Row, cell: Cell, column: int) -> bool:
+        """A row of one filled cell read as a period, label, list or section title; False for a row to read
+        as any other (an activity whose other cells are merged with the row above)."""
+        text = cell.text.strip()
+        role = (self.roles or {}).get(column, "other")
+        if _YEAR.match(text):
+            self.period, self.top, self.area = _flat(text), None, None
+            return True
+        if text.endswith((":", "：")) and len(text) <= 80:
+            named = classify(text.rstrip(":： "), "column_roles", prefix=True, suffix=True)
+            self.label_kind = _KINDS.get(named or "", ItemKind.ACTIVITY if named is None else None)
+            return True
+        lines = [line for line in text.split("\n") if line.strip()]
+        if len(lines) > 1 and all(split_marker(line)[0] for line in lines):
+            for line in lines:
+                marker, rest, _ = split_marker(line)
+                self.new(self.label_kind or ItemKind.ACTIVITY, rest, row, ref=marker.rstrip(".)") or None,
+                         parent=self.top)
+            return True
+        if self.roles is None:
+            return True  # a title row above the header
+        if role in ("output", "priority_area") and not _DOTTED_REF.match(text) and (cell.bold or len(text) < 100):
+            self.section, self.top, self.area = _flat(text), None, None
+            return True
+        return False
+
+    def row(self, row: Row) -> None:
+        assert self.roles is not None
+        work: list[tuple[str, Cell]] = []
+        values: dict[str, str | None] = {"timeline": None, "lead": None, "funding": None}
+        spans: list[str] = []
+        stages: list[str] = []
+        for i, cell in enumerate(row.cells):
+            role = self.roles.get(i, "other")
+            text = cell.text.strip()
+            label = _flat(self.header.cells[i].text) if self.header is not None and i < len(self.header.cells) else ""
+            if role == "duration":
+                if text.isdigit():
+                    spans.append(f"{label}: {text}")
+            elif text and role in _WORK_ROLES:
+                work.append((role, cell))
+            elif text and role in values:
+                if role == "timeline":
+                    stages.append(f"{label}: {_flat(text)}")
+                joined = "\n".join(filter(None, [values[role], text]))
+                values[role] = joined if role == "funding" else _flat(joined)
+        if len(stages) > 1:  # one date per stage column: "FPWD: 2015 | CR: Q3 2024"
+            values["timeline"] = " | ".join(stages)
+        elif values["timeline"] and len(spans) == 1:
+            values["timeline"] += " | " + spans[0]  # "2022-01-31 | Days: 7": the end is counted from the start
+        carriers: list[Candidate] = []
+        for role, cell in work:
+            if role in ("output", "priority_area"):
+                top = self.top_item(role, cell.text, row)
+                if top is not None:
+                    carriers = [top]
+            elif role in ("activity", "milestone"):
+                made = self.activities(cell.text, _KINDS[role], row)
+                carriers = made or carriers
+            else:
+                text = _flat(cell.text.replace("•", " "))
+                if text and not is_placeholder(text):
+                    self.new(ItemKind.DELIVERABLE, text, row, parent=carriers[-1] if carriers else self.top)
+        for index, item in enumerate(carriers):
+            self.fill(item, values, shared=index > 0)
+
+    def top_item(self, role: str, text: str, row: Row) -> Candidate | None:
+        text = text.strip()
+        if is_placeholder(text):
+            return None
+        dotted = _DOTTED_REF.match(text)
+        if dotted:  # "1.1 Mapping ..." in a top column is an activity of the current output
+            return self.new(ItemKind.ACTIVITY, text[dotted.end():], row, ref=dotted.group(1), parent=self.top)
+        ref = None
+        match = _TOP_REF.match(text)
+        if match and len(match.group(1).split()) <= 3:
+            ref, text = match.group(1).strip(), text[match.end():]
+        item = self.new(_KINDS[role], text, row, ref=ref, parent=self.area if role == "output" else None)
+        # over the activities of its rows, though their cells may still read "TBC"
+        item.has_children = any(r in ("activity", "milestone") for r in (self.roles or {}).values())
+        self.top = item
+        if role == "priority_area":
+            self.area = item
+        return item
+
+    def activities(self, text: str, kind: ItemKind, row: Row) -> list[Candidate]:
+        """One cell may hold several activities as paragraphs of their own ("5.1 ...", "5.2 ...")."""
+        parts: list[str] = []
+        for line in text.split("\n"):
+            if parts and not _DOTTED_REF.match(line):
+                parts[-1] += " " + line
+            else:
+                parts.append(line)
+        made: list[Candidate] = []
+        owned = [] if any(_DOTTED_REF.match(p) for p in parts) else owned_actions(text)
+        if len(owned) > 1:  # minutes: "Hwang to raise this request. Group to reach out ...": one item each
+            for owner, action in owned:
+                made.append(self.new(kind, action, row, parent=self.top))
+                made[-1].leads = [LeadText(owner, Role.LEAD)]
+            return made
+        for part in parts:
+            part = part.strip()
+            if not part or is_placeholder(part) or in_list(part, "nothing_words"):
+                continue
+            match = _DOTTED_REF.match(part)
+            made.append(self.new(kind, part[match.end():] if match else part, row,
+                                 ref=match.group(1) if match else None, parent=self.top))
+            if owned:
+                made[-1].leads = [LeadText(owned[0][0], Role.LEAD)]
+        return made
+
+    def fill(self, item: Candidate, values: dict[str, str | None], shared: bool) -> None:
+        previous = None
+        if item.kind in (ItemKind.ACTIVITY, ItemKind.MILESTONE):
+            mine = self.out.index(item)
+            previous = next((c for c in reversed(self.out[:mine]) if c.parent is item.parent
+                             and c.kind is item.kind), None)
+        for key in ("timeline", "lead", "funding"):
+            value, inherited = values[key], shared and values[key] is not None
+            if value is None and previous is not None:
+                value = previous.timeline if key == "timeline" else previous.funding if key == "funding" else (
+                    previous.leads[0].text if previous.leads else None)
+                inherited = True
+            if value is None:
+                continue
+            if key == "timeline":
+                item.timeline, item.timeline_inherited = value, inherited
+            elif key == "funding":
+                item.funding, item.funding_inherited = value, inherited
+            elif not item.leads:  # an owner the action names itself stays
+                item.leads = [LeadText(value, Role.LEAD, inherited=inherited)]
