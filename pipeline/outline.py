@@ -153,10 +153,17 @@ def build_outline(blocks: list[Block]) -> list[Node]:
                 if node.parent is not None:
                     nodes[node.parent].children.append(i)
                 items.append((level, i))
+            elif kind is BlockKind.PARAGRAPH and intro is not None and not items and not text.endswith((":", "：")):
+                node.intro = intro  # "Activities:" then one paragraph per activity: the label introduces them all
+                last_para = i
             else:
+                if kind is BlockKind.PARAGRAPH and intro is not None and not items:
+                    node.intro = intro  # "...:" inside a run: an item of the run that introduces its own list
                 items.clear()
                 intro = None
                 last_para = i if kind is BlockKind.PARAGRAPH else None
+                if kind is BlockKind.PARAGRAPH and text.endswith((":", "：")):
+                    intro = i
         nodes.append(node)
     return nodes
 

@@ -33,7 +33,15 @@ from pipeline.core.records import LeadText
 from pipeline.decision import Model, active_model, build_context, candidate_features
 from pipeline.outline import Node
 from pipeline.table_candidates import card_fields, table_candidates
-from pipeline.vocabulary import commits, lead_in_prose, owner_label, section_role, split_field_line, subject_lead
+from pipeline.vocabulary import (
+    commits,
+    field_of,
+    lead_in_prose,
+    owner_label,
+    section_role,
+    split_field_line,
+    subject_lead,
+)
 
 THRESHOLD = 0.5
 NEAR = 0.2  # how far below the threshold a near miss may score
@@ -64,6 +72,8 @@ def _inherit(nodes: list[Node], own: list[int]) -> list[int]:
     roles = []
     for n in nodes:
         role = own[n.intro] if n.intro is not None else 0
+        if not role and n.intro is not None and nodes[n.intro].intro is not None:
+            role = own[nodes[n.intro].intro]  # a list under an item of a run that "Activities:" introduces
         if not role and n.parent is not None and nodes[n.parent].kind is BlockKind.LIST_ITEM \
                 and own[n.parent] < 0:
             role = own[n.parent]  # a lead-in bullet over its sub-list naming no work ("Topics for discussion:")
@@ -152,6 +162,14 @@ def candidates_of(nodes: list[Node], roles: list[int],
             by_node[n.index] = cand
             out.append(cand)
             continue
+        if n.kind is BlockKind.PARAGRAPH and n.intro is not None and section_role(nodes[n.intro].text) > 0 \
+                and len(n.text) > 3 and not (len(n.text.split()) <= 4 and field_of(n.text)):
+            cand = list_candidate(n, roles[n.index], section)  # a paragraph of a run "Activities:" introduces
+            if cand is not None:
+                cand.parent = owner
+                by_node[n.index] = cand
+                out.append(cand)
+                continue
         if n.kind is BlockKind.PARAGRAPH and _in_code_run(nodes, n):
             cand = list_candidate(n, roles[n.index], section)  # "D1.2 Project evaluation report" in a run
             if cand is not None:
