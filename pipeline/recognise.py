@@ -45,6 +45,7 @@ from pipeline.vocabulary import (
 
 THRESHOLD = 0.5
 NEAR = 0.2  # how far below the threshold a near miss may score
+_LABEL_MAX = 40  # a label line ("Activities:"), not a sentence that happens to end with a colon
 _INTRO_MAX = 80  # a longer "...:" lead-in is a sentence: its words are incidental, not a section label
 
 def node_roles(nodes: list[Node]) -> list[int]:
@@ -72,8 +73,9 @@ def _inherit(nodes: list[Node], own: list[int]) -> list[int]:
     roles = []
     for n in nodes:
         role = own[n.intro] if n.intro is not None else 0
-        if not role and n.intro is not None and nodes[n.intro].intro is not None:
-            role = own[nodes[n.intro].intro]  # a list under an item of a run that "Activities:" introduces
+        outer = nodes[n.intro].intro if n.intro is not None else None
+        if not role and outer is not None:
+            role = own[outer]  # a list under an item of a run that "Activities:" introduces
         if not role and n.parent is not None and nodes[n.parent].kind is BlockKind.LIST_ITEM \
                 and own[n.parent] < 0:
             role = own[n.parent]  # a lead-in bullet over its sub-list naming no work ("Topics for discussion:")
@@ -162,7 +164,8 @@ def candidates_of(nodes: list[Node], roles: list[int],
             by_node[n.index] = cand
             out.append(cand)
             continue
-        if n.kind is BlockKind.PARAGRAPH and n.intro is not None and section_role(nodes[n.intro].text) > 0 \
+        intro = nodes[n.intro].text if n.intro is not None else ""
+        if n.kind is BlockKind.PARAGRAPH and len(intro) <= _LABEL_MAX and section_role(intro) > 0 \
                 and len(n.text) > 3 and not (len(n.text.split()) <= 4 and field_of(n.text)):
             cand = list_candidate(n, roles[n.index], section)  # a paragraph of a run "Activities:" introduces
             if cand is not None:

@@ -247,7 +247,7 @@ class PlanTable:
         if len(lines) > 1 and all(split_marker(line)[0] for line in lines):
             for line in lines:
                 marker, rest, _ = split_marker(line)
-                self.new(self.label_kind or ItemKind.ACTIVITY, rest, row, ref=marker.rstrip(".)") or None,
+                self.new(self.label_kind or ItemKind.ACTIVITY, rest, row, ref=(marker or "").rstrip(".)") or None,
                          parent=self.top)
             return True
         if self.roles is None:

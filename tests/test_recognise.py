@@ -51,8 +51,8 @@ def test_numbered_commitments_with_label_lines_in_spanish(tmp_path):
     texts = [(i.ref, i.text, i.method) for i in result.items]
     assert texts == [
         ("1", "Publicar los datos abiertos de contratación pública.", "list_item"),
-        (None, "Portal de datos actualizado", "list_item"),
-        (None, "Guía de uso publicada", "list_item"),
+        (None, "Portal de datos actualizado: T2 2022", "list_item"),  # as printed, its date read as its timeline
+        (None, "Guía de uso publicada: por confirmar", "list_item"),
         ("2", "Formar a los funcionarios en datos abiertos.", "list_item"),
     ]
     first = result.items[0]

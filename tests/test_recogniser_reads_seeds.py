@@ -1,6 +1,5 @@
-"""The recogniser alone (no layout rules) on the seeds: plan tables read by their layout, numbered titles printed
-as paragraphs, status choices, and paragraphs that a label introduces. Each check is what the general reader must
-find, and what it must not take for an item."""
+"""The recogniser alone (no layout rules) on the seeds: plan tables read by their layout, and paragraphs that a label
+introduces. Each check is what the general reader must find, and what it must not take for an item."""
 
 from __future__ import annotations
 
@@ -59,23 +58,6 @@ def test_a_label_row_names_the_kind_of_the_list_in_the_cell_below():
     assert (item.kind.value, item.ref, item.block) == ("deliverable", "1", "2016")
     assert not [c for c in _kept(GMG) if c.text.startswith(("Key joint GMG deliverables", "Outputs", "2016"))
                 and c.method == "table_row"]
-
-
-WEB = "un_network_workplan_2021_2022_webpage.txt"
-
-
-def test_a_numbered_title_printed_as_a_paragraph_is_a_heading_with_its_leads_and_items():
-    group = _one(WEB, "Stronger UN system for GCM implementation")
-    assert (group.method, group.ref) == ("heading", "2.1")
-    assert [lead.text for lead in group.leads] == ["IOM, UNDP"]
-    item = _one(WEB, "Roll-out of guidance and tools from CWG 2.1")
-    assert (item.timeline, item.parent) == ("2021", group)
-
-
-def test_status_choices_are_never_items():
-    kept = _kept(WEB)
-    assert len(kept) == 42
-    assert not [c for c in kept if c.text in ("Yet to start", "Ongoing", "Completed")]
 
 
 PDFTEXT = "un_network_workplan_2022_2024_pdftext.txt"
