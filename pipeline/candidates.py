@@ -215,7 +215,8 @@ def numbered_work(text: str) -> bool:
     label = re.sub(r"\s+[nN][°º]$|\s+[nN]o\.$", "", label)
     if not label or re.search(r"\d", label):
         return False  # "Roadmap 2025": a year, not a number among items
-    return section_role(label) > 0 or section_role(label + "s") > 0
+    plural = re.sub(r"(?<=[^aeiou])y$", "ie", label) + "s"  # "Priority" -> "Priorities"
+    return section_role(label) > 0 or section_role(plural) > 0 or in_list(label, "section_prefixes")
 
 
 def is_period_title(text: str) -> bool:
@@ -247,6 +248,8 @@ def list_candidate(n: Node, role: int, section: str | None) -> Candidate | None:
     if not text or _URL_ONLY.match(text) or _HANDLE.match(text) \
             or _EMAIL.search(text) and len(_EMAIL.sub("", text).split()) <= 4:
         return None  # a link, a handle or a contact person, not a work item (an action may give an address)
+    if in_list(text, "status_words"):
+        return None  # "Ongoing", "Completed": a status (or a status form's choices), never an item
     marked, text = split_action_label(text)
     coded = _CODED_LINE.match(text)  # "Sep ACT-OWIS-DC-2016-01: LM - Creation ...": a tracker code, then the action
     code = coded.group(1) if coded else None

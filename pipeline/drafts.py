@@ -62,7 +62,7 @@ def combine_readers(drafts: list[Draft], blocks: list[Block], group_leads: dict[
     won = _tables_read_better(drafts, kept, nodes, where)
     drop.update(id(d) for d in drafts if where.get(d.provenance) in won)
     with reading_language(lang):  # period titles are read in the document's language
-        won_regions = _regions_read_better(legacy, kept, region)
+        won_regions = _regions_read_better(legacy, kept, region, group_leads, block)
     drop.update(id(d) for r in won_regions for d in legacy[r])
     for draft in drafts:  # a heading whose items stay (in a region of their own) stays with them
         parent = draft.parent if id(draft) not in drop else None
@@ -103,10 +103,12 @@ def _tables_read_better(drafts: list[Draft], kept: list, nodes: list, where: dic
     return {node for node, cands in mine.items() if _read_fields(cands) > _drafted_fields(layout[node])}
 
 
-def _regions_read_better(legacy: dict[int, list[Draft]], kept: list, region: list[int]) -> set[int]:
+def _regions_read_better(legacy: dict[int, list[Draft]], kept: list, region: list[int],
+                         group_leads: dict[int, list[LeadText]] | None = None, period: str | None = None) -> set[int]:
     """Sections where the recogniser read the layout rules' own items (hardly any other) and gave them more fields (a
     period bullet over its tasks dating each of them, where the layout rules dated the period line only): its
-    reading of the section stands."""
+    reading of the section stands. The layout rules' group leads ("Co-leads: ..." and "Members: ..." over a working
+    group) count as theirs; the plan's own period given to an item counts for neither."""
     mine: dict[int, list] = {}
     for cand in kept:
         mine.setdefault(region[cand.node], []).append(cand)
@@ -118,14 +120,17 @@ def _regions_read_better(legacy: dict[int, list[Draft]], kept: list, region: lis
                 or sum(key_of(c.text) not in theirs for c in cands) > 0.05 * len(cands) \
                 or len(cands) < 0.8 * sum(not is_period_title(d.text) for d in drafts):
             continue
-        if _read_fields(cands) > _drafted_fields(drafts):
+        groups = {d.section_key for d in drafts}
+        theirs_count = _drafted_fields(drafts) + sum(len((group_leads or {}).get(k, [])) for k in groups)
+        if _read_fields(cands, period) > theirs_count:
             won.add(r)
     return won
 
 
-def _read_fields(cands: list) -> int:
-    """Leads, dates and amounts the recogniser attached to its items."""
-    return sum(len(c.leads) + bool(c.timeline) + bool(c.funding) for c in cands)
+def _read_fields(cands: list, period: str | None = None) -> int:
+    """Leads, dates and amounts the recogniser attached to its items (a date that is only the plan's period, given
+    to every item, tells nothing of any)."""
+    return sum(len(c.leads) + bool(c.timeline and c.timeline != period) + bool(c.funding) for c in cands)
 
 
 def _drafted_fields(drafts: list[Draft]) -> int:
