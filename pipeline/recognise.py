@@ -37,6 +37,7 @@ from pipeline.vocabulary import (
     commits,
     field_of,
     lead_in_prose,
+    names_aims,
     owner_label,
     section_role,
     split_field_line,
@@ -57,6 +58,11 @@ def node_roles(nodes: list[Node]) -> list[int]:
     own = [section_role(n.text) if n.is_heading or n.text.endswith((":", "：")) and len(n.text) <= _INTRO_MAX else 0
            for n in nodes]
     own = [1 if r == 0 and n.is_heading and numbered_work(n.text) else r for r, n in zip(own, nodes, strict=True)]
+    # a heading that is a period ("2024", "2025 - 2027", "Q3 2024") opens what is planned for it, whatever the
+    # heading above it calls its lists ("Objectifs par année")
+    own = [1 if r <= 0 and n.is_heading and is_period_title(n.text) else r for r, n in zip(own, nodes, strict=True)]
+    if not any(r > 0 for r in own):  # no section of work: the plan's aims are its items
+        own = [1 if r < 0 and names_aims(n.text) else r for r, n in zip(own, nodes, strict=True)]
     roles = _inherit(nodes, own)
     listed: dict[str, int] = {}
     for n in nodes:

@@ -50,6 +50,12 @@ def section_role(text: str) -> int:
     return (w > o) - (o > w)
 
 
+def names_aims(text: str) -> bool:
+    """Whether a heading names the plan's aims: ``names_aims("Los objetivos de la actual Junta")`` -> True."""
+    value = f" {norm(text)} "
+    return any(f" {norm(w)} " in value for w in labels()["aim_words"])
+
+
 def names_section(text: str) -> bool:
     """Whether a heading is a section kind ("Deliverables", "Expected results", "Background and description")
     rather than a named thing that happens to contain such a word ("SPARQL 1.2 Service Description"): its
