@@ -231,6 +231,14 @@ def is_period_title(text: str) -> bool:
     return sum(ch.isalnum() for ch in phrase) >= 0.6 * alnum
 
 
+_STRUCK = re.compile(r"^\s*~~[^~].*~~\s*$", re.S)
+
+
+def struck(text: str) -> bool:
+    """A line struck through as a whole (``~~2.4 Annex C~~``): cancelled, no item."""
+    return bool(_STRUCK.match(text))
+
+
 def split_ref(text: str) -> tuple[str | None, str]:
     match = _REF.match(text)
     if match and len(text) > match.end() + 2:
@@ -245,7 +253,7 @@ def list_candidate(n: Node, role: int, section: str | None) -> Candidate | None:
     lines = n.text.split("\n")
     body = [lines[0]] + [ln for ln in lines[1:] if split_field_line(ln.strip()) is None]
     text = _CHECKBOX.sub("", " ".join(" ".join(body).split()))  # "[ ] task", "[x] task": a task list's box
-    if not text or _URL_ONLY.match(text) or _HANDLE.match(text) \
+    if not text or struck(text) or _URL_ONLY.match(text) or _HANDLE.match(text) \
             or _EMAIL.search(text) and len(_EMAIL.sub("", text).split()) <= 4:
         return None  # a link, a handle or a contact person, not a work item (an action may give an address)
     if in_list(text, "status_words"):

@@ -7,7 +7,7 @@ import itertools
 import re
 
 from extractors.lines import split_marker
-from pipeline.candidates import SENTENCE, Candidate, is_timeline, split_ref
+from pipeline.candidates import SENTENCE, Candidate, is_timeline, split_ref, struck
 from pipeline.core.enums import ItemKind, Role
 from pipeline.core.model import Cell, Row
 from pipeline.core.records import LeadText
@@ -76,13 +76,18 @@ def table_candidates(n: Node, role: int, section: str | None, owner: Candidate |
     if header is None and role <= 0:
         return []  # a table with no header outside a work section: data, not a plan
     out = []
+    labels = {i: " ".join(c.text.split()).lower() for i, c in enumerate(header.cells)} if header is not None else {}
     for row in body:
-        cells = {i: " ".join(c.text.split()) for i, c in enumerate(row.cells)}
+        # a cell repeating its column's header (the header printed again over a group) is no value
+        cells = {i: " ".join(c.text.split()) for i, c in enumerate(row.cells)
+                 if not (labels.get(i) and " ".join(c.text.split()).lower() == labels[i])}
         item_cols = [i for i, r in roles.items() if r in ("priority_area", "output", "activity", "deliverable",
                                                             "milestone") and cells.get(i)]
         if not item_cols:
             continue
         text = cells[item_cols[-1]]
+        if struck(text):
+            continue  # struck through: cancelled
         if in_list(text, "nothing_words"):
             continue  # "None" in the actions column: this row has no item
         ref, text = split_ref(text)
@@ -270,7 +275,7 @@ class PlanTable:
             if role == "duration":
                 if text.isdigit():
                     spans.append(f"{label}: {text}")
-            elif text and role in _WORK_ROLES:
+            elif text and role in _WORK_ROLES and not struck(text):  # a struck-through cell: cancelled
                 work.append((role, cell))
             elif text and role in values:
                 if role == "timeline":
