@@ -13,6 +13,7 @@ from pipeline.core.model import Block, Provenance
 _SENTENCE_END = re.compile(r"[.;!?。；！？]$")
 # a short, unpunctuated line standing alone: the title of a text box or a bold run-in heading
 _TITLE_MAX = 90
+TITLE_LEVEL = 7  # a numbered title printed as a paragraph: below every marked heading, above run-in labels
 RUN_IN_LEVEL = 8  # a bold short paragraph: a label heading below every real heading
 
 
@@ -125,6 +126,8 @@ def build_outline(blocks: list[Block]) -> list[Node]:
         marker = block.marker
         if kind is BlockKind.PARAGRAPH and block.bold and _is_run_in_heading(text):
             kind, level = BlockKind.HEADING, RUN_IN_LEVEL
+        elif kind is BlockKind.PARAGRAPH and _is_numbered_title(text):
+            kind, level = BlockKind.HEADING, TITLE_LEVEL
         elif kind is BlockKind.HEADING and split_marker(text)[0] is not None and not text[0].isalnum():
             marker, text, _ = split_marker(text)  # a large-type bullet ("● How do we ...") is a list item
             kind, level = BlockKind.LIST_ITEM, _glyph_level(marker)
@@ -163,6 +166,18 @@ def build_outline(blocks: list[Block]) -> list[Node]:
                     intro = i
         nodes.append(node)
     return nodes
+
+
+# "Core Working Group 2.1: Stronger UN system", "Thematic Priority 3 - Remittances": a title under its kind's number
+_NUMBERED_TITLE = re.compile(r"^[^\W\d_]+(?: [^\W\d_]+){0,3} \d{1,2}(?:\.\d{1,2})*\s*[:–-]\s+(\S.{2,200})$")
+
+
+def _is_numbered_title(text: str) -> bool:
+    """A paragraph line that is a title numbered under a kind of its own, not a sentence (a plain-text plan's
+    section titles print no heading mark)."""
+    match = _NUMBERED_TITLE.match(text)
+    return bool(match) and "\n" not in text and not _SENTENCE_END.search(match.group(1)) \
+        and not match.group(1).rstrip().endswith((".", "。"))
 
 
 def _is_run_in_heading(text: str) -> bool:

@@ -57,7 +57,9 @@ def node_roles(nodes: list[Node]) -> list[int]:
     """
     own = [section_role(n.text) if n.is_heading or n.text.endswith((":", "：")) and len(n.text) <= _INTRO_MAX else 0
            for n in nodes]
-    own = [1 if r == 0 and n.is_heading and numbered_work(n.text) else r for r, n in zip(own, nodes, strict=True)]
+    # a heading numbered as one of a kind of work or group ("Thematic Priority 2: ...") is work by its label, whatever
+    # words its title holds ("... objectifs de développement durable")
+    own = [1 if n.is_heading and numbered_work(n.text) else r for r, n in zip(own, nodes, strict=True)]
     # a heading that is a period ("2024", "2025 - 2027", "Q3 2024") opens what is planned for it, whatever the
     # heading above it calls its lists ("Objectifs par année")
     own = [1 if r <= 0 and n.is_heading and is_period_title(n.text) else r for r, n in zip(own, nodes, strict=True)]
