@@ -176,8 +176,9 @@ def _is_numbered_title(text: str) -> bool:
     """A paragraph line that is a title numbered under a kind of its own, not a sentence (a plain-text plan's
     section titles print no heading mark)."""
     match = _NUMBERED_TITLE.match(text)
-    return bool(match) and "\n" not in text and not _SENTENCE_END.search(match.group(1)) \
-        and not match.group(1).rstrip().endswith((".", "。"))
+    if match is None or "\n" in text:
+        return False
+    return not _SENTENCE_END.search(match.group(1)) and not match.group(1).rstrip().endswith((".", "。"))
 
 
 def _is_run_in_heading(text: str) -> bool:
