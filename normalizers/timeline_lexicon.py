@@ -189,7 +189,8 @@ def _token_regex(words: list[str], suffixes: list[str], quarter_prefixes: list[s
         r"(?P<ws>\s+)",
         rf"(?P<dmy>(?<![\d/.])(?:\d{{1,2}}/\d{{1,2}}/{_YEAR}|\d{{1,2}}\.\d{{1,2}}\.{_YEAR}|\d{{1,2}}-\d{{1,2}}-{_YEAR})"
         r"(?![\d/.]))",
-        rf"(?P<iso>(?<!\d){_YEAR}-\d\d-\d\d(?!\d))",
+        # "2016-03-24", "2021/5/19", "2021.05.19": year first, one separator throughout
+        rf"(?P<iso>(?<![\d/.]){_YEAR}(?P<isep>[-/.])\d{{1,2}}(?P=isep)\d{{1,2}}(?![\d/.]))",
         rf"(?P<mmy>(?<![\d/.])\d{{1,2}}\s?[-–]\s?\d{{1,2}}[/.]{_YEAR}(?!\d))",
         # "2020年5-6月": a CJK year then a range of months
         rf"(?P<ymm>(?<!\d){_YEAR}\s?年\s?\d{{1,2}}\s?[-–~至]\s?\d{{1,2}}\s?月)",

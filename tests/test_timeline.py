@@ -218,7 +218,14 @@ def test_stages_of_a_milestone_row_span_earliest_to_latest(text, start, end) -> 
 
 def test_grammar_strategy_alone() -> None:
     assert grammar_timeline("Q2 – Q4 2021", "en", None).edtf == "2021-04/2021-12"  # type: ignore[union-attr]
-    assert grammar_timeline("2016.03.24", "en", None) is None  # left to dateparser
+    assert grammar_timeline("24.III.2016", "en", None) is None  # left to dateparser
+    # year first, one separator throughout: read by the grammar ("2021/5/19" was a year alone before)
+    for text in ("2016.03.24", "2016-03-24", "2016/3/24"):
+        got = grammar_timeline(text, "en", None)
+        assert (got.start, got.end, got.precision) == (dt.date(2016, 3, 24), dt.date(2016, 3, 24), Precision.DAY)  # type: ignore[union-attr]
+    stages = normalize_timeline("版本构建: 2021/5/19 | 版本转测试: 2021/5/19 | 版本测试完成: 2021/6/7", "zh")
+    assert (stages.start, stages.end) == (dt.date(2021, 5, 19), dt.date(2021, 6, 7))
+    assert normalize_timeline("2016-12").precision is Precision.MONTH  # year-month stays a month
     assert grammar_timeline("Venue: Geneva", "en", None) is None
 
 
