@@ -63,6 +63,9 @@ def node_roles(nodes: list[Node]) -> list[int]:
     # a heading that is a period ("2024", "2025 - 2027", "Q3 2024") opens what is planned for it, whatever the
     # heading above it calls its lists ("Objectifs par année")
     own = [1 if r <= 0 and n.is_heading and is_period_title(n.text) else r for r, n in zip(own, nodes, strict=True)]
+    title = _title_heading(nodes)
+    if title is not None:
+        own[title] = 0  # "Open Data Policy – Implementation Plan" over "1.0 ...", "2.0 ...": the whole plan's name
     if not any(r > 0 for r in own):  # no section of work: the plan's aims are its items
         own = [1 if r < 0 and names_aims(n.text) else r for r, n in zip(own, nodes, strict=True)]
     roles = _inherit(nodes, own)
@@ -76,6 +79,20 @@ def node_roles(nodes: list[Node]) -> list[int]:
     for i in echoes:
         own[i] = 1
     return _inherit(nodes, own) if echoes else roles
+
+_SECTION_NUMBER = re.compile(r"^\s*\d{1,2}(?:\.\d{1,2})*\.?\s+\S")
+
+
+def _title_heading(nodes: list[Node]) -> int | None:
+    """The document's first heading when the headings after it at its own level are numbered sections ("1.0 ...",
+    "2. ..."): it names the whole document, not one of its sections."""
+    headings = [n for n in nodes if n.is_heading]
+    if len(headings) < 3 or _SECTION_NUMBER.match(headings[0].text):
+        return None
+    level = headings[0].level
+    same = [n for n in headings[1:] if n.level == level]
+    return headings[0].index if len(same) >= 2 and all(_SECTION_NUMBER.match(n.text) for n in same) else None
+
 
 def _inherit(nodes: list[Node], own: list[int]) -> list[int]:
     roles = []
