@@ -11,7 +11,8 @@ from pipeline.core.records import ErrorItem, LeadText, WorkItem
 from pipeline.drafts import Draft, combine_readers
 from pipeline.fragments import join_fragments, remove_running_headers
 from pipeline.labels import classify, in_list, split_label
-from pipeline.table_items import YEAR, TableAssembly, flat
+from pipeline.table_candidates import YEAR, flat
+from pipeline.table_items import TableAssembly
 
 _PERIOD = re.compile(r"\b((?:19|20)\d{2})\s*(?:[-–/]|\s)\s*((?:19|20)\d{2})\b")
 _NUMBERED_TITLE = re.compile(r"^\(?(\d{1,2})[.)]\s+(.{3,200})$", re.S)

@@ -189,16 +189,7 @@ def candidates_of(nodes: list[Node], roles: list[int],
             by_node[n.index] = cand
             out.append(cand)
             continue
-        intro = nodes[n.intro].text if n.intro is not None else ""
-        if n.kind is BlockKind.PARAGRAPH and len(intro) <= _LABEL_MAX and section_role(intro) > 0 \
-                and len(n.text) > 3 and not (len(n.text.split()) <= 4 and field_of(n.text)):
-            cand = list_candidate(n, roles[n.index], section)  # a paragraph of a run "Activities:" introduces
-            if cand is not None:
-                cand.parent = owner
-                by_node[n.index] = cand
-                out.append(cand)
-                continue
-        if n.kind is BlockKind.PARAGRAPH and _in_code_run(nodes, n):
+        if n.kind is BlockKind.PARAGRAPH and (_in_label_run(nodes, n) or _in_code_run(nodes, n)):
             cand = list_candidate(n, roles[n.index], section)  # "D1.2 Project evaluation report" in a run
             if cand is not None:
                 cand.parent = owner
@@ -210,6 +201,14 @@ def candidates_of(nodes: list[Node], roles: list[int],
 
 
 _CODE = re.compile(r"^([A-Z]{1,4})?(\d{1,2}(?:\.\d{1,2}){0,2})[.:]?\s+\S")
+
+
+def _in_label_run(nodes: list[Node], n: Node) -> bool:
+    """A paragraph of a run that a short label naming work introduces ("Activities:" then one paragraph per
+    activity); a lone field label ("Timeline") is none."""
+    intro = nodes[n.intro].text if n.intro is not None else ""
+    return len(intro) <= _LABEL_MAX and section_role(intro) > 0 and len(n.text) > 3 \
+        and not (len(n.text.split()) <= 4 and field_of(n.text))
 
 
 def _code_shape(text: str) -> tuple[str, int] | None:

@@ -34,7 +34,7 @@ def column_roles(header: Row | None, body: list[Row]) -> dict[int, str]:
         roles[i] = role or _content_role(column)
         if roles[i] in ("text", "other") and word and _counts(word, column):
             roles[i] = "duration"  # "Days" | 7: how long from the row's start date
-    work = {"priority_area", "output", "activity", "deliverable", "milestone"}
+    work = set(WORK_ROLES)
     if not any(r in work for r in roles.values()):
         texts = {i: sum(len(r.cells[i].text) for r in body if i < len(r.cells)) for i in roles if roles[i] == "text"}
         if texts:
@@ -76,13 +76,12 @@ def table_candidates(n: Node, role: int, section: str | None, owner: Candidate |
     if header is None and role <= 0:
         return []  # a table with no header outside a work section: data, not a plan
     out = []
-    labels = {i: " ".join(c.text.split()).lower() for i, c in enumerate(header.cells)} if header is not None else {}
+    labels = {i: flat(c.text).lower() for i, c in enumerate(header.cells)} if header is not None else {}
     for row in body:
         # a cell repeating its column's header (the header printed again over a group) is no value
-        cells = {i: " ".join(c.text.split()) for i, c in enumerate(row.cells)
-                 if not (labels.get(i) and " ".join(c.text.split()).lower() == labels[i])}
-        item_cols = [i for i, r in roles.items() if r in ("priority_area", "output", "activity", "deliverable",
-                                                            "milestone") and cells.get(i)]
+        cells = {i: flat(c.text) for i, c in enumerate(row.cells)
+                 if not (labels.get(i) and flat(c.text).lower() == labels[i])}
+        item_cols = [i for i, r in roles.items() if r in WORK_ROLES and cells.get(i)]
         if not item_cols:
             continue
         text = cells[item_cols[-1]]
@@ -177,16 +176,31 @@ def card_fields(n: Node) -> list[tuple[str, str]] | None:
                                                                                                      strict=True)]
 
 
-_WORK_ROLES = ("priority_area", "output", "activity", "deliverable", "milestone")
-_KINDS = {"priority_area": ItemKind.PRIORITY_AREA, "output": ItemKind.OUTPUT, "activity": ItemKind.ACTIVITY,
-          "deliverable": ItemKind.DELIVERABLE, "milestone": ItemKind.MILESTONE}
-_YEAR = re.compile(r"^\s*((?:19|20)\d{2})(?:\s*[-–]\s*((?:19|20)\d{2}))?\s*$")
+# what the two table readers (this one and the layout rules' ``table_items``) share
+WORK_ROLES = ("priority_area", "output", "activity", "deliverable", "milestone")
+KINDS = {"priority_area": ItemKind.PRIORITY_AREA, "output": ItemKind.OUTPUT, "activity": ItemKind.ACTIVITY,
+         "deliverable": ItemKind.DELIVERABLE, "milestone": ItemKind.MILESTONE}
+YEAR = re.compile(r"^\s*((?:19|20)\d{2})(?:\s*[-–]\s*((?:19|20)\d{2}))?\s*$")
+DOTTED_REF = re.compile(r"^\s*(\d+(?:\.\d+)+)\.?\s+")
 _TOP_REF = re.compile(r"^\s*((?:[^\W\d_]+\s+){1,2}\d{1,2}|\d{1,2}\)|[a-z]\))\s*[:.]?\s+")
-_DOTTED_REF = re.compile(r"^\s*(\d+(?:\.\d+)+)\.?\s+")
 
 
-def _flat(text: str) -> str:
+def flat(text: str) -> str:
+    """Cell text on one line: ``flat("GMG Chair\\nGMG agencies")`` -> ``"GMG Chair GMG agencies"``."""
     return " ".join(text.split())
+
+
+def activity_parts(text: str) -> list[str]:
+    """The activities of one cell, each starting at a numbered paragraph ("5.1 ...", "5.2 ..."); a line without a
+    number continues the one before: ``activity_parts("5.1 Map\\nall tools\\n5.2 Test")`` -> ``["5.1 Map all tools",
+    "5.2 Test"]``."""
+    parts: list[str] = []
+    for line in text.split("\n"):
+        if parts and not DOTTED_REF.match(line):
+            parts[-1] += " " + line
+        else:
+            parts.append(line)
+    return parts
 
 
 class PlanTable:
@@ -228,7 +242,7 @@ class PlanTable:
 
     def new(self, kind: ItemKind, text: str, row: Row, ref: str | None = None,
             parent: Candidate | None = None) -> Candidate:
-        cand = Candidate(self.node, "table_row", _flat(text), row.provenance, ref=ref, section=self.section,
+        cand = Candidate(self.node, "table_row", flat(text), row.provenance, ref=ref, section=self.section,
                          role=self.role or 1, parent=parent or self.owner, numbered=ref is not None, kind=kind,
                          block=self.period)
         if parent is not None:
@@ -241,12 +255,12 @@ class PlanTable:
         as any other (an activity whose other cells are merged with the row above)."""
         text = cell.text.strip()
         role = (self.roles or {}).get(column, "other")
-        if _YEAR.match(text):
-            self.period, self.top, self.area = _flat(text), None, None
+        if YEAR.match(text):
+            self.period, self.top, self.area = flat(text), None, None
             return True
         if text.endswith((":", "：")) and len(text) <= 80:
             named = classify(text.rstrip(":： "), "column_roles", prefix=True, suffix=True)
-            self.label_kind = _KINDS.get(named or "", ItemKind.ACTIVITY if named is None else None)
+            self.label_kind = KINDS.get(named or "", ItemKind.ACTIVITY if named is None else None)
             return True
         lines = [line for line in text.split("\n") if line.strip()]
         if len(lines) > 1 and all(split_marker(line)[0] for line in lines):
@@ -257,8 +271,8 @@ class PlanTable:
             return True
         if self.roles is None:
             return True  # a title row above the header
-        if role in ("output", "priority_area") and not _DOTTED_REF.match(text) and (cell.bold or len(text) < 100):
-            self.section, self.top, self.area = _flat(text), None, None
+        if role in ("output", "priority_area") and not DOTTED_REF.match(text) and (cell.bold or len(text) < 100):
+            self.section, self.top, self.area = flat(text), None, None
             return True
         return False
 
@@ -271,17 +285,17 @@ class PlanTable:
         for i, cell in enumerate(row.cells):
             role = self.roles.get(i, "other")
             text = cell.text.strip()
-            label = _flat(self.header.cells[i].text) if self.header is not None and i < len(self.header.cells) else ""
+            label = flat(self.header.cells[i].text) if self.header is not None and i < len(self.header.cells) else ""
             if role == "duration":
                 if text.isdigit():
                     spans.append(f"{label}: {text}")
-            elif text and role in _WORK_ROLES and not struck(text):  # a struck-through cell: cancelled
+            elif text and role in WORK_ROLES and not struck(text):  # a struck-through cell: cancelled
                 work.append((role, cell))
             elif text and role in values:
                 if role == "timeline":
-                    stages.append(f"{label}: {_flat(text)}")
+                    stages.append(f"{label}: {flat(text)}")
                 joined = "\n".join(filter(None, [values[role], text]))
-                values[role] = joined if role == "funding" else _flat(joined)
+                values[role] = joined if role == "funding" else flat(joined)
         if len(stages) > 1:  # one date per stage column: "FPWD: 2015 | CR: Q3 2024"
             values["timeline"] = " | ".join(stages)
         elif values["timeline"] and len(spans) == 1:
@@ -293,10 +307,10 @@ class PlanTable:
                 if top is not None:
                     carriers = [top]
             elif role in ("activity", "milestone"):
-                made = self.activities(cell.text, _KINDS[role], row)
+                made = self.activities(cell.text, KINDS[role], row)
                 carriers = made or carriers
             else:
-                text = _flat(cell.text.replace("•", " "))
+                text = flat(cell.text.replace("•", " "))
                 if text and not is_placeholder(text):
                     self.new(ItemKind.DELIVERABLE, text, row, parent=carriers[-1] if carriers else self.top)
         for index, item in enumerate(carriers):
@@ -306,14 +320,14 @@ class PlanTable:
         text = text.strip()
         if is_placeholder(text):
             return None
-        dotted = _DOTTED_REF.match(text)
+        dotted = DOTTED_REF.match(text)
         if dotted:  # "1.1 Mapping ..." in a top column is an activity of the current output
             return self.new(ItemKind.ACTIVITY, text[dotted.end():], row, ref=dotted.group(1), parent=self.top)
         ref = None
         match = _TOP_REF.match(text)
         if match and len(match.group(1).split()) <= 3:
             ref, text = match.group(1).strip(), text[match.end():]
-        item = self.new(_KINDS[role], text, row, ref=ref, parent=self.area if role == "output" else None)
+        item = self.new(KINDS[role], text, row, ref=ref, parent=self.area if role == "output" else None)
         # over the activities of its rows, though their cells may still read "TBC"
         item.has_children = any(r in ("activity", "milestone") for r in (self.roles or {}).values())
         self.top = item
@@ -323,14 +337,9 @@ class PlanTable:
 
     def activities(self, text: str, kind: ItemKind, row: Row) -> list[Candidate]:
         """One cell may hold several activities as paragraphs of their own ("5.1 ...", "5.2 ...")."""
-        parts: list[str] = []
-        for line in text.split("\n"):
-            if parts and not _DOTTED_REF.match(line):
-                parts[-1] += " " + line
-            else:
-                parts.append(line)
+        parts = activity_parts(text)
         made: list[Candidate] = []
-        owned = [] if any(_DOTTED_REF.match(p) for p in parts) else owned_actions(text)
+        owned = [] if any(DOTTED_REF.match(p) for p in parts) else owned_actions(text)
         if len(owned) > 1:  # minutes: "Hwang to raise this request. Group to reach out ...": one item each
             for owner, action in owned:
                 made.append(self.new(kind, action, row, parent=self.top))
@@ -340,7 +349,7 @@ class PlanTable:
             part = part.strip()
             if not part or is_placeholder(part) or in_list(part, "nothing_words"):
                 continue
-            match = _DOTTED_REF.match(part)
+            match = DOTTED_REF.match(part)
             made.append(self.new(kind, part[match.end():] if match else part, row,
                                  ref=match.group(1) if match else None, parent=self.top))
             if owned:

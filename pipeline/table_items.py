@@ -11,23 +11,13 @@ from pipeline.core.model import Block, Cell, Provenance, Row
 from pipeline.core.records import LeadText
 from pipeline.fragments import REF, is_header_row, is_placeholder
 from pipeline.labels import classify, in_list
-from pipeline.table_candidates import counts_time
+from pipeline.table_candidates import DOTTED_REF, KINDS, WORK_ROLES, YEAR, activity_parts, counts_time, flat
 
 if TYPE_CHECKING:
     from pipeline.drafts import Draft
 
-_WORK_ROLES = ("priority_area", "output", "activity", "deliverable", "milestone")
-_KINDS = {"priority_area": ItemKind.PRIORITY_AREA, "output": ItemKind.OUTPUT, "activity": ItemKind.ACTIVITY,
-          "deliverable": ItemKind.DELIVERABLE, "milestone": ItemKind.MILESTONE}
-YEAR = re.compile(r"^\s*((?:19|20)\d{2})(?:\s*[-–]\s*((?:19|20)\d{2}))?\s*$")
 _OUTPUT_REF = re.compile(r"^\s*((?:output|outcome|produit|resultado|priority area)\s*\d+)\s*[:.]?\s*", re.I)
-_DOTTED_REF = re.compile(r"^\s*(\d+(?:\.\d+)+)\.?\s+")
 _PAREN_REF = re.compile(r"^\s*(\d{1,2}\)|[a-z]\))\s+")
-
-
-def flat(text: str) -> str:
-    """Cell text on one line: ``flat("GMG Chair\\nGMG agencies")`` -> ``"GMG Chair GMG agencies"``."""
-    return " ".join(text.split())
 
 
 def paragraphs(text: str) -> str:
@@ -101,7 +91,7 @@ class TableAssembly:
             self.on_line(kind, rest, marker, 0, bold, prov)
 
     def on_row(self, row: Row, roles: dict[int, str]) -> None:
-        cells: dict[str, list[Cell]] = {role: [] for role in (*_WORK_ROLES, "timeline", "lead", "funding", "other")}
+        cells: dict[str, list[Cell]] = {role: [] for role in (*WORK_ROLES, "timeline", "lead", "funding", "other")}
         spans: list[str] = []
         for i, cell in enumerate(row.cells):
             role = roles.get(i, "other")
@@ -110,7 +100,7 @@ class TableAssembly:
                     spans.append(f"{role.partition(':')[2]}: {cell.text.strip()}")
             elif cell.text:
                 cells[role].append(cell)
-        work = [(r, c) for r in _WORK_ROLES for c in cells[r]]
+        work = [(r, c) for r in WORK_ROLES for c in cells[r]]
         values = {r: flat(" ".join(c.text for c in cells[r])) or None for r in ("timeline", "lead")}
         if values["timeline"] and len(cells["timeline"]) == 1 and len(spans) == 1:
             values["timeline"] += " | " + spans[0]  # "2022-01-31 | Days: 7": the end is counted from the start
@@ -136,7 +126,7 @@ class TableAssembly:
                 if top is not None:
                     carriers = [top]
             elif role in ("activity", "milestone"):
-                made = self.activities(cell.text, _KINDS[role], row.provenance)
+                made = self.activities(cell.text, KINDS[role], row.provenance)
                 if made:
                     carriers = made
             elif role == "deliverable":
@@ -151,7 +141,7 @@ class TableAssembly:
         text = text.strip()
         if is_placeholder(text):
             return None
-        dotted = _DOTTED_REF.match(text)
+        dotted = DOTTED_REF.match(text)
         if dotted:  # "1.1 Mapping ..." in a priority-area column is an activity of that area
             parent = self.output or self.priority
             return self.new(ItemKind.ACTIVITY, text[dotted.end():], prov, ref=dotted.group(1), parent=parent)
@@ -159,7 +149,7 @@ class TableAssembly:
         match = _OUTPUT_REF.match(text) or _PAREN_REF.match(text)
         if match:
             ref, text = match.group(1).strip(), text[match.end():]
-        kind = _KINDS[role]
+        kind = KINDS[role]
         item = self.new(kind, text, prov, ref=ref)
         if kind is ItemKind.OUTPUT:
             self.output = item
@@ -170,18 +160,12 @@ class TableAssembly:
 
     def activities(self, text: str, kind: ItemKind, prov: Provenance) -> list[Draft]:
         """One cell may hold several activities as separate paragraphs ("5.1 ...", "5.2 ...")."""
-        parts: list[str] = []
-        for line in text.split("\n"):
-            if parts and not _DOTTED_REF.match(line):
-                parts[-1] += " " + line
-            else:
-                parts.append(line)
         made = []
-        for part in parts:
+        for part in activity_parts(text):
             part = part.strip()
             if not part or is_placeholder(part):
                 continue
-            match = _DOTTED_REF.match(part)
+            match = DOTTED_REF.match(part)
             ref = match.group(1) if match else None
             body = part[match.end():] if match else part
             made.append(self.new(kind, body, prov, ref=ref, parent=self.output or self.priority))
