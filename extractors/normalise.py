@@ -5,6 +5,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import replace
 
+from extractors.gantt import GANTT_MIN_COLUMNS, fold_indexed
 from pipeline.core.model import Cell, Document, Row
 
 _FULL_WIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}  # "：" -> ":", "（" -> "(", "１" -> "1"
@@ -31,11 +32,26 @@ def _compatibility(ch: str) -> bool:
             or 0xFE70 <= cp <= 0xFEFF)
 
 
+def _gantt_folded(rows: tuple[Row, ...]) -> tuple[Row, ...]:
+    """A table holding a Gantt chart with its grid folded into one ``Timeframe`` column (``extractors.gantt``);
+    any other table as it is."""
+    if len(rows) < 2 or max(len(r.cells) for r in rows) <= GANTT_MIN_COLUMNS:
+        return rows
+    folded = fold_indexed([r.texts for r in rows])
+    if folded is None:
+        return rows
+    skip = len(rows) - len(folded)
+    provenances = [rows[0].provenance, *(r.provenance for r in rows[skip + 1:])]
+    return tuple(Row(tuple(Cell(t) for t in texts), prov) for texts, prov in zip(folded, provenances, strict=True))
+
+
 def normalise_document(doc: Document) -> Document:
-    """Every block's text and every table cell through ``normalise_text``."""
+    """Every block's text and every table cell through ``normalise_text``; a Gantt chart's grid folded into one
+    ``Timeframe`` column."""
     blocks = []
     for b in doc.blocks:
         rows = tuple(Row(tuple(Cell(normalise_text(c.text), c.bold) for c in r.cells), r.provenance) for r in b.rows)
+        rows = _gantt_folded(rows)
         blocks.append(replace(b, text=normalise_text(b.text), rows=rows) if b.rows else
                       replace(b, text=normalise_text(b.text)))
     title = normalise_text(doc.title) if doc.title else doc.title

@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from extractors.gantt import GANTT_MIN_COLUMNS, fold_positioned, period_row
 from extractors.pdf_lines import (
     Char,
     Line,
@@ -111,7 +112,7 @@ def raw_tables(found: Sequence[Any], page_number: int) -> list[RawTable]:
     with empty cell buckets; stacked tables it saw as one grid are split apart."""
     tables = []
     for table in found:
-        for rows in _segments(table.rows):
+        for rows in [table.rows] if _gantt_header(table) else _segments(table.rows):
             used = [any(row.cells[c] is not None for row in rows) for c in range(len(rows[0].cells))]
             grid = [
                 [RawCell(tuple(cell), []) if cell else None for cell, keep in zip(row.cells, used, strict=True) if keep]
@@ -122,6 +123,24 @@ def raw_tables(found: Sequence[Any], page_number: int) -> list[RawTable]:
             tables.append(RawTable(page_number, bbox, grid, boxes))
     tables.sort(key=lambda t: t.bbox[1])
     return tables
+
+
+def _gantt_header(table: Any) -> bool:
+    """A grid whose first rows name periods (a Gantt chart): its header rows draw other column lines than its
+    body (a year over its quarters, a quarter split over one body cell) and stay one table with it."""
+    rows = table.rows[:4]
+    if not rows or len(rows[0].cells) <= GANTT_MIN_COLUMNS:
+        return False
+    from pdfplumber.utils import extract_text
+
+    top, bottom = rows[0].bbox[1], rows[-1].bbox[3]
+    chars = [ch for ch in table.page.chars if top <= (ch["top"] + ch["bottom"]) / 2 <= bottom]
+
+    def text(c: BBox) -> str:
+        return extract_text([ch for ch in chars if c[0] <= (ch["x0"] + ch["x1"]) / 2 <= c[2]
+                             and c[1] <= (ch["top"] + ch["bottom"]) / 2 <= c[3]])
+
+    return period_row([[(text(c), c[0], c[2]) if c else None for c in row.cells] for row in rows]) is not None
 
 
 def _column_edges(table: RawTable) -> list[float]:
@@ -293,6 +312,15 @@ def _columns(table: RawTable) -> list[list[RawCell | None]]:
 def to_fragment(table: RawTable, is_gap: GapTest, glyph_spaces: bool) -> Fragment:
     """Model rows of one page's table; rows with no text at all (thin header rows) are dropped."""
     rows = []
+    grid = [[None if c is None else (cell_text(c, is_gap, glyph_spaces), c.bbox) for c in row] for row in table.grid]
+    folded = fold_positioned([[None if c is None else (c[0].text, c[1][0], c[1][2]) for c in row] for row in grid])
+    if folded is not None:  # a Gantt chart: its header rows are one, its grid one Timeframe column
+        skip = len(grid) - len(folded)
+        boxes = [table.row_boxes[0], *table.row_boxes[skip + 1:]]
+        for texts, box in zip(folded, boxes, strict=True):
+            if any(texts):
+                rows.append(Row(tuple(Cell(t) for t in texts), Provenance(page=table.page, bbox=box)))
+        return Fragment(table.page, table.bbox, rows, tuple(rows[0].texts) if rows else None)
     for grid_row, box in zip(_columns(table), table.row_boxes, strict=True):
         cells = tuple(Cell("") if c is None else cell_text(c, is_gap, glyph_spaces) for c in grid_row)
         if any(cell.text for cell in cells):

@@ -17,19 +17,16 @@ import re
 import warnings
 import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 from typing import Any
 
+from extractors.gantt import GANTT_MIN_COLUMNS, TIMEFRAME_HEADER, YEAR_CELL, Gantt, Period, period_of
 from extractors.office import check_package
 from pipeline.core.enums import BlockKind, Format
 from pipeline.core.errors import EmptyDocument, UnreadableDocument
 from pipeline.core.model import Block, Cell, Document, Provenance, Row
 
 Value = Any  # str, int, float, bool, datetime.date/datetime/time, or None
-GANTT_MIN_COLUMNS = 3  # a run of period headers this long is a Gantt grid
-TIMEFRAME_HEADER = "Timeframe"
 
 
 # -- displayed values ----------------------------------------------------------------------------------
@@ -70,118 +67,7 @@ def _number(value: float) -> str:
     return f"{value:.10g}"
 
 
-# -- Gantt headers -------------------------------------------------------------------------------------
-@cache
-def _month_words() -> dict[str, int]:
-    from normalizers.timeline_lexicon import load_language_data
-
-    words: dict[str, int] = {}
-    for lang in ("en", "fr", "es", "ru", "ar", "zh"):
-        try:
-            months = load_language_data(lang).get("months") or {}
-        except (OSError, ValueError):
-            continue
-        for number, names in months.items():
-            for name in names:
-                words.setdefault(str(name).lower().rstrip("."), int(number))
-    return words
-
-
-
-
-@cache
-def _quarter_re() -> re.Pattern[str]:
-    """"Q3", "Q3 2022", "2022 Q3", "T3" (French, Spanish): the quarter prefixes of the timeline language data."""
-    from normalizers.timeline_lexicon import load_language_data
-
-    prefixes = {"q"}
-    for lang in ("en", "fr", "es", "ru", "ar", "zh"):
-        try:
-            prefixes.update(str(p).lower() for p in load_language_data(lang).get("quarter_prefixes") or [])
-        except (OSError, ValueError):
-            continue
-    alt = "|".join(sorted(map(re.escape, prefixes), key=len, reverse=True))
-    year = r"((?:19|20)\d\d|'?\d\d)"
-    return re.compile(rf"^(?:{alt})\s*([1-4])(?:\s*[-/ ]?\s*{year})?$|^((?:19|20)\d\d)\s*[-/ ]?\s*(?:{alt})([1-4])$",
-                      re.I)
-
-_WEEK = re.compile(r"^(?:week|wk|w)\.?\s*(\d{1,2})$", re.I)
-_MONTH_YEAR = re.compile(r"^([^\W\d_]+)\.?\s*[-/' ]?\s*((?:19|20)\d\d|\d\d)?$")
-_YEAR = re.compile(r"^(?:19|20)\d\d$")
-
-
-@dataclass(frozen=True)
-class Period:
-    """One Gantt column: ``kind`` date, month, quarter or week; ``start`` (a date) or ``number``; ``year``."""
-
-    kind: str
-    number: int = 0
-    year: int | None = None
-    day: dt.date | None = None
-
-
-def period_of(value: Value) -> Period | None:
-    """``period_of("Q3 2022")`` -> quarter 3 of 2022; ``period_of("Jan")`` -> month 1; ``period_of("W12")``
-    -> week 12; a date cell -> that day; anything else None."""
-    if isinstance(value, dt.datetime | dt.date) and not isinstance(value, dt.time):
-        day = value.date() if isinstance(value, dt.datetime) else value
-        return Period("date", day=day)
-    if not isinstance(value, str):
-        return None
-    text = " ".join(value.split()).strip()
-    if not text or len(text) > 20:
-        return None
-    quarter = _quarter_re().match(text)
-    if quarter:
-        number = quarter.group(1) or quarter.group(4)
-        year = quarter.group(2) or quarter.group(3)
-        return Period("quarter", int(number), _year(year))
-    week = _WEEK.match(text)
-    if week:
-        return Period("week", int(week.group(1)))
-    month = _MONTH_YEAR.match(text)
-    if month and month.group(1).lower() in _month_words():
-        return Period("month", _month_words()[month.group(1).lower()], _year(month.group(2)))
-    return None
-
-
-def _year(text: str | None) -> int | None:
-    if not text:
-        return None
-    digits = text.lstrip("'")
-    return int(digits) if len(digits) == 4 else 2000 + int(digits)
-
-
-_MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
-
-def _label(period: Period, last: bool, step: int) -> str:
-    if period.kind == "date" and period.day is not None:
-        day = period.day + dt.timedelta(days=step - 1) if last else period.day
-        return day.isoformat()
-    year = f" {period.year}" if period.year else ""
-    if period.kind == "month":
-        return f"{_MONTH_NAMES[period.number - 1]}{year}"
-    if period.kind == "quarter":
-        return f"Q{period.number}{year}"
-    return f"Week {period.number}"
-
-
-@dataclass
-class Gantt:
-    """A Gantt grid found on a sheet: its period header row, its columns and their periods."""
-
-    row: int
-    columns: list[int]
-    periods: dict[int, Period]
-    step: int  # days a date column covers (1 daily, 7 weekly)
-
-    def span(self, marked: list[int]) -> str:
-        first, last = self.periods[marked[0]], self.periods[marked[-1]]
-        start, end = _label(first, False, self.step), _label(last, True, self.step)
-        return start if start == end else f"{start} - {end}"
-
-
+# -- Gantt grids ---------------------------------------------------------------------------------------
 def find_gantt(cells: dict[tuple[int, int], Value], columns: list[int], rows: list[int]) -> Gantt | None:
     """The most precise row of period headers (dates before weeks, months, quarters) that runs over at least
     ``GANTT_MIN_COLUMNS`` visible columns; blank header cells after a period belong to it (a month over its
@@ -256,7 +142,7 @@ def _with_years(cells: dict[tuple[int, int], Value], rows: list[int], row: int,
         for c in sorted(periods):
             value = cells.get((r, c))
             text = display(value) if value is not None else ""
-            if _YEAR.match(text):
+            if YEAR_CELL.match(text):
                 current = int(text)
             if current is not None:
                 years[c] = current
