@@ -176,7 +176,9 @@ def fold_positioned(rows: list[list[Placed | None]]) -> list[list[str]] | None:
     centres: list[tuple[float, Period, float, float]] = []
     kind = None
     for cell in rows[p]:
-        period = period_of(cell[0]) if cell is not None else None
+        if cell is None:
+            continue
+        period = period_of(cell[0])
         if period is not None and (kind is None or period.kind == kind):
             kind = period.kind
             centres.append(((cell[1] + cell[2]) / 2, period, cell[1], cell[2]))
