@@ -205,12 +205,16 @@ def _table(el: etree._Element) -> Block:
     pending: dict[int, int] = {}
     grid = [(_row_cells(tr, pending), tr) for tr in el.xpath("./tr | ./thead/tr | ./tbody/tr | ./tfoot/tr")]
     width = max((len(cells) for cells, _ in grid), default=0)
-    rows = tuple(
-        Row(tuple(cells + [Cell("")] * (width - len(cells))), _provenance(tr))
-        for cells, tr in grid
-        if any(c.text for c in cells)
-    )
-    return Block(BlockKind.TABLE, provenance=_provenance(el), rows=rows)
+    kept = [(cells, tr) for cells, tr in grid if any(c.text for c in cells)]
+    rows = tuple(Row(tuple(cells + [Cell("")] * (width - len(cells))), _provenance(tr)) for cells, tr in kept)
+    header = 0  # rows of <th> cells only (or in <thead>) at the top: the table's header, as its author marked it
+    for _, tr in kept:
+        parent = tr.getparent()
+        cells = [c for c in tr if _tag(c) in ("td", "th")]
+        if not (parent is not None and _tag(parent) == "thead" or cells and all(_tag(c) == "th" for c in cells)):
+            break
+        header += 1
+    return Block(BlockKind.TABLE, provenance=_provenance(el), rows=rows, header_rows=min(header, len(rows) - 1))
 
 
 def _table_blocks(el: etree._Element) -> Iterator[Block]:

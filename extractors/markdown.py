@@ -218,7 +218,36 @@ class _Walker:
                 rows.append(Row(tuple(cells), _prov(row_tok)))
         width = max((len(r.cells) for r in rows), default=0)
         rows = [Row(r.cells + (Cell(""),) * (width - len(r.cells)), r.provenance) for r in rows]
-        return Block(BlockKind.TABLE, provenance=_prov(tokens[0]), rows=tuple(rows))
+        header = 1 if any(t.type == "thead_open" for t in tokens) else 0
+        return Block(BlockKind.TABLE, provenance=_prov(tokens[0]), rows=tuple(rows), header_rows=header)
+
+
+_HTML_OPEN = re.compile(r"^ {0,3}<(table|ul|ol|dl)\b", re.I)
+
+
+def _whole_html_blocks(lines: list[str]) -> list[str]:
+    """A raw HTML table or list written with blank lines inside (between the paragraphs of a cell) is one block
+    to its closing tag, as Jekyll's kramdown and browsers read it; to CommonMark a blank line ends an HTML block
+    and the rest of the table would be text. The blank lines inside become empty comments (line numbers kept)."""
+    out = list(lines)
+    i = 0
+    while i < len(out):
+        m = _HTML_OPEN.match(out[i])
+        if m is None:
+            i += 1
+            continue
+        tag, depth, j = m.group(1).lower(), 0, i
+        while j < len(out):
+            depth += len(re.findall(rf"<{tag}\b", out[j], re.I)) - len(re.findall(rf"</{tag}\s*>", out[j], re.I))
+            if depth <= 0:
+                break
+            j += 1
+        if depth <= 0:
+            for k in range(i, j):
+                if not out[k].strip():
+                    out[k] = "<!-- -->"
+        i = j + 1
+    return out
 
 
 def _without_front_matter(lines: list[str]) -> list[str]:
@@ -237,6 +266,7 @@ def extract(path: Path) -> Document:
     lines = _without_front_matter(read_lines(path))
     refs = frozenset(m.group(1).lower() for m in map(_REF_DEF.match, lines) if m)
     lines = ["" if _REF_DEF.match(line) else line for line in lines]  # link reference definitions print nothing
+    lines = _whole_html_blocks(lines)
     env: dict = {}
     tokens = _parser().parse("\n".join(lines), env)
     blocks = _Walker(lines, refs).run(tokens)

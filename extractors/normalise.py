@@ -51,8 +51,9 @@ def normalise_document(doc: Document) -> Document:
     blocks = []
     for b in doc.blocks:
         rows = tuple(Row(tuple(Cell(normalise_text(c.text), c.bold) for c in r.cells), r.provenance) for r in b.rows)
-        rows = _gantt_folded(rows)
-        blocks.append(replace(b, text=normalise_text(b.text), rows=rows) if b.rows else
+        folded = _gantt_folded(rows)
+        header = b.header_rows if folded is rows else min(b.header_rows, 1)  # a chart's header rows become one
+        blocks.append(replace(b, text=normalise_text(b.text), rows=folded, header_rows=header) if b.rows else
                       replace(b, text=normalise_text(b.text)))
     title = normalise_text(doc.title) if doc.title else doc.title
     return replace(doc, blocks=tuple(blocks), title=title)

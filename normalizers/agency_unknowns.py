@@ -173,11 +173,16 @@ def _pieces(cell: CellText, s0: int, s1: int, last_of_list: bool = False) -> lis
         if m.group(0) in cell.lex.conjunctions:
             cuts.append((pos, m.start()))
             pos = m.end()
+    for m in re.finditer(r"\s&\s", cell.text[pos:s1]):  # "Leonard & Hwang"
+        cuts.append((pos, pos + m.start()))
+        pos += m.end()
     cuts.append((pos, s1))
     pieces: list[tuple[int, int]] = []
     for k, (a, b) in enumerate(cuts):
         final = last_of_list and k == len(cuts) - 1 and cell.text[a:b].strip()[:1].isupper()
-        if pieces and not final and not _names_a_body(cell, cell.text[a:b]):
+        # "Hwang and Leonard": one capitalised word on each side is two names, not one name of two words
+        single = bool(pieces) and all(_one_name(cell.text[x:y]) for x, y in (pieces[-1], (a, b)))
+        if pieces and not final and not single and not _names_a_body(cell, cell.text[a:b]):
             merged = (pieces[-1][0], b)
             if _is_name(cell, cell.text[merged[0]:merged[1]].split()):
                 pieces[-1] = merged
@@ -206,6 +211,12 @@ def _parent_body(cell: CellText, hit: Hit) -> list[Hit]:
             start = hit.start + m.end()
             return [Hit(start, hit.end)]
     return []
+
+
+def _one_name(piece: str) -> bool:
+    """A piece that is one capitalised word: a person's or a team's one-word name ("Leonard", "Legal")."""
+    words = piece.split()
+    return len(words) == 1 and words[0][:1].isupper() and words[0].strip(_TRIM).isalpha()
 
 
 def _names_a_body(cell: CellText, piece: str) -> bool:

@@ -213,7 +213,7 @@ def _flags(items: list[Item], reading: Reading, specs: list[Spec]) -> None:
             if value != "from" or not has_range:
                 qualifiers.append(value)
             if value == "by":
-                reading.open_start = True
+                pass  # "by May 2009" is May 2009 (a deadline in that month, as plans are read), qualifier "by"
             elif value == "from" and not has_range:
                 reading.open_end = True
             elif value == "throughout":

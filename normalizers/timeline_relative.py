@@ -67,7 +67,7 @@ def _patterns(lang: str) -> dict[str, Any]:
         "fiscal": re.compile(rf"^(?:{fiscal})\s*'?(\d{{4}}|\d{{2}})(?:\s*[/–-]\s*'?(\d{{2,4}}))?$", re.I),
         "season": re.compile(rf"^(?:({_alt(list(seasons))})\s+(?:of\s+|de\s+|del\s+)?(\d{{4}})|(\d{{4}})\s*年?\s*"
                              rf"({_alt(list(seasons))}))$", re.I),
-        "weeks": re.compile(rf"^(?:{unit})\s*(\d{{1,3}})(?:\s*(?:[-–]|to|à|a)\s*(\d{{1,3}}))?$", re.I),
+        "nth": re.compile(rf"^({unit})\s*:?\s*(\d{{1,3}})(?:\s*(?:[-–]|to|à|a)\s*(\d{{1,3}}))?$", re.I),
         "duration": re.compile(rf"^(?:({_alt(words['within'])})\s+)?({number})\s*({unit})"
                                rf"(?:\s*({_alt(words['within'])}))?(?:\s+(?:{_alt(words['anchor'])})\s+(.{{2,120}}))?$",
                                re.I),
@@ -112,7 +112,7 @@ def relative_timeline(text: str, lang: str = "en", context_year: int | None = No
     if not phrase or len(phrase) > 160:
         return None
     p = _patterns(lang)
-    for reader in (_fiscal, _season, _weeks, _duration, _count, _conditional):
+    for reader in (_fiscal, _season, _nth_period, _duration, _count, _conditional):
         found = reader(text, phrase, p)
         if found is not None:
             return found
@@ -174,15 +174,20 @@ def _number(value: str, p: dict) -> int | None:
     return int(value) if value.isdigit() else p["numbers"].get(value)
 
 
-def _weeks(text: str, phrase: str, p: dict) -> Timeline | None:
-    m = p["weeks"].match(phrase)
+def _nth_period(text: str, phrase: str, p: dict) -> Timeline | None:
+    """The n-th unit of the work ("Week 3 - 12", "Month 6", "Month: 24"), counted from its start: a duration
+    relative to it, in the unit printed."""
+    m = p["nth"].match(phrase)
     if not m:
         return None
-    first = int(m.group(1))
-    last = int(m.group(2)) if m.group(2) else first
+    unit = p["unit_of"].get(" ".join(m.group(1).casefold().split()), "week")
+    if unit not in _ISO:
+        return None
+    first = int(m.group(2))
+    last = int(m.group(3)) if m.group(3) else first
     if last < first:
         return None
-    return Timeline(text=text, duration=f"P{last - first + 1}W", relative_to=f"week {first} of the work")
+    return Timeline(text=text, duration=f"P{last - first + 1}{_ISO[unit]}", relative_to=f"{unit} {first} of the work")
 
 
 def _duration(text: str, phrase: str, p: dict) -> Timeline | None:

@@ -65,6 +65,7 @@ class Assembler(TableAssembly):
         self.subtitle: str | None = None
         self.title_seen = False
         self.last_roles: dict[int, str] | None = None
+        self.header_texts: dict[int, str] = {}
         self.in_run = False
         self.run_intro = False
         self.run_first_type: str | None = None
@@ -307,6 +308,8 @@ class Assembler(TableAssembly):
             if block.kind is BlockKind.TABLE:
                 self.on_table(block)
             else:
+                if block.kind is BlockKind.HEADING:
+                    self.last_roles = None  # a table after a heading is its own, not the one before continued
                 self.on_line(block.kind, block.text, block.marker, block.level, block.bold, block.provenance)
         self.add_recognised()
         return self.finish()

@@ -94,9 +94,12 @@ def fill_context_timelines(cands: list[Candidate], nodes: list[Node]) -> None:
     """Candidates without a timeline of their own take the date printed once for their list or section, or
     the period a labelled line gives the section or the whole plan ("Expected start/end date: July 6 -
     September 11, 2020" under the title)."""
+    from pipeline.normalize import timing_in_text
+
     periods = labelled_periods(nodes)
     for cand in cands:
-        if cand.timeline is None:
+        if cand.timeline is None and timing_in_text(cand.text, READING_LANGUAGE.get()) is None:
+            # an item that says when it happens ("In October 2017 we will open ...") keeps its own date
             n = nodes[cand.node]
             cand.timeline = _context_timeline(nodes, n) or next(
                 (periods[h] for h in (*reversed(n.headings), None) if h in periods), None)
@@ -131,8 +134,12 @@ def _context_timeline(nodes: list[Node], n: Node) -> str | None:
     # a lead-in ("2025 Goals such as:") or a bullet that is a period over its sub-list ("* March - May 2015")
     lead_in = above if above is not None and (above.text.endswith((":", "：")) or above.kind is BlockKind.LIST_ITEM
                                               and is_period_title(above.text)) else None
+    before = nodes[n.index - 1] if n.index > 0 else None
+    # a table under its lead-in ("Iteration planned from 12 March 2025 to 02 July 2025 covering the following:")
+    table_lead = before if n.kind is BlockKind.TABLE and before is not None and before.kind is BlockKind.PARAGRAPH \
+        and before.text.endswith((":", "：")) else None
     places = ([nodes[n.intro]] if n.intro is not None else []) + ([lead_in] if lead_in else []) \
-        + [nodes[h] for h in reversed(n.headings[-1:])]
+        + ([table_lead] if table_lead else []) + [nodes[h] for h in reversed(n.headings[-1:])]
     for place in places:
         if place.index == n.index or len(place.text) > 160:
             continue
@@ -216,7 +223,8 @@ def numbered_work(text: str) -> bool:
     if not label or re.search(r"\d", label):
         return False  # "Roadmap 2025": a year, not a number among items
     plural = re.sub(r"(?<=[^aeiou])y$", "ie", label) + "s"  # "Priority" -> "Priorities"
-    return section_role(label) > 0 or section_role(plural) > 0 or in_list(label, "section_prefixes")
+    return section_role(label) > 0 or section_role(plural) > 0 or in_list(label, "section_prefixes") \
+        or in_list(label, "period_units")  # "Iteration 2", "Phase 1": a period of the work, its items below
 
 
 def is_period_title(text: str) -> bool:

@@ -34,10 +34,11 @@ def _scripts(text: str) -> Counter:
 def _script_language(scripts: Counter) -> str | None:
     """The non-Latin script that makes a sixth or more of the letters (a Chinese character is a word, a Latin
     letter a fifth of one), else None."""
-    if not scripts:
+    others = [(script, n) for script, n in scripts.most_common() if script != "latin"]
+    if not others:
         return None
-    top, count = scripts.most_common(1)[0]
-    return top if top != "latin" and count >= 2 and count * 3 > sum(scripts.values()) // 2 else None
+    top, count = others[0]  # the most frequent non-Latin script, even where Latin letters outnumber it
+    return top if count >= 2 and count * 3 > sum(scripts.values()) // 2 else None
 
 
 @functools.cache

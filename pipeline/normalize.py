@@ -65,19 +65,27 @@ def dated_in_text(item: WorkItem, lang: str, context_year: int | None, out: Norm
     is its timeline (``in_text`` true). Only a phrase that says when the work happens counts (throughout, by,
     from, until a date, or a quarter, month or day); a bare year in passing ("the 2013 High-level Dialogue")
     does not."""
+    t = timing_in_text(item.text, lang, context_year)
+    if t is not None:
+        out.timelines.append(timeline_to_row(item, t, inherited=False, in_text=True))
+
+
+def timing_in_text(text: str, lang: str, context_year: int | None = None) -> Timeline | None:
+    """When an item's own sentence says its work happens, if it says so: a phrase with "throughout", "by",
+    "from", "until" or a quarter, month or day; not a bare year in passing, nor a date before the plan's year."""
     from normalizers import find_timeline_phrase
 
-    phrase = find_timeline_phrase(item.text, lang)
+    phrase = find_timeline_phrase(text, lang)
     if not phrase:
-        return
-    t = _widest_reading(item.text, phrase, lang, context_year)
+        return None
+    t = _widest_reading(text, phrase, lang, context_year)
     timed = t.ongoing or t.qualifier in ("by", "from", "within") or (
         t.precision is not None and t.precision.value in ("day", "week", "month", "quarter", "half"))
     if not (t.parsed and timed):
-        return
+        return None
     if context_year and t.end and t.end.year < context_year:
-        return  # "(draft prepared at the workshop in May 2015)" in a 2016-2018 plan: background, not timing
-    out.timelines.append(timeline_to_row(item, t, inherited=False, in_text=True))
+        return None  # "(draft prepared at the workshop in May 2015)" in a 2016-2018 plan: background, not timing
+    return t
 
 
 def _widest_reading(text: str, phrase: str, lang: str, context_year: int | None):

@@ -149,7 +149,12 @@ def candidates_of(nodes: list[Node], roles: list[int],
                 if owner is not None:
                     owner.card = True
                 continue
-            out.extend(table_candidates(n, roles[n.index], section, owner))
+            rows = table_candidates(n, roles[n.index], section, owner)
+            for cand in rows:  # "The Office of Research Services will explore ...": a row naming no lead of its own
+                subject = subject_lead(cand.text) if not cand.leads and commits(cand.text) else None
+                if subject:
+                    cand.leads.append(LeadText(subject, Role.LEAD))
+            out.extend(rows)
             continue
         under = label_headings.get(n.headings[-1]) if n.headings else None
         label = split_field_line(n.text)

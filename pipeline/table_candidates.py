@@ -9,12 +9,30 @@ import re
 from extractors.lines import split_marker
 from pipeline.candidates import SENTENCE, Candidate, is_timeline, split_ref, struck
 from pipeline.core.enums import ItemKind, Role
-from pipeline.core.model import Cell, Row
+from pipeline.core.model import Block, Cell, Row
 from pipeline.core.records import LeadText
 from pipeline.fragments import is_header_row, is_placeholder
 from pipeline.labels import classify, in_list
 from pipeline.outline import Node
 from pipeline.vocabulary import field_of, owner_prefix, section_role
+
+_CELL_NUMBER = re.compile(r"^\s*(\d{1,3}(?:\.\d{1,3})*)[.)]?\s+(?=\S)")
+
+
+def numbered_cell(text: str) -> tuple[str | None, str]:
+    """A cell's own number and its text: ``numbered_cell("10. A position paper")`` -> ``("10", "A position
+    paper")``; a cell with no number of its own as it is."""
+    match = _CELL_NUMBER.match(text)
+    if match and (match.group(0).rstrip()[-1] in ".)" or "." in match.group(1)):
+        return match.group(1), text[match.end():]
+    return None, text
+
+
+def counted(label: str, text: str) -> str:
+    """A timeline cell as it reads: a bare number under its header's unit is that unit of the work ("Month" | 6
+    -> ``"Month: 6"``, month 6 from the start); any other value as printed."""
+    label, value = flat(label), text.strip()
+    return f"{label}: {value}" if value.isdigit() and len(value) <= 3 and label else text  # "2021" is a year
 
 
 def column_roles(header: Row | None, body: list[Row]) -> dict[int, str]:
@@ -69,12 +87,13 @@ def table_candidates(n: Node, role: int, section: str | None, owner: Candidate |
         return []
     if any(is_header_row(r) for r in rows):
         return PlanTable(n.index, section, role, owner).read(rows)
-    header, body = _header_and_body(rows)
+    header, body = _header_and_body(rows, declared_header(block))
     if not body:
         return []
     roles = column_roles(header, body)
-    if header is None and role <= 0:
-        return []  # a table with no header outside a work section: data, not a plan
+    fields = any(r in ("timeline", "lead", "funding") for r in roles.values())
+    if role <= 0 and (header is None or not (_names_a_column(header) or fields)):
+        return []  # a table whose columns are no plan's (no role named, no dates), outside a work section: data
     out = []
     labels = {i: flat(c.text).lower() for i, c in enumerate(header.cells)} if header is not None else {}
     for row in body:
@@ -108,7 +127,8 @@ def table_candidates(n: Node, role: int, section: str | None, owner: Candidate |
             if not value:
                 continue
             if r == "timeline" and cand.timeline is None:
-                cand.timeline = value
+                cand.timeline = counted(header.cells[i].text if header is not None and i < len(header.cells) else "",
+                                        value)
             elif r == "lead":
                 cand.leads.append(LeadText(value, Role.LEAD))
             elif r == "funding" and cand.funding is None:
@@ -136,14 +156,20 @@ def owned_actions(text: str) -> list[tuple[str, str]]:
         return [(out[0][0], " ".join(text.split()))]
     return out
 
-def _header_and_body(rows: list[Row]) -> tuple[Row | None, list[Row]]:
-    """The first row is a header when its cells are short labels and at least one names a role."""
+def _names_a_column(header: Row) -> bool:
+    texts = [c.text.strip() for c in header.cells if c.text.strip()]
+    return any(classify(t, "column_roles", prefix=True) or field_of(t) or section_role(t) > 0 for t in texts)
+
+
+def _header_and_body(rows: list[Row], declared: Row | None = None) -> tuple[Row | None, list[Row]]:
+    """The first row is a header when the format marks it so (``declared``: Markdown's first row, HTML's <th>
+    row), or when its cells are short labels and at least one names a role."""
+    if declared is not None and rows and rows[0] is declared and len(rows) > 1:
+        return declared, rows[1:]
     first = rows[0]
     texts = [c.text.strip() for c in first.cells]
     short = all(len(t) <= 40 and "\n" not in t for t in texts)
-    named = sum(1 for t in texts if t and (classify(t, "column_roles", prefix=True) or field_of(t)
-                                           or section_role(t) > 0))
-    if short and named >= 1:
+    if short and _names_a_column(first):
         return first, rows[1:]
     if short and len(rows) > 2:
         # no known word, but the first row is unlike the body: its cells are no dates where a column's are
@@ -152,6 +178,14 @@ def _header_and_body(rows: list[Row]) -> tuple[Row | None, list[Row]]:
             if cell and not is_timeline(cell) and _content_role(column) == "timeline":
                 return first, rows[1:]
     return None, rows
+
+
+def declared_header(block: Block | None) -> Row | None:
+    """The last row the table's format marks as header, when it holds text."""
+    if block is None or not block.header_rows or block.header_rows > len(block.rows):
+        return None
+    row = block.rows[block.header_rows - 1]
+    return row if any(c.text.strip() for c in row.cells) else None
 
 
 def card_fields(n: Node) -> list[tuple[str, str]] | None:
@@ -166,10 +200,12 @@ def card_fields(n: Node) -> list[tuple[str, str]] | None:
         return None
     labels = [" ".join(r.cells[0].text.split()) for r in rows]
     short = sum(1 for t in labels if t and len(t) <= 40 and len(t.split()) <= 5 and not is_timeline(t))
-    if short < 0.8 * len(rows) or len(set(labels)) < 0.9 * len(labels):
+    # labels are words ("Target State", "Волна"), not the codes of a list ("A", "B", "W1")
+    worded = sum(1 for t in labels if re.search(r"[^\W\d_]{3,}|[\u4e00-\u9fff]", t))
+    if short < 0.8 * len(rows) or worded < 0.8 * len(rows) or len(set(labels)) < 0.9 * len(labels):
         return None
     known = sum(1 for t in labels if field_of(t) or classify(t, "column_roles", prefix=True, suffix=True))
-    header, _ = _header_and_body(rows)
+    header, _ = _header_and_body(rows)  # Markdown declares a header over a card too ("| Item | Details |")
     if header is not None and known < 2:
         return None
     return [(label, " ".join(r.cells[1].text.split()) if len(r.cells) > 1 else "") for label, r in zip(labels, rows,
@@ -294,6 +330,7 @@ class PlanTable:
             elif text and role in values:
                 if role == "timeline":
                     stages.append(f"{label}: {flat(text)}")
+                    text = counted(label, text)
                 joined = "\n".join(filter(None, [values[role], text]))
                 values[role] = joined if role == "funding" else flat(joined)
         if len(stages) > 1:  # one date per stage column: "FPWD: 2015 | CR: Q3 2024"
@@ -301,6 +338,7 @@ class PlanTable:
         elif values["timeline"] and len(spans) == 1:
             values["timeline"] += " | " + spans[0]  # "2022-01-31 | Days: 7": the end is counted from the start
         carriers: list[Candidate] = []
+        own: list[Candidate] = []
         for role, cell in work:
             if role in ("output", "priority_area"):
                 top = self.top_item(role, cell.text, row)
@@ -312,8 +350,12 @@ class PlanTable:
             else:
                 text = flat(cell.text.replace("•", " "))
                 if text and not is_placeholder(text):
-                    self.new(ItemKind.DELIVERABLE, text, row, parent=carriers[-1] if carriers else self.top)
-        for index, item in enumerate(carriers):
+                    ref, text = numbered_cell(text) if not carriers else (None, text)
+                    made = self.new(ItemKind.DELIVERABLE, text, row, ref=ref,
+                                    parent=carriers[-1] if carriers else self.top)
+                    if not carriers:  # the row's own item: its timeline, lead and funding are the deliverable's
+                        own.append(made)
+        for index, item in enumerate(carriers or own):
             self.fill(item, values, shared=index > 0)
 
     def top_item(self, role: str, text: str, row: Row) -> Candidate | None:

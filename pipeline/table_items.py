@@ -11,7 +11,17 @@ from pipeline.core.model import Block, Cell, Provenance, Row
 from pipeline.core.records import LeadText
 from pipeline.fragments import REF, is_header_row, is_placeholder
 from pipeline.labels import classify, in_list
-from pipeline.table_candidates import DOTTED_REF, KINDS, WORK_ROLES, YEAR, activity_parts, counts_time, flat
+from pipeline.table_candidates import (
+    DOTTED_REF,
+    KINDS,
+    WORK_ROLES,
+    YEAR,
+    activity_parts,
+    counted,
+    counts_time,
+    flat,
+    numbered_cell,
+)
 
 if TYPE_CHECKING:
     from pipeline.drafts import Draft
@@ -32,6 +42,7 @@ class TableAssembly:
     # the Assembler's state and methods this mixin uses (declared for the type checker only)
     drafts: list[Draft]
     last_roles: dict[int, str] | None
+    header_texts: dict[int, str]  # the last header row's cell texts, by column
     mode: str | None
     output: Draft | None
     priority: Draft | None
@@ -62,6 +73,7 @@ class TableAssembly:
                          or ("duration:" + flat(c.text) if counts_time(c.text) else "other")
                          for i, c in enumerate(row.cells)}
                 self.last_roles = roles
+                self.header_texts = {i: flat(c.text) for i, c in enumerate(row.cells)}
                 self.mode = None
                 continue
             texts = [c.text for c in row.cells]
@@ -102,6 +114,9 @@ class TableAssembly:
                 cells[role].append(cell)
         work = [(r, c) for r in WORK_ROLES for c in cells[r]]
         values = {r: flat(" ".join(c.text for c in cells[r])) or None for r in ("timeline", "lead")}
+        if len(cells["timeline"]) == 1 and values["timeline"]:  # "Month" | 6: month 6 of the work
+            column = next(i for i, c in enumerate(row.cells) if c is cells["timeline"][0])
+            values["timeline"] = counted(self.header_texts.get(column, ""), values["timeline"])
         if values["timeline"] and len(cells["timeline"]) == 1 and len(spans) == 1:
             values["timeline"] += " | " + spans[0]  # "2022-01-31 | Days: 7": the end is counted from the start
         values["funding"] = paragraphs("\n".join(c.text for c in cells["funding"])) or None
@@ -119,6 +134,7 @@ class TableAssembly:
                 self.open_section(cell.text)
                 return
         carriers: list[Draft] = []
+        own: list[Draft] = []
         top: Draft | None = None
         for role, cell in work:
             if role in ("output", "priority_area"):
@@ -133,8 +149,11 @@ class TableAssembly:
                 owner = carriers[-1] if carriers else self.output or self.priority
                 text = flat(cell.text.replace("•", " "))
                 if text and not is_placeholder(text):
-                    self.new(ItemKind.DELIVERABLE, text, row.provenance, parent=owner)
-        for index, item in enumerate(carriers):
+                    ref, text = numbered_cell(text) if not carriers else (None, text)
+                    made_one = self.new(ItemKind.DELIVERABLE, text, row.provenance, ref=ref, parent=owner)
+                    if not carriers:  # the row's own item: its timeline, lead and funding are the deliverable's
+                        own.append(made_one)
+        for index, item in enumerate(carriers or own):
             self.fill(item, values, shared=index > 0)
 
     def top_item(self, role: str, text: str, prov: Provenance) -> Draft | None:

@@ -426,6 +426,10 @@ RULES = [
     ("Acme Foundation (AF), IOM", M, [(u("Acme Foundation (AF)"), M), ("IOM", M)]),
     ("Acme Employers Federation (IOE)", M, [("IOE", M)]),  # name + acronym: one mention
     ("XYZO and UNDP", L, [(u("XYZO"), L), ("UNDP", L)]),
+    # one-word names joined by "and" / "&" are several (people in minutes); a body's name of several words is one
+    ("Hwang and Leonard", L, [(u("Hwang"), L), (u("Leonard"), L)]),
+    ("Ben, Leonard & Duncan", L, [(u("Ben"), L), (u("Leonard"), L), (u("Duncan"), L)]),
+    ("Ministry of Labour and Social Affairs", L, [(u("Ministry of Labour and Social Affairs"), L)]),
     ("Netherlands, ILO, IFC, UNICEF and UNHCR", M,
      [(u("Netherlands"), M), ("ILO", M), ("IFC", M), ("UNICEF", M), ("UNHCR", M)]),
     ("UNICEF in partnership with Microsoft and the University of Cambridge", L,

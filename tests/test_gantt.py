@@ -73,3 +73,21 @@ def test_an_html_chart_with_merged_year_cells_and_a_column_after_the_grid():
 def test_the_year_of_a_header_cell():
     assert [year_of(t) for t in ("2021", "Year 2 (2021)", "FY2021", "2021年", "2021-2022", "Phase 1")] == \
         [2021, 2021, 2021, 2021, None, None]
+
+
+def test_a_deliverables_table_gives_each_deliverable_its_row_and_a_later_table_is_not_its_continuation(tmp_path):
+    # "Deliverable | Month": the month of the work each is due; the detail table under the next heading has no
+    # header of its own and is no continuation of the deliverables (its labels are no deliverables)
+    html = ("<html><body>\n<h1>Work plan</h1>\n<h2>Action deliverables</h2>\n<table>\n"
+            "<tr><th>Deliverable</th><th>Month</th></tr>\n"
+            "<tr><td>1. Strategy to engage stakeholders</td><td>6</td></tr>\n"
+            "<tr><td>2. Report on good practices</td><td>12</td></tr>\n</table>\n"
+            "<h2>Meeting details</h2>\n<table>\n<tr><td>Meeting Type(s)</td><td>Core Group Meeting</td></tr>\n"
+            "<tr><td>Location</td><td>Cluj Napoca</td></tr>\n</table>\n</body></html>\n")
+    path = tmp_path / "plan.html"
+    path.write_text(html, encoding="utf-8")
+    result = run_document(path, tmp_path)
+    got = [(i.ref, i.text, i.timeline_text) for i in result.items]
+    assert got == [("1", "Strategy to engage stakeholders", "Month: 6"), ("2", "Report on good practices", "Month: 12")]
+    (month,) = [t for t in result.timelines if t.item_id == result.items[0].item_id]
+    assert (month.start_date, month.duration, month.relative_to) == (None, "P1M", "month 6 of the work")

@@ -110,7 +110,7 @@ def test_an_owner_line_over_its_tasks_gives_them_their_lead(tmp_path):
     got = [(i.text, leads.get(i.item_id)) for i in result.items]
     assert got == [("Send the agenda to members.", ["Steve"]),
                    ("Update the meeting time on the website.", ["Steve"]),
-                   ("Review the data flows paper.", ["Brett & Nick"]),
+                   ("Review the data flows paper.", ["Brett", "Nick"]),  # two people
                    ("Draft the pilot guide.", None)]  # "Ongoing Work:" is a state over its tasks, no item, no owner
 
 

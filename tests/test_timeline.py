@@ -278,6 +278,9 @@ RELATIVE = [
     ("within 6 months", "en", None, None, False, "within", "P6M", None, None),
     ("12 months after signature", "en", None, None, False, None, "P12M", "signature", None),
     ("Week 3 - 12", "en", None, None, False, None, "P10W", "week 3 of the work", None),
+    ("Month 6", "en", None, None, False, None, "P1M", "month 6 of the work", None),  # a month, not week 6
+    ("Month: 24 - 36", "en", None, None, False, None, "P13M", "month 24 of the work", None),
+    ("mois 3", "fr", None, None, False, None, "P1M", "month 3 of the work", None),
     ("(2 weeks)", "en", None, None, False, None, "P2W", None, None),
     ("dans un délai de 90 jours", "fr", None, None, False, "within", "P90D", None, None),
     ("en un plazo de 18 meses", "es", None, None, False, "within", "P18M", None, None),

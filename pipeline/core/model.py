@@ -63,6 +63,7 @@ class Block:
     marker: str | None = None
     bold: bool = False
     rows: tuple[Row, ...] = ()
+    header_rows: int = 0  # the rows a table's format marks as its header (Markdown's first row, HTML's <th> rows)
 
 
 @dataclass(frozen=True)
