@@ -351,10 +351,10 @@ class PlanTable:
                 text = flat(cell.text.replace("•", " "))
                 if text and not is_placeholder(text):
                     ref, text = numbered_cell(text) if not carriers else (None, text)
-                    made = self.new(ItemKind.DELIVERABLE, text, row, ref=ref,
-                                    parent=carriers[-1] if carriers else self.top)
+                    deliverable = self.new(ItemKind.DELIVERABLE, text, row, ref=ref,
+                                           parent=carriers[-1] if carriers else self.top)
                     if not carriers:  # the row's own item: its timeline, lead and funding are the deliverable's
-                        own.append(made)
+                        own.append(deliverable)
         for index, item in enumerate(carriers or own):
             self.fill(item, values, shared=index > 0)
 
