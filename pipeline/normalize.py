@@ -80,12 +80,30 @@ def timing_in_text(text: str, lang: str, context_year: int | None = None) -> Tim
         return None
     t = _widest_reading(text, phrase, lang, context_year)
     timed = t.ongoing or t.qualifier in ("by", "from", "within") or (
-        t.precision is not None and t.precision.value in ("day", "week", "month", "quarter", "half"))
+        t.precision is not None and t.precision.value in ("day", "week", "month", "quarter", "half")) or (
+        t.precision is not None and t.precision.value == "year" and _after_preposition(text, phrase))
     if not (t.parsed and timed):
         return None
     if context_year and t.end and t.end.year < context_year:
         return None  # "(draft prepared at the workshop in May 2015)" in a 2016-2018 plan: background, not timing
     return t
+
+
+def _after_preposition(text: str, phrase: str) -> bool:
+    """A year the sentence says the work happens in ("... in 2018", "durante 2019", "在2020年"): the word before
+    it is a preposition of time (labels.yaml ``year_prepositions``)."""
+    from pipeline.labels import in_list
+
+    at = text.find(phrase)
+    if at <= 0:
+        return False
+    before = text[:at].rstrip()
+    words = before.split()
+    if not words:
+        return False
+    tail = [" ".join(words[-k:]) for k in (3, 2, 1) if len(words) >= k]
+    return any(in_list(w.lower(), "year_prepositions") for w in tail) or (
+        before[-1:] in ("在", "于") and not before[-1:].isascii())
 
 
 def _widest_reading(text: str, phrase: str, lang: str, context_year: int | None):

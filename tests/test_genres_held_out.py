@@ -378,3 +378,17 @@ def test_a_stage_table_is_read_by_its_stage_names_not_its_notes(tmp_path):
             "| Release | 2022/9/30 | 2022/9/30 | 版本发布 |\n")
     result = _plan(tmp_path, text)
     assert [i.text for i in result.items] == ["阶段1需求开发", "Release"]
+
+
+def test_a_year_the_sentence_does_its_work_in_is_its_timing_and_a_year_in_a_name_is_not():
+    from pipeline.normalize import timing_in_text
+
+    def span(text: str, lang: str = "en"):
+        t = timing_in_text(text, lang)
+        return (str(t.start), str(t.end)) if t is not None else None
+
+    assert span("We will publish the guidance in 2018.") == ("2018-01-01", "2018-12-31")
+    assert span("Le rapport sera publié en 2019.", "fr") == ("2019-01-01", "2019-12-31")
+    assert span("Prepare for the 2013 High-level Dialogue.") is None
+    assert span("Process the 2020 census data.") is None
+    assert timing_in_text("The working group met in 2014.", "en", context_year=2016) is None  # before the plan
