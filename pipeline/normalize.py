@@ -185,8 +185,12 @@ def lead_rows(item: WorkItem, text: str, role: Role, inherited: bool, scope: str
                                       f"lead text of item {item.ref or item.text[:40]!r} is {len(text)} characters; "
                                       f"the first {MAX_CELL_CHARS} were read", item.page))
     if not mentions:
-        out.leads.append(base)
-    mentions = mentions + uncovered_names(text[:MAX_CELL_CHARS], mentions)
+        listed = uncovered_names(text[:MAX_CELL_CHARS], ())  # "张师傅 周原野", "Ana, Ben": people, listed
+        if len(listed) < 2:
+            out.leads.append(base)
+        mentions = listed if len(listed) >= 2 else mentions
+    else:
+        mentions = mentions + uncovered_names(text[:MAX_CELL_CHARS], mentions)
     for m in mentions:
         # a name the resolver took from a lead cell keeps the cell's own role unless the words say otherwise
         own = m.role if m.role is not None and role in LEAD_ROLES else role
@@ -200,14 +204,13 @@ def lead_rows(item: WorkItem, text: str, role: Role, inherited: bool, scope: str
                                           item.page))
 
 
-_PIECES = re.compile(r"\s*(?:[,;/、，；]|\s(?:and|y|et|e|и|و)\s)\s*")
+_PIECES = re.compile(r"\s*(?:[,;/、，；]|\s(?:and|y|et|e|и|و)\s)\s*|(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
 
 
 def uncovered_names(text: str, mentions: tuple) -> tuple:
     """Names printed in a lead text that the resolver left out ("compiler" in "Team, compiler", "@darksonn"):
-    every list piece that overlaps no mention is kept as a name of its own, so nothing printed is lost."""
-    if not mentions:
-        return ()
+    every list piece that overlaps no mention is kept as a name of its own, so nothing printed is lost. Chinese
+    names are listed with a space between them too ("张师傅 周原野")."""
     spans = [(m.start, m.end) for m in mentions if m.start is not None]
     out = []
     pos = 0
