@@ -167,7 +167,7 @@ class _Walker:
         if self.items and self.items[-1]["token"] is not None:
             self.items[-1]["parts"].append((raw, tok))
             return
-        text = _text(raw, self.refs)
+        text = _UNCLOSED_EMPHASIS.sub("", _text(raw, self.refs))  # "*** En 2016 ...": a marker never closed
         if text:
             self.blocks.append(Block(BlockKind.PARAGRAPH, text, _prov(tok), bold=starts_bold(raw)))
 
@@ -222,6 +222,7 @@ class _Walker:
         return Block(BlockKind.TABLE, provenance=_prov(tokens[0]), rows=tuple(rows), header_rows=header)
 
 
+_UNCLOSED_EMPHASIS = re.compile(r"^[*_]+\s+(?=\S)")
 _HTML_OPEN = re.compile(r"^ {0,3}<(table|ul|ol|dl)\b", re.I)
 
 

@@ -359,6 +359,7 @@ def prose_candidates(n: Node, role: int, section: str | None, owner: Candidate |
     out = []
     named: str | None = None  # the last body named in full in this paragraph
     for sentence in SENTENCE.split(text):
+        sentence = sentence.lstrip("*_ ") if sentence[:1] in "*_" else sentence  # "*** En 2016 ...": stray emphasis
         lead = lead_in_prose(sentence)
         if lead and owner is not None and not owner.leads:
             owner.leads.append(LeadText(lead, Role.LEAD))
@@ -375,7 +376,23 @@ def prose_candidates(n: Node, role: int, section: str | None, owner: Candidate |
             if subject:
                 cand.leads.append(LeadText(subject, Role.LEAD))  # the body the sentence commits
             out.append(cand)
-    return out
+    return _dated_paragraph(text, out)
+
+
+def _dated_paragraph(text: str, cands: list[Candidate]) -> list[Candidate]:
+    """A paragraph that opens with when its work happens ("En la primera mitad de 2016 se desarrollará el espacio de
+    Presupuestos participativos. Este espacio permitirá ...", "By March 2015, the CDO will ..."): one commitment,
+    its first sentence the item and the rest its description."""
+    from normalizers import find_timeline_phrase
+
+    if len(cands) < 2:
+        return cands
+    first = cands[0]
+    phrase = find_timeline_phrase(first.text, READING_LANGUAGE.get())
+    if not phrase or first.text.find(phrase) > 12 or not text.lstrip(" *_").startswith(first.text.lstrip(" *_")):
+        return cands
+    first.description = text[text.find(first.text) + len(first.text):].strip() or None
+    return [first]
 
 def key_of(text: str) -> str:
     return "".join(ch for ch in text.lower() if ch.isalnum())

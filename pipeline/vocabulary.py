@@ -130,9 +130,17 @@ def commit_pattern() -> re.Pattern[str]:
     return _phrase_pattern(labels()["commit_cues"])
 
 
+@functools.cache
+def _commit_endings() -> re.Pattern[str]:
+    ends = "|".join(re.escape(e) for e in sorted(labels()["commit_endings"], key=len, reverse=True))
+    return re.compile(rf"\b[^\W\d_]{{3,}}(?:{ends})\b")
+
+
 def commits(sentence: str) -> bool:
-    """Whether a sentence commits someone to act: ``commits("We will publish a guide.")`` -> True."""
-    return bool(commit_pattern().search(sentence.lower()))
+    """Whether a sentence commits someone to act: ``commits("We will publish a guide.")`` -> True; a verb in
+    the future tense commits too (``commits("En 2016 se desarrollará el módulo.")`` -> True)."""
+    lowered = sentence.lower()
+    return bool(commit_pattern().search(lowered) or _commit_endings().search(lowered))
 
 
 _NAME = r"((?:(?:the|la|le|les|el|los|las)\s+|l['’])?" \

@@ -392,3 +392,22 @@ def test_a_year_the_sentence_does_its_work_in_is_its_timing_and_a_year_in_a_name
     assert span("Prepare for the 2013 High-level Dialogue.") is None
     assert span("Process the 2020 census data.") is None
     assert timing_in_text("The working group met in 2014.", "en", context_year=2016) is None  # before the plan
+
+
+def test_a_paragraph_opening_with_its_period_is_one_commitment_in_spanish(tmp_path):
+    # batch 11: a roadmap of dated paragraphs, the future tense as the commitment ("se desarrollará")
+    text = ("## Hoja de ruta\n\nLas necesidades a corto plazo se actualizan continuamente. La hoja de ruta a medio "
+            "plazo comprende lo siguiente:\n\n"
+            "*** En la primera mitad de 2016 se desarrollará el espacio de Presupuestos participativos. Este espacio "
+            "permitirá que una cierta cantidad de dinero se distribuya por decisión ciudadana.\n\n"
+            "*** En la segunda mitad de 2016 se desarrollará el módulo de legislación colaborativa. Este módulo "
+            "permitirá la participación ciudadana en todas las fases.\n")
+    result = _plan(tmp_path, text)
+    times = {t.item_id: (str(t.start_date), str(t.end_date)) for t in result.timelines}
+    got = [(i.text, i.description, times.get(i.item_id)) for i in result.items]
+    assert got == [
+        ("En la primera mitad de 2016 se desarrollará el espacio de Presupuestos participativos.",
+         "Este espacio permitirá que una cierta cantidad de dinero se distribuya por decisión ciudadana.",
+         ("2016-01-01", "2016-06-30")),
+        ("En la segunda mitad de 2016 se desarrollará el módulo de legislación colaborativa.",
+         "Este módulo permitirá la participación ciudadana en todas las fases.", ("2016-07-01", "2016-12-31"))]
