@@ -3,6 +3,7 @@ the fields (timeline, leads, funding) that label lines, prose and context give t
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -12,7 +13,7 @@ from dataclasses import dataclass, field
 from pipeline.core.enums import BlockKind, ItemKind, Role
 from pipeline.core.model import Provenance
 from pipeline.core.records import LeadText
-from pipeline.labels import in_list
+from pipeline.labels import in_list, labels
 from pipeline.outline import RUN_IN_LEVEL, Node
 from pipeline.vocabulary import (
     commits,
@@ -369,6 +370,12 @@ def prose_candidates(n: Node, role: int, section: str | None, owner: Candidate |
             named = subject
         elif subject and named and named.lower().startswith(subject.lower() + " "):
             subject = named  # "Le ministère s'engage également ...": the ministry just named
+        stated = item_statement(sentence) if role >= 0 else None
+        if stated is not None:  # "The deliverable will be two official releases per year": the thing named
+            # read as a label line is ("Deliverable: ..."): the words before the thing name its kind
+            out.append(Candidate(n.index, "label_block", stated[1], n.provenance, section=section,
+                                 role=max(role, 1), parent=owner, kind=stated[0]))
+            continue
         if (role > 0 and commits(sentence) or role == 0 and subject) and len(sentence) > 25 \
                 and not sentence.endswith(("?", ":")):
             cand = Candidate(n.index, "prose_sentence", sentence, n.provenance, section=section, role=role,
@@ -377,6 +384,27 @@ def prose_candidates(n: Node, role: int, section: str | None, owner: Candidate |
                 cand.leads.append(LeadText(subject, Role.LEAD))  # the body the sentence commits
             out.append(cand)
     return _dated_paragraph(text, out)
+
+
+@functools.cache
+def _statement_patterns() -> tuple[tuple[ItemKind, re.Pattern[str]], ...]:
+    out = []
+    for kind, by_lang in labels()["item_statements"].items():
+        words = by_lang.values() if isinstance(by_lang, dict) else [by_lang]  # per language, or already merged
+        phrases = sorted({p for group in words for p in group}, key=len, reverse=True)
+        alt = "|".join(r"\s+".join(map(re.escape, p.split())) for p in phrases)
+        out.append((ItemKind(kind), re.compile(rf"^\s*(?:{alt})\s*:?\s+(\S.{{5,}}?)\s*[.;]?$", re.I | re.S)))
+    return tuple(out)
+
+
+def item_statement(sentence: str) -> tuple[ItemKind, str] | None:
+    """The kind and text of what a sentence says the work will deliver: ``item_statement("The deliverable will be
+    two releases per year.")`` -> ``(ItemKind.DELIVERABLE, "two releases per year")``; None for any other."""
+    for kind, pattern in _statement_patterns():
+        m = pattern.match(sentence)
+        if m:
+            return kind, m.group(1)
+    return None
 
 
 def _dated_paragraph(text: str, cands: list[Candidate]) -> list[Candidate]:

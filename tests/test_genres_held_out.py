@@ -10,6 +10,7 @@ import extractors
 from extractors.markdown import inline_text
 from normalizers import normalize_timeline, resolve_agencies
 from normalizers.agency_lexicon import network_names
+from pipeline.core.enums import ItemKind
 from pipeline.outline import build_outline
 from pipeline.recognise import propose
 from pipeline.run import run_document
@@ -411,3 +412,21 @@ def test_a_paragraph_opening_with_its_period_is_one_commitment_in_spanish(tmp_pa
          ("2016-01-01", "2016-06-30")),
         ("En la segunda mitad de 2016 se desarrollará el módulo de legislación colaborativa.",
          "Este módulo permitirá la participación ciudadana en todas las fases.", ("2016-07-01", "2016-12-31"))]
+
+
+def test_a_sentence_naming_what_a_work_package_delivers_gives_that_thing(tmp_path):
+    # batch 11 (IBPSA Project 1): proposals name their results in prose, "The deliverable will be ..."
+    text = ("# Work Plan\n\n## WP 1.1: Library for design and operation\n\n"
+            "This will be accomplished through the further development of existing libraries. The anticipated "
+            "outcome will be a comprehensive free open-source library. The deliverable will be two official releases "
+            "of the library per year.\n\n## Background\n\nThe deliverable was late in 2015.\n")
+    result = _plan(tmp_path, text)
+    got = [(i.kind.value if hasattr(i.kind, "value") else i.kind, i.text) for i in result.items]
+    assert ("output", "a comprehensive free open-source library") in got
+    assert ("deliverable", "two official releases of the library per year") in got
+    assert not any("late in 2015" in t for _, t in got)
+    from pipeline.candidates import item_statement
+
+    assert item_statement("Le livrable sera un rapport annuel.") == (ItemKind.DELIVERABLE, "un rapport annuel")
+    assert item_statement("Los resultados esperados son una guía y un curso.")[1] == "una guía y un curso"
+    assert item_statement("The deliverable was late.") is None
