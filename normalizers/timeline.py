@@ -68,6 +68,9 @@ def _timeline_from_reading(text: str, reading: Reading, location: str | None) ->
     start = end = None
     precision = None
     if specs:
+        # a period the work runs until is that period ("until May 2009", "hasta el final de 2015": the month, the
+        # year), as plans are read; only work already under way to it has no start ("Ongoing-2018")
+        reading.open_start = reading.open_start and reading.ongoing
         start = None if reading.open_start else min(s.start for s in specs)  # type: ignore[type-var]
         end = None if reading.open_end else max(s.end for s in specs)  # type: ignore[type-var]
         day = specs[0].start

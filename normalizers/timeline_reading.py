@@ -192,7 +192,7 @@ def _flags(items: list[Item], reading: Reading, specs: list[Spec]) -> None:
             if x[1] == "alt" and first < k < last:
                 reading.uncertain = True
             elif x[1] == "range" and k < first and k < first_spec:
-                reading.open_start = True  # "until May 2009", "Ongoing-2018"
+                reading.open_start = True  # "Ongoing-2018" (ongoing, below); "until May 2009" is May 2009
             continue
         kind, value, tok = x[1], x[2], x[3]
         if kind in ("ongoing", "tbc"):

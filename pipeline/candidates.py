@@ -142,10 +142,12 @@ def _context_timeline(nodes: list[Node], n: Node) -> str | None:
     places = ([nodes[n.intro]] if n.intro is not None else []) + ([lead_in] if lead_in else []) \
         + ([table_lead] if table_lead else []) + [nodes[h] for h in reversed(n.headings[-1:])]
     for place in places:
-        if place.index == n.index or len(place.text) > 160:
+        if place.index == n.index:
             continue
         phrase = find_timeline_phrase(place.text, READING_LANGUAGE.get())
-        if phrase:
+        # a long lead-in gives its date only when it opens with it ("Hasta el final de 2015 el desarrollo se
+        # centrará en ... las siguientes:"); elsewhere in a long paragraph a date is the prose's own
+        if phrase and (len(place.text) <= 160 or place.text.lstrip(" *_").find(phrase) <= 12):
             return _period_core(phrase)
     return None
 

@@ -430,3 +430,15 @@ def test_a_sentence_naming_what_a_work_package_delivers_gives_that_thing(tmp_pat
     assert item_statement("Le livrable sera un rapport annuel.") == (ItemKind.DELIVERABLE, "un rapport annuel")
     assert item_statement("Los resultados esperados son una guía y un curso.")[1] == "una guía y un curso"
     assert item_statement("The deliverable was late.") is None
+
+
+def test_a_long_lead_in_opening_with_its_period_dates_the_list_below_it(tmp_path):
+    text = ("## Hoja de ruta\n\nHasta el final de 2015 el desarrollo de Consul se centrará en desarrollar los espacios "
+            "de Debate y Propuestas, así como características genéricas de la herramienta. Entre las mejoras a "
+            "desarrollar destacamos las siguientes:\n\n- Notificaciones de usuarios\n- Mejora del sistema de "
+            "etiquetado\n")
+    result = _plan(tmp_path, text)
+    times = {t.item_id: (str(t.start_date), str(t.end_date)) for t in result.timelines}
+    got = {i.text: times.get(i.item_id) for i in result.items}
+    assert got["Notificaciones de usuarios"] == ("2015-01-01", "2015-12-31")  # until the end of 2015: that year
+    assert got["Mejora del sistema de etiquetado"] == ("2015-01-01", "2015-12-31")
