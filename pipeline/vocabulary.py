@@ -333,14 +333,25 @@ def subject_lead(sentence: str) -> str | None:
     cue = _subject_patterns()[0]
     text = sentence.strip()[:_SUBJECT_SPAN]
     starts = [0]
-    comma = text.find(", ")
-    if 0 < comma <= 80 and not any(ch in text[:comma] for ch in ".;:"):
-        starts.append(comma + 2)  # "By June 2025, the Working Group will ..."
+    depth = 0
+    for at, ch in enumerate(text[:120]):  # "By June 2025, the Working Group will ...", "Within 180 days (or by
+        depth += (ch == "(") - (ch == ")")  # July 1, 2015), the CDO shall ...": a comma outside brackets
+        if ch in ".;:" and depth == 0 and at > 0 and not text[at - 1].isdigit():
+            break
+        if ch == "," and depth == 0 and text[at + 1:at + 2] == " " and at > 0:
+            starts.append(at + 2)
+            if len(starts) > 2:
+                break
     for start in starts:
         name = _scan_subject(text[start:], cue)
         if name:
+            # "Enfin la DINUM s'engage", "Also the Secretariat will": an adverb before the subject's article
+            name = _ARTICLE_INSIDE.sub("", name)
             return _plausible(name, sentence=True)
     return None
+
+
+_ARTICLE_INSIDE = re.compile(r"^[^\W\d_]+,?\s+(?:the|la|le|les|el|los|las)\s+(?=\S)|^[^\W\d_]+,?\s+l['’](?=\S)", re.I)
 
 
 def owner_label(text: str) -> str | None:

@@ -442,3 +442,13 @@ def test_a_long_lead_in_opening_with_its_period_dates_the_list_below_it(tmp_path
     got = {i.text: times.get(i.item_id) for i in result.items}
     assert got["Notificaciones de usuarios"] == ("2015-01-01", "2015-12-31")  # until the end of 2015: that year
     assert got["Mejora del sistema de etiquetado"] == ("2015-01-01", "2015-12-31")
+
+
+def test_the_subject_after_an_opening_clause_or_adverb_is_the_lead():
+    from pipeline.vocabulary import subject_lead
+
+    assert subject_lead("Within 180 days of the Effective Date (or by July 1, 2015), the CDO shall submit a "
+                        "report.") == "CDO"
+    assert subject_lead("Enfin la DINUM s’engage à valoriser les logiciels libres.") == "DINUM"
+    assert subject_lead("Finally, the Secretariat will publish the guide.") == "Secretariat"
+    assert subject_lead("We will publish it.") is None
