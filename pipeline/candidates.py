@@ -421,8 +421,13 @@ def _dated_paragraph(text: str, cands: list[Candidate]) -> list[Candidate]:
     phrase = find_timeline_phrase(first.text, READING_LANGUAGE.get())
     if not phrase or first.text.find(phrase) > 12 or not text.lstrip(" *_").startswith(first.text.lstrip(" *_")):
         return cands
-    first.description = text[text.find(first.text) + len(first.text):].strip() or None
-    return [first]
+    # a later sentence naming a body of its own ("IOM will publish ...") is a commitment of its own
+    own = [c for c in cands[1:] if c.leads]
+    rest = text[text.find(first.text) + len(first.text):]
+    for c in own:
+        rest = rest.replace(c.text, " ")
+    first.description = " ".join(rest.split()) or None
+    return [first, *own]
 
 def key_of(text: str) -> str:
     return "".join(ch for ch in text.lower() if ch.isalnum())

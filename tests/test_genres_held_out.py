@@ -452,3 +452,11 @@ def test_the_subject_after_an_opening_clause_or_adverb_is_the_lead():
     assert subject_lead("Enfin la DINUM s’engage à valoriser les logiciels libres.") == "DINUM"
     assert subject_lead("Finally, the Secretariat will publish the guide.") == "Secretariat"
     assert subject_lead("We will publish it.") is None
+
+
+def test_a_dated_paragraph_keeps_a_later_sentence_that_commits_another_body(tmp_path):
+    text = ("## Roadmap\n\nIn the first half of 2016 the Secretariat will launch the portal. It will hold every dataset. "
+            "IOM will publish the country profiles on it.\n")
+    got = [(i.text, i.description) for i in _plan(tmp_path, text).items]
+    assert got == [("In the first half of 2016 the Secretariat will launch the portal.", "It will hold every dataset."),
+                   ("IOM will publish the country profiles on it.", None)]
