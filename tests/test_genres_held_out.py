@@ -455,8 +455,8 @@ def test_the_subject_after_an_opening_clause_or_adverb_is_the_lead():
 
 
 def test_a_dated_paragraph_keeps_a_later_sentence_that_commits_another_body(tmp_path):
-    text = ("## Roadmap\n\nIn the first half of 2016 the Secretariat will launch the portal. It will hold every dataset. "
-            "IOM will publish the country profiles on it.\n")
+    text = ("## Roadmap\n\nIn the first half of 2016 the Secretariat will launch the portal. It will hold every "
+            "dataset. IOM will publish the country profiles on it.\n")
     got = [(i.text, i.description) for i in _plan(tmp_path, text).items]
     assert got == [("In the first half of 2016 the Secretariat will launch the portal.", "It will hold every dataset."),
                    ("IOM will publish the country profiles on it.", None)]
