@@ -7,6 +7,8 @@ import re
 
 _BREAK = re.compile(r"<\s*(br|/p|/li|/ol|/ul|ol|ul|/div|/h\d)\b[^>]*>", re.I)
 _LI = re.compile(r"<\s*li\b[^>]*>", re.I)
+LIST_MARK = "• "  # what an HTML list item's start becomes in a cell's text
+_OWN_MARK = re.compile(r"^(?:\(?\d{1,3}(?:\.\d{1,3})*[.)]|\(?[a-zA-Z][.)]|[•●▪◦○\-*–])\s")
 _SUP = re.compile(r"\s*<\s*sup\b[^>]*>(.*?)<\s*/\s*sup\s*>", re.I | re.S)
 _TAG = re.compile(r"<[^>]+>")
 # struck-through text (a date replaced by a revision) is kept, marked as markdown marks it: "~~March 2023~~"
@@ -29,10 +31,13 @@ def fragment_to_text(fragment: str) -> str:
     """
     text = _SUP.sub(lambda m: m.group(1), fragment)
     text = _STRUCK.sub(lambda m: f"~~{m.group(2).strip()}~~" if m.group(2).strip() else "", text)
-    text = _LI.sub("\n", text)
+    text = _LI.sub("\n" + LIST_MARK, text)  # a list item keeps a mark: one cell can list several items
     text = _BREAK.sub("\n", text)
     text = _TAG.sub("", text)
     text = _MD_BOLD.sub(lambda m: m.group(1) or m.group(2), text)
     text = html.unescape(text).replace("**", "")
     lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
-    return "\n".join(line for line in lines if line)
+    # an item that prints its own number or mark ("<li>1. Key messages</li>") keeps that one
+    lines = [line[len(LIST_MARK):] if line.startswith(LIST_MARK) and _OWN_MARK.match(line[len(LIST_MARK):])
+             else line for line in lines]
+    return "\n".join(line for line in lines if line and line != LIST_MARK.strip())

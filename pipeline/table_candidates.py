@@ -230,13 +230,21 @@ def activity_parts(text: str) -> list[str]:
     """The activities of one cell, each starting at a numbered paragraph ("5.1 ...", "5.2 ..."); a line without a
     number continues the one before: ``activity_parts("5.1 Map\\nall tools\\n5.2 Test")`` -> ``["5.1 Map all tools",
     "5.2 Test"]``."""
+    lines = text.split("\n")
+    marked = sum(1 for line in lines if line.startswith(_BULLETS))
+    listed = marked >= 2 or marked == len(lines)  # "• a\n• b": a list of activities; "• a" alone: one
     parts: list[str] = []
-    for line in text.split("\n"):
-        if parts and not DOTTED_REF.match(line):
+    for line in lines:
+        if listed and line.startswith(_BULLETS):
+            parts.append(line.lstrip("".join(_BULLETS)).strip())
+        elif parts and not DOTTED_REF.match(line):
             parts[-1] += " " + line
         else:
-            parts.append(line)
+            parts.append(line.lstrip("".join(_BULLETS)).strip() if listed else line)
     return parts
+
+
+_BULLETS = ("•", "●", "▪", "◦", "○", "- ", "* ")
 
 
 class PlanTable:

@@ -460,3 +460,19 @@ def test_a_dated_paragraph_keeps_a_later_sentence_that_commits_another_body(tmp_
     got = [(i.text, i.description) for i in _plan(tmp_path, text).items]
     assert got == [("In the first half of 2016 the Secretariat will launch the portal.", "It will hold every dataset."),
                    ("IOM will publish the country profiles on it.", None)]
+
+
+def test_a_phase_table_whose_task_cells_are_html_lists_gives_one_item_per_task(tmp_path):
+    # batch 12 (TODO Group roadmap): | Phase | Timeline | Tasks | with <ul><li> lists inside the Tasks cells
+    text = ("## Roadmap\n\n| | **Phase** | **Timeline** | **Tasks** |\n|---|---|---|---|\n"
+            "| ✅ | Initial Discussions | May - September 2024 | <ul><li>Conduct initial group meetings.</li>"
+            "<li>Gather group feedback.</li></ul> |\n"
+            "| 🗂️ | Chair Recruitment | January - February 2025 | <ul><li>Recruit group chairs for each section."
+            "</li></ul> |\n")
+    result = _plan(tmp_path, text)
+    by_id = {i.item_id: i for i in result.items}
+    times = {t.item_id: (str(t.start_date), str(t.end_date)) for t in result.timelines}
+    got = [(i.text, by_id[i.parent_id].text if i.parent_id else None, times.get(i.item_id)) for i in result.items]
+    assert ("Conduct initial group meetings.", "Initial Discussions", ("2024-05-01", "2024-09-30")) in got
+    assert ("Gather group feedback.", "Initial Discussions", ("2024-05-01", "2024-09-30")) in got
+    assert ("Recruit group chairs for each section.", "Chair Recruitment", ("2025-01-01", "2025-02-28")) in got
