@@ -144,10 +144,17 @@ def _context_timeline(nodes: list[Node], n: Node) -> str | None:
     for place in places:
         if place.index == n.index:
             continue
-        phrase = find_timeline_phrase(place.text, READING_LANGUAGE.get())
-        # a long lead-in gives its date only when it opens with it ("Hasta el final de 2015 el desarrollo se
-        # centrará en ... las siguientes:"); elsewhere in a long paragraph a date is the prose's own
-        if phrase and (len(place.text) <= 160 or place.text.lstrip(" *_").find(phrase) <= 12):
+        lang = READING_LANGUAGE.get()
+        if len(place.text) <= 160:
+            phrase = find_timeline_phrase(place.text, lang)
+        else:  # a long lead-in: the date of the sentence that introduces the list ("... 2021年度目标如下："), or
+            # the one it opens with ("Hasta el final de 2015 el desarrollo se centrará en ... las siguientes:")
+            sentences = [x for x in re.split(r"(?<=[.!?。！？])\s*", place.text.strip()) if x]
+            phrase = find_timeline_phrase(sentences[-1], lang) if sentences else None
+            if not phrase:
+                phrase = find_timeline_phrase(place.text, lang)
+                phrase = phrase if phrase and place.text.lstrip(" *_").find(phrase) <= 12 else None
+        if phrase:
             return _period_core(phrase)
     return None
 
