@@ -479,9 +479,11 @@ def test_a_phase_table_whose_task_cells_are_html_lists_gives_one_item_per_task(t
 
 
 def test_a_long_lead_in_dates_its_list_by_the_sentence_that_introduces_it(tmp_path):
-    text = ("# 2021规划\n\n### V8 for RISC-V\n\n在2020年已经开始跟 FutureWei、RIOS Lab 联合成一个团队并向 Google Chromium/V8 "
-            "进行 Upstreaming，完成了大量的移植与测试工作，也得到了社区的认可与支持。相信在2021年初即可进入上游。"
-            "根据目前收集到的内容，V8 for RISC-V 项目的2021年度目标如下：\n\n- 继续寻找JS的速度优化机会\n- 完成上游合并\n")
+    text = ("# 2021规划\n\n### V8 for RISC-V\n\n在2020年已经开始跟 FutureWei、RIOS Lab 联合成一个团队"
+            "并向 Google Chromium/V8 进行 Upstreaming，完成了大量的移植与测试工作，"
+            "也得到了社区的认可与支持。相信在2021年初即可进入上游。"
+            "根据目前收集到的内容，V8 for RISC-V 项目的2021年度目标如下：\n\n"
+            "- 继续寻找JS的速度优化机会\n- 完成上游合并\n")
     result = _plan(tmp_path, text)
     times = {t.item_id: (str(t.start_date), str(t.end_date)) for t in result.timelines}
     got = {i.text: times.get(i.item_id) for i in result.items}
