@@ -63,6 +63,9 @@ def _edtf(specs: list[Spec], start: dt.date | None, end: dt.date | None, week: b
     return left if left == right else f"{left}/{right}"
 
 
+_DASHES = "-‐‒–—―~"  # a phrase opening with one leaves its start blank ("- Q3 2021"); a word ("until") does not
+
+
 def _timeline_from_reading(text: str, reading: Reading, location: str | None) -> Timeline:
     specs = reading.specs
     start = end = None
@@ -70,7 +73,8 @@ def _timeline_from_reading(text: str, reading: Reading, location: str | None) ->
     if specs:
         # a period the work runs until is that period ("until May 2009", "hasta el final de 2015": the month, the
         # year), as plans are read; only work already under way to it has no start ("Ongoing-2018")
-        reading.open_start = reading.open_start and reading.ongoing
+        # ("- Q3 2021", a range whose start is left blank, stays open)
+        reading.open_start = reading.open_start and (reading.ongoing or text.lstrip()[:1] in _DASHES)
         start = None if reading.open_start else min(s.start for s in specs)  # type: ignore[type-var]
         end = None if reading.open_end else max(s.end for s in specs)  # type: ignore[type-var]
         day = specs[0].start
