@@ -26,6 +26,11 @@ def _plan(tmp_path: Path, text: str, name: str = "plan.md"):
     return run_document(path, tmp_path)
 
 
+def _spans(result) -> dict[str, tuple[str, str]]:
+    """Each item's timeline as (start, end) text, by item id."""
+    return {t.item_id: (str(t.start_date), str(t.end_date)) for t in result.timelines}
+
+
 def test_minutes_on_a_bordered_page_give_their_three_marked_actions_and_no_discussion():
     result = run_document(DOCS / "lfenergy_tac_minutes_2020_11_17.pdf", DOCS)
     leads: dict[str, list[str]] = {}
@@ -345,7 +350,7 @@ def test_a_raw_html_table_with_blank_lines_in_its_cells_is_read_whole(tmp_path):
             "    <th><p>Commitment for 2016-2018</p></th>\n  </tr>\n" + rows + "</table>\n")
     result = _plan(tmp_path, text)
     leads = {lead.item_id: lead.agency_text for lead in result.leads}
-    times = {t.item_id: (str(t.start_date), str(t.end_date)) for t in result.timelines}
+    times = _spans(result)
     got = [(i.text[:30], leads.get(i.item_id), times.get(i.item_id)) for i in result.items]
     assert got == [("In October 2017 we will open a", None, ("2017-10-01", "2017-10-31")),  # its own date first
                    ("The Office of Research Service", "Office of Research Services", ("2016-01-01", "2018-12-31"))]
@@ -358,7 +363,7 @@ def test_numbered_iterations_are_periods_of_work_and_a_table_takes_its_lead_in_d
             "| B | Zero Knowledge Proof |\n\n### Iteration 2\n\nIteration planned from 12 March 2025 to 02 July 2025 "
             "covering the following topics:\n\n| Topic | Title |\n|---|---|\n| H | Transaction logs |\n")
     result = _plan(tmp_path, text)
-    times = {t.item_id: (str(t.start_date), str(t.end_date)) for t in result.timelines}
+    times = _spans(result)
     got = [(i.text, times.get(i.item_id)) for i in result.items]
     assert ("Privacy risks and mitigation", ("2024-11-27", "2025-04-02")) in got
     assert ("Transaction logs", ("2025-03-12", "2025-07-02")) in got
@@ -404,7 +409,7 @@ def test_a_paragraph_opening_with_its_period_is_one_commitment_in_spanish(tmp_pa
             "*** En la segunda mitad de 2016 se desarrollará el módulo de legislación colaborativa. Este módulo "
             "permitirá la participación ciudadana en todas las fases.\n")
     result = _plan(tmp_path, text)
-    times = {t.item_id: (str(t.start_date), str(t.end_date)) for t in result.timelines}
+    times = _spans(result)
     got = [(i.text, i.description, times.get(i.item_id)) for i in result.items]
     assert got == [
         ("En la primera mitad de 2016 se desarrollará el espacio de Presupuestos participativos.",
@@ -438,7 +443,7 @@ def test_a_long_lead_in_opening_with_its_period_dates_the_list_below_it(tmp_path
             "desarrollar destacamos las siguientes:\n\n- Notificaciones de usuarios\n- Mejora del sistema de "
             "etiquetado\n")
     result = _plan(tmp_path, text)
-    times = {t.item_id: (str(t.start_date), str(t.end_date)) for t in result.timelines}
+    times = _spans(result)
     got = {i.text: times.get(i.item_id) for i in result.items}
     assert got["Notificaciones de usuarios"] == ("2015-01-01", "2015-12-31")  # until the end of 2015: that year
     assert got["Mejora del sistema de etiquetado"] == ("2015-01-01", "2015-12-31")
@@ -471,7 +476,7 @@ def test_a_phase_table_whose_task_cells_are_html_lists_gives_one_item_per_task(t
             "</li></ul> |\n")
     result = _plan(tmp_path, text)
     by_id = {i.item_id: i for i in result.items}
-    times = {t.item_id: (str(t.start_date), str(t.end_date)) for t in result.timelines}
+    times = _spans(result)
     got = [(i.text, by_id[i.parent_id].text if i.parent_id else None, times.get(i.item_id)) for i in result.items]
     assert ("Conduct initial group meetings.", "Initial Discussions", ("2024-05-01", "2024-09-30")) in got
     assert ("Gather group feedback.", "Initial Discussions", ("2024-05-01", "2024-09-30")) in got
@@ -485,6 +490,6 @@ def test_a_long_lead_in_dates_its_list_by_the_sentence_that_introduces_it(tmp_pa
             "根据目前收集到的内容，V8 for RISC-V 项目的2021年度目标如下：\n\n"
             "- 继续寻找JS的速度优化机会\n- 完成上游合并\n")
     result = _plan(tmp_path, text)
-    times = {t.item_id: (str(t.start_date), str(t.end_date)) for t in result.timelines}
+    times = _spans(result)
     got = {i.text: times.get(i.item_id) for i in result.items}
     assert got["完成上游合并"] == ("2021-01-01", "2021-12-31")
