@@ -72,15 +72,15 @@ def _timeline_from_reading(text: str, reading: Reading, location: str | None) ->
     precision = None
     if specs:
         # a period the work runs until is that period ("until May 2009", "hasta el final de 2015": the month, the
-        # year), as plans are read; only work already under way to it has no start ("Ongoing-2018")
-        # ("- Q3 2021", a range whose start is left blank, stays open)
-        reading.open_start = reading.open_start and (reading.ongoing or text.lstrip()[:1] in _DASHES)
-        start = None if reading.open_start else min(s.start for s in specs)  # type: ignore[type-var]
+        # year), as plans are read; only work already under way to it ("Ongoing-2018") and a range whose start is
+        # left blank ("- Q3 2021") have no start
+        open_start = reading.open_start and (reading.ongoing or text.lstrip()[:1] in _DASHES)
+        start = None if open_start else min(s.start for s in specs)  # type: ignore[type-var]
         end = None if reading.open_end else max(s.end for s in specs)  # type: ignore[type-var]
         day = specs[0].start
         if reading.week and len(specs) == 1 and specs[0].kind == "day" and day is not None:
             monday = day - dt.timedelta(days=day.weekday())
-            start = None if reading.open_start else monday
+            start = None if open_start else monday
             end = None if reading.open_end else monday + dt.timedelta(days=6)
         units = {s.kind for s in specs}
         if start is not None or end is not None:

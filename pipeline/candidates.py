@@ -398,9 +398,8 @@ def prose_candidates(n: Node, role: int, section: str | None, owner: Candidate |
 @functools.cache
 def _statement_patterns() -> tuple[tuple[ItemKind, re.Pattern[str]], ...]:
     out = []
-    for kind, by_lang in labels()["item_statements"].items():
-        words = by_lang.values() if isinstance(by_lang, dict) else [by_lang]  # per language, or already merged
-        phrases = sorted({p for group in words for p in group}, key=len, reverse=True)
+    for kind, words in labels()["item_statements"].items():  # the six languages' phrases, merged by labels()
+        phrases = sorted(set(words), key=len, reverse=True)
         alt = "|".join(r"\s+".join(map(re.escape, p.split())) for p in phrases)
         out.append((ItemKind(kind), re.compile(rf"^\s*(?:{alt})\s*:?\s+(\S.{{5,}}?)\s*[.;]?$", re.I | re.S)))
     return tuple(out)

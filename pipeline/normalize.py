@@ -184,13 +184,11 @@ def lead_rows(item: WorkItem, text: str, role: Role, inherited: bool, scope: str
         out.warnings.append(ErrorItem(source_file, Stage.NORMALIZE, ErrorType.TOO_LONG,
                                       f"lead text of item {item.ref or item.text[:40]!r} is {len(text)} characters; "
                                       f"the first {MAX_CELL_CHARS} were read", item.page))
-    if not mentions:
-        listed = uncovered_names(text[:MAX_CELL_CHARS], ())  # "张师傅 周原野", "Ana, Ben": people, listed
-        if len(listed) < 2:
-            out.leads.append(base)
-        mentions = listed if len(listed) >= 2 else mentions
+    listed = uncovered_names(text[:MAX_CELL_CHARS], mentions)  # "张师傅 周原野", "Ana, Ben": people, listed
+    if mentions or len(listed) >= 2:
+        mentions = mentions + listed
     else:
-        mentions = mentions + uncovered_names(text[:MAX_CELL_CHARS], mentions)
+        out.leads.append(base)
     for m in mentions:
         # a name the resolver took from a lead cell keeps the cell's own role unless the words say otherwise
         own = m.role if m.role is not None and role in LEAD_ROLES else role
