@@ -153,7 +153,7 @@ def _context_timeline(nodes: list[Node], n: Node) -> str | None:
             phrase = find_timeline_phrase(sentences[-1], lang) if sentences else None
             if not phrase:
                 phrase = find_timeline_phrase(place.text, lang)
-                phrase = phrase if phrase and place.text.lstrip(" *_").find(phrase) <= 12 else None
+                phrase = phrase if phrase and place.text.find(phrase) <= 12 else None
         if phrase:
             return _period_core(phrase)
     return None
@@ -369,7 +369,6 @@ def prose_candidates(n: Node, role: int, section: str | None, owner: Candidate |
     out = []
     named: str | None = None  # the last body named in full in this paragraph
     for sentence in SENTENCE.split(text):
-        sentence = sentence.lstrip("*_ ") if sentence[:1] in "*_" else sentence  # "*** En 2016 ...": stray emphasis
         lead = lead_in_prose(sentence)
         if lead and owner is not None and not owner.leads:
             owner.leads.append(LeadText(lead, Role.LEAD))
@@ -425,7 +424,7 @@ def _dated_paragraph(text: str, cands: list[Candidate]) -> list[Candidate]:
         return cands
     first = cands[0]
     phrase = find_timeline_phrase(first.text, READING_LANGUAGE.get())
-    if not phrase or first.text.find(phrase) > 12 or not text.lstrip(" *_").startswith(first.text.lstrip(" *_")):
+    if not phrase or first.text.find(phrase) > 12 or not text.startswith(first.text):
         return cands
     # a later sentence naming a body of its own ("IOM will publish ...") is a commitment of its own
     own = [c for c in cands[1:] if c.leads]
