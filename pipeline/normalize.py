@@ -63,7 +63,7 @@ def items_to_rows(items: list[WorkItem], source_file: str, lang: str, context_ye
 def dated_in_text(item: WorkItem, lang: str, context_year: int | None, out: NormalizedRows) -> None:
     """An item whose own sentence says when ("... capacity-building activities throughout 2022-2024"): the phrase
     is its timeline (``in_text`` true). Only a phrase that says when the work happens counts (throughout, by,
-    from, until a date, or a quarter, month or day); a bare year in passing ("the 2013 High-level Dialogue")
+    from, until a date, or a quarter, month or day); a bare year in passing ("the 2020 census data")
     does not."""
     t = timing_in_text(item.text, lang, context_year)
     if t is not None:
