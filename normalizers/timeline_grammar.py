@@ -178,6 +178,9 @@ def build(tokens: list[Token]) -> list[Item]:
                   and tokens[i + 1][0] == "month" and tokens[i + 1][1] == cur.month):
                 cur.toks += [i, i + 1]  # "شباط/فبراير": two names of one month
                 i += 1
+            elif (kind == "list" and value == "/" and cur is not None and cur.year is None
+                  and (cur.month is not None or cur.unit is not None) and i + 1 < n and tokens[i + 1][0] == "year"):
+                cur.toks.append(i)  # "Nov/2018", "Q1/2019": a month or quarter and its year, as "11/2018" is written
             else:
                 close()
                 items.append(("conn", kind, i))

@@ -43,6 +43,20 @@ _PERSON_LIST = re.compile(r"^[A-ZÀ-Ö][a-zà-ö]+(?:\s[A-ZÀ-Ö][a-zà-ö]+){1,
 _UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 
 
+def anaphoric(text: str) -> bool:
+    """A sentence that opens by pointing back ("They will also serve ...", "Ces ateliers ...", "这些活动"): a remark
+    on what came before."""
+    if text[:1] and ord(text[0]) >= 0x3000:  # no spaces between CJK words: the opening characters tell
+        return any(text.startswith(w) for w in _anaphora())
+    first = text.split(maxsplit=1)[0] if text.split() else ""
+    return not (len(first) > 1 and first.isupper()) and in_list(text, "anaphora", prefix=True)  # not "IT systems"
+
+
+@functools.cache
+def _anaphora() -> tuple[str, ...]:
+    return tuple(sorted(labels()["anaphora"], key=len, reverse=True))
+
+
 def word_count(text: str) -> int:
     """Words of a text in any script: spaced words, and about one word per two characters of a script written
     without spaces (Chinese, Japanese). ``word_count("Publish the report")`` -> 3; ``word_count("发布报告")`` -> 2."""
@@ -120,6 +134,7 @@ def candidate_features(cand: Candidate, index: int, cands: list[Candidate], ctx:
         "status_word": float(bool(_status_pattern().search(norm(text)))),
         "status_only": float(in_list(text, "status_words")),
         "commits": float(commits(text)),
+        "anaphoric_start": float(anaphoric(text)),
         "code_ref": float(bool(_CODE_REF.match(text)) or bool(cand.ref and _CODE_REF.match(cand.ref))),
         "person_name": float(bool(_PERSON_LIST.match(text))),
         "depth": float(min(n.level, 4)) if cand.method == "list_item" else 0.0,

@@ -159,8 +159,14 @@ def build_outline(blocks: list[Block]) -> list[Node]:
             else:
                 if kind is BlockKind.PARAGRAPH and intro is not None and not items:
                     node.intro = intro  # "...:" inside a run: an item of the run that introduces its own list
+                outer = nodes[intro].intro if intro is not None and items else None
                 items.clear()
                 intro = None
+                if outer is not None and kind is BlockKind.PARAGRAPH and not text.endswith((":", "：")):
+                    # "Activities:" / an activity introducing its sub-list ":" / the sub-list / a remark: the remark
+                    # ends the sub-list, not the run of activities the label opened (the next list is of it again)
+                    node.intro = outer
+                    intro = outer
                 last_para = i if kind is BlockKind.PARAGRAPH else None
                 if kind is BlockKind.PARAGRAPH and text.endswith((":", "：")):
                     intro = i

@@ -40,6 +40,11 @@ def column_roles(header: Row | None, body: list[Row]) -> dict[int, str]:
     mostly names/handles -> lead, amounts -> funding, the longest free text -> item; the rest ``other``."""
     width = max(len(r.cells) for r in body)
     roles: dict[int, str] = {}
+    # codes in capitals name owners only where the header names no column and is a layout's header row in capitals
+    # (or there is none): "SPI", "DEST" under "UNIDADE RESPONSÁVEL" are the units responsible; under a header in
+    # words ("Extension of": DPP, DCC) or beside a named "Owner" column they are types or categories
+    codes = header is None or (not _names_a_column(header) and all(_capitals(c.text) for c in header.cells
+                                                                   if c.text.strip()))
     for i in range(width):
         word = header.cells[i].text if header is not None and i < len(header.cells) else ""
         role = classify(word, "column_roles", prefix=True, suffix=True) if word else None
@@ -49,7 +54,7 @@ def column_roles(header: Row | None, body: list[Row]) -> dict[int, str]:
             if role is None and section_role(word) > 0:
                 role = "activity"
         column = [r.cells[i].text for r in body if i < len(r.cells)]
-        roles[i] = role or _content_role(column)
+        roles[i] = role or _content_role(column, codes)
         if roles[i] in ("text", "other") and word and _counts(word, column):
             roles[i] = "duration"  # "Days" | 7: how long from the row's start date
     work = set(WORK_ROLES)
@@ -70,7 +75,7 @@ def _counts(header: str, cells: list[str]) -> bool:
     return bool(filled) and counts_time(header) and sum(c.isdigit() for c in filled) * 2 > len(filled)
 
 
-def _content_role(cells: list[str]) -> str:
+def _content_role(cells: list[str], codes: bool = False) -> str:
     filled = [c for c in cells if c.strip()]
     if not filled:
         return "other"
@@ -78,7 +83,23 @@ def _content_role(cells: list[str]) -> str:
         return "timeline"
     if sum(bool(re.search(r"[$€£¥]\s?\d|\d\s?(?:USD|EUR|CHF)", c)) for c in filled) * 2 > len(filled):
         return "funding"
+    if codes and len(filled) >= 2 and sum(_names_units(c) for c in filled) * 5 >= len(filled) * 3:
+        return "lead"
     return "text"
+
+
+_UNIT_CODE = re.compile(r"^[A-ZÀ-Þ]{2,6}$")
+
+
+def _names_units(cell: str) -> bool:
+    """A cell that only names units by their codes ("SPI", "SE/DTI", "DTI (support)", "UNDP, ILO"): no sentence,
+    a code in capitals first, no state or priority word ("DONE", "HIGH")."""
+    core = re.sub(r"\([^)]*\)", " ", cell).strip()
+    tokens = [t for t in re.split(r"[\s/,;&+]+", core) if t and t.lower() not in ("and", "et", "y", "и", "e")]
+    if not tokens or len(tokens) > 4 or not _UNIT_CODE.match(tokens[0]):
+        return False
+    return not any(in_list(t, "status_words") or in_list(t, "priority_levels") or in_list(t, "placeholders")
+                   for t in tokens)
 
 def table_candidates(n: Node, role: int, section: str | None, owner: Candidate | None) -> list[Candidate]:
     block = n.block
@@ -135,6 +156,14 @@ def table_candidates(n: Node, role: int, section: str | None, owner: Candidate |
                 cand.funding = value
         if actions and not cand.leads:
             cand.leads.append(LeadText(actions[0][0], Role.LEAD))  # "Silona - to reach out ...": its owner
+        listed = _counted_parts(row.cells[item_cols[-1]].text.split("\n")) if len(actions) <= 1 else None
+        if listed:  # "1) Select ... 2) Publish ...": one item per counted line, each with the row's fields
+            for part in listed:
+                ref_, part_text = part_ref(part)
+                out.append(Candidate(n.index, "table_row", flat(part_text), row.provenance, ref=ref_, section=section,
+                                     role=cand.role, parent=owner, numbered=True, timeline=cand.timeline,
+                                     leads=list(cand.leads), funding=cand.funding))
+            continue
         out.insert(len(out) - max(len(actions) - 1, 0), cand)
     return out
 
@@ -171,6 +200,8 @@ def _header_and_body(rows: list[Row], declared: Row | None = None) -> tuple[Row 
     short = all(len(t) <= 40 and "\n" not in t for t in texts)
     if short and _names_a_column(first):
         return first, rows[1:]
+    if _capitals_over_body(first, rows[1:]):
+        return first, rows[1:]
     if short and len(rows) > 2:
         # no known word, but the first row is unlike the body: its cells are no dates where a column's are
         for i, cell in enumerate(texts):
@@ -178,6 +209,23 @@ def _header_and_body(rows: list[Row], declared: Row | None = None) -> tuple[Row 
             if cell and not is_timeline(cell) and _content_role(column) == "timeline":
                 return first, rows[1:]
     return None, rows
+
+
+def _capitals(text: str) -> bool:
+    """A cell's first line in capitals ("META/PRAZO", "UNIDADE RESPONSÁVEL"), with at least one word of letters."""
+    line = text.strip().split("\n")[0]
+    letters = [ch for ch in line if ch.isalpha()]
+    return len(letters) >= 3 and all(ch.isupper() for ch in letters)
+
+
+def _capitals_over_body(first: Row, body: list[Row]) -> bool:
+    """A first row of labels in capitals over a body that is not: a header in any language, known words or not
+    (the header a layout prints in capitals, as the cells of a repeated page header usually are)."""
+    texts = [c.text.strip() for c in first.cells if c.text.strip()]
+    if len(texts) < 2 or not body or any(len(t) > 60 for t in texts) or not all(_capitals(t) for t in texts):
+        return False
+    below = [c.text.strip() for r in body for c in r.cells if c.text.strip()]
+    return bool(below) and sum(_capitals(t) for t in below) * 2 < len(below)
 
 
 def declared_header(block: Block | None) -> Row | None:
@@ -231,6 +279,9 @@ def activity_parts(text: str) -> list[str]:
     number continues the one before: ``activity_parts("5.1 Map\\nall tools\\n5.2 Test")`` -> ``["5.1 Map all tools",
     "5.2 Test"]``."""
     lines = text.split("\n")
+    counted_parts = _counted_parts(lines)
+    if counted_parts:
+        return counted_parts
     marked = sum(1 for line in lines if line.startswith(_BULLETS))
     listed = marked >= 2 or marked == len(lines)  # "• a\n• b": a list of activities; "• a" alone: one
     parts: list[str] = []
@@ -245,6 +296,24 @@ def activity_parts(text: str) -> list[str]:
 
 
 _BULLETS = ("•", "●", "▪", "◦", "○", "- ", "* ")
+_COUNTED_LINE = re.compile(r"^\s*(\d{1,2})[.)]\s+(?=\S)")
+
+
+def _counted_parts(lines: list[str]) -> list[str] | None:
+    """A cell that is a numbered list, "1) ... 2) ..." counted from 1 at line starts (its items' wrapped lines
+    between them): one part per number, the number kept. None for any other cell ("2021 budget" is no list)."""
+    starts = [(k, int(m.group(1))) for k, line in enumerate(lines) if (m := _COUNTED_LINE.match(line))]
+    if len(starts) < 2 or starts[0] != (0, 1) or [n for _, n in starts] != list(range(1, len(starts) + 1)):
+        return None
+    bounds = [k for k, _ in starts] + [len(lines)]
+    return [" ".join(ln.strip() for ln in lines[a:b]) for a, b in itertools.pairwise(bounds)]
+
+
+def part_ref(part: str) -> tuple[str | None, str]:
+    """An activity part's own number and its text: "5.1 Map tools" -> ("5.1", "Map tools"); "2) Publish" -> ("2",
+    "Publish"); a part without a number as it is."""
+    match = DOTTED_REF.match(part) or _COUNTED_LINE.match(part)
+    return (match.group(1), part[match.end():]) if match else (None, part)
 
 
 class PlanTable:
@@ -389,7 +458,7 @@ class PlanTable:
         """One cell may hold several activities as paragraphs of their own ("5.1 ...", "5.2 ...")."""
         parts = activity_parts(text)
         made: list[Candidate] = []
-        owned = [] if any(DOTTED_REF.match(p) for p in parts) else owned_actions(text)
+        owned = [] if any(part_ref(p)[0] for p in parts) else owned_actions(text)
         if len(owned) > 1:  # minutes: "Hwang to raise this request. Group to reach out ...": one item each
             for owner, action in owned:
                 made.append(self.new(kind, action, row, parent=self.top))
@@ -399,9 +468,8 @@ class PlanTable:
             part = part.strip()
             if not part or is_placeholder(part) or in_list(part, "nothing_words"):
                 continue
-            match = DOTTED_REF.match(part)
-            made.append(self.new(kind, part[match.end():] if match else part, row,
-                                 ref=match.group(1) if match else None, parent=self.top))
+            ref, body = part_ref(part)
+            made.append(self.new(kind, body, row, ref=ref, parent=self.top))
             if owned:
                 made[-1].leads = [LeadText(owned[0][0], Role.LEAD)]
         return made

@@ -21,6 +21,7 @@ from pipeline.table_candidates import (
     counts_time,
     flat,
     numbered_cell,
+    part_ref,
 )
 
 if TYPE_CHECKING:
@@ -184,9 +185,7 @@ class TableAssembly:
             part = part.strip()
             if not part or is_placeholder(part):
                 continue
-            match = DOTTED_REF.match(part)
-            ref = match.group(1) if match else None
-            body = part[match.end():] if match else part
+            ref, body = part_ref(part)
             made.append(self.new(kind, body, prov, ref=ref, parent=self.output or self.priority))
         return made
 

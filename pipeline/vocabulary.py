@@ -251,7 +251,7 @@ def _subject_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[st
     named = rf"{_NAMES}(?:\s+(?:{'|'.join(re.escape(h) for h in heads)})s?\b)?"
     strict = rf"(?P<name>{named}(?:\s*(?:,|/|&|\band\b)\s*{named}){{0,5}})"
     not_verb = r"(?:a|an|the|be|next|this|that|these|those|all|each|every|our|its|their)\b"  # "Prior to next ..."
-    minutes = re.compile(rf"^{det}{strict}(?:(?:\s+[-–]\s*|[-–]\s+)(?:to\s+)?(?=[a-z])|\s*to\s+(?!{not_verb})(?=\w))")
+    minutes = re.compile(rf"^{det}{strict}(?:(?:\s+[-–]\s*|[-–]\s+)(?:to\s+)?(?=[a-z])|\s+to\s+(?!{not_verb})(?=\w))")
     owner = re.compile(rf"^{strict}\s*[:：]\s+(?=\S)")  # "Ken Museth: Feedback from OpenVDB ..."
     return cue, minutes, owner
 

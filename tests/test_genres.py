@@ -123,6 +123,7 @@ def test_owner_names_and_what_is_not_one():
     assert owner_label("Completed:") is None
     assert subject_lead("UN Women will publish the report by June 2022.") == "UN Women"
     assert owner_prefix("Plan to test the model with sample certificates") is None
+    assert owner_prefix("Desenvolvimento de novos métodos na API") is None  # "...to de": a name ends at a word
     assert owner_prefix("Steve to update the SVC draft") == ("Steve", "Steve to update the SVC draft")
 
 

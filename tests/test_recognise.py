@@ -6,12 +6,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from pipeline.core.enums import BlockKind, Status
-from pipeline.core.model import Block, Cell, Row
+from pipeline.core.model import Block, Cell, Provenance, Row
 from pipeline.outline import build_outline, text_box_blocks
 from pipeline.recognise import recognise
 from pipeline.run import run_document
-from pipeline.table_candidates import column_roles
+from pipeline.table_candidates import _header_and_body, activity_parts, column_roles, part_ref
 from pipeline.vocabulary import conditional_timing, lead_in_prose, names_section, section_role, split_field_line
+
+FIXTURES = Path(__file__).parent / "fixtures"
 
 PLAN_ES = """# Plan de acción 2021-2023
 
@@ -113,3 +115,48 @@ def test_vocabulary_helpers():
     assert lead_in_prose("We will publish the guide.") is None
     assert conditional_timing("helm chart when the Operator becomes v1.0") == "when the Operator becomes v1.0"
     assert conditional_timing("Publish the guide") is None
+
+
+def test_a_header_in_capitals_of_unknown_words_and_codes_of_units():
+    """A layout's header row in capitals is a header whatever its words; under it, with no column named, a column of
+    unit codes names the owners; a code column under a header in words ("Extension of": DPP) is no owner."""
+    header = Row((Cell("TEMA\n(em ordem de prioridade)"), Cell("ATIVIDADES"), Cell("META/PRAZO"), Cell("UNIDADE")))
+    body = [Row((Cell("Dados do orçamento"), Cell("1) Seleção da base de dados\n2) Publicação dos dados"),
+                 Cell("DISPONÍVEL"), Cell("SOF"))),
+            Row((Cell("Dados das empresas estatais"), Cell("1) Seleção da base\n2) Conferência dos dados"),
+                 Cell("Nov/2016"), Cell("SE/DTI (suporte)")))]
+    assert _header_and_body([header, *body])[0] is header
+    assert column_roles(header, body)[3] == "lead"
+    worded = Row((Cell("Credential"), Cell("Description"), Cell("Extension of")))
+    typed = [Row((Cell("Copper Passport"), Cell("Quality of copper concentrate"), Cell("DPP"))),
+             Row((Cell("Mine-site credential"), Cell("Mine-site sustainability"), Cell("DCC")))]
+    assert column_roles(worded, typed)[2] != "lead"
+    # priority levels in capitals are no owners, nor a state
+    assert column_roles(None, [Row((Cell("Publish the annual report on data"), Cell("HIGH"))),
+                               Row((Cell("Hold the regional consultation"), Cell("LOW")))])[1] != "lead"
+    assert activity_parts("1) Seleção da base de dados e\nextração a partir do SIOP;\n2) Conferência dos Dados;") \
+        == ["1) Seleção da base de dados e extração a partir do SIOP;", "2) Conferência dos Dados;"]
+    assert activity_parts("2021 budget\nfor the team") == ["2021 budget for the team"]
+    assert part_ref("2) Conferência dos Dados;") == ("2", "Conferência dos Dados;")
+
+
+def test_a_pdf_table_headed_in_capitals_gives_one_item_per_counted_line_with_its_unit(tmp_path):
+    """Two pages of a ministry's open-data plan (CC0, see tests/fixtures/README.md): a table whose header words the
+    vocabulary does not know (Portuguese), numbered activities in one cell, the responsible unit as a code."""
+    result = run_document(FIXTURES / "brasil_pda_2016_2017_pages_16_17_pt.pdf", FIXTURES)
+    rows = [(i.page, i.ref, i.text, i.timeline_text, [lead.text for lead in i.leads]) for i in result.items]
+    assert (1, "1", "Catálogo com os dados dos atributos do PPA em formato aberto", "Nov/2016*", []) in rows
+    assert (2, "3", "Conferência dos Dados;", None, ["DEST"]) in rows
+    assert sum(1 for r in rows if r[4] == ["SOF"]) == 8  # two rows of four counted activities each
+    assert not any(r[2].startswith(("1)", "2)")) for r in rows)  # no cell left whole
+
+
+def test_a_remark_after_a_sub_list_does_not_end_the_activities_label():
+    text = ("Activities:\n\nOrganise three peer learning events:\n\n- one event on child detention\n"
+            "- one event on transit settings\n\nThey will also serve to support regional networks.\n\n"
+            "- Support submissions under the fund.\n- Liaise with the Hub on practices.\n")
+    nodes = build_outline([Block(BlockKind.PARAGRAPH if not line.startswith("- ") else BlockKind.LIST_ITEM,
+                                 line.removeprefix("- "), Provenance(1, k), marker="-" if line.startswith("- ")
+                                 else None) for k, line in enumerate(p for p in text.split("\n") if p.strip())])
+    label = nodes[0].index
+    assert [n.intro for n in nodes if n.text.startswith(("Support", "Liaise"))] == [label, label]

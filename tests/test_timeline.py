@@ -382,3 +382,17 @@ def test_a_very_long_timeline_text_is_read_in_its_first_part_and_kept_whole() ->
 def test_numeric_month_ranges_of_the_editions(text, lang, start, end) -> None:
     t = normalize_timeline(text, lang=lang)
     assert (t.start, t.end) == (start, end)
+
+
+@pytest.mark.parametrize(("text", "lang", "start", "end", "precision"), [
+    ("Nov/2018", "en", dt.date(2018, 11, 1), dt.date(2018, 11, 30), "month"),
+    ("noviembre/2018", "es", dt.date(2018, 11, 1), dt.date(2018, 11, 30), "month"),
+    ("novembre/2018", "fr", dt.date(2018, 11, 1), dt.date(2018, 11, 30), "month"),
+    ("Q1/2019", "en", dt.date(2019, 1, 1), dt.date(2019, 3, 31), "quarter"),
+    ("T1/2019", "fr", dt.date(2019, 1, 1), dt.date(2019, 3, 31), "quarter"),
+    ("May/June 2018", "en", dt.date(2018, 5, 1), dt.date(2018, 6, 30), "month"),
+    ("2018/2019", "en", dt.date(2018, 1, 1), dt.date(2019, 12, 31), "year"),
+])
+def test_a_month_or_quarter_and_its_year_joined_by_a_slash(text, lang, start, end, precision) -> None:
+    t = normalize_timeline(text, lang)
+    assert (t.start, t.end, t.precision.value) == (start, end, precision)
