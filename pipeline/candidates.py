@@ -154,9 +154,23 @@ def _context_timeline(nodes: list[Node], n: Node) -> str | None:
             if not phrase:
                 phrase = find_timeline_phrase(place.text, lang)
                 phrase = phrase if phrase and place.text.find(phrase) <= 12 else None
+        if not phrase and place.text.endswith((":", "：")) and len(place.text) <= _RELATIVE_INTRO_MAX:
+            phrase = _relative_period(place.text.rstrip(":： "))
         if phrase:
             return _period_core(phrase)
     return None
+
+
+_RELATIVE_INTRO_MAX = 40
+
+
+def _relative_period(text: str) -> str | None:
+    """A lead-in that is a span counted from the plan's start ("Within 30 days", "Dans les 30 jours", "Month 6"):
+    the timeline of the list it introduces, though it has no calendar date."""
+    from normalizers import normalize_timeline
+
+    t = normalize_timeline(text, READING_LANGUAGE.get())
+    return text if t.duration is not None or t.relative_to is not None else None
 
 def _period_core(phrase: str) -> str:
     """A date labelling a list ("success through 2025 Goals such as:") names the list's period: a word
@@ -365,7 +379,11 @@ def prose_candidates(n: Node, role: int, section: str | None, owner: Candidate |
     text = " ".join(n.text.split())
     first, sep, rest = text.partition(":")
     if sep and rest.strip() and len(first) < 30 and section_role(first) > 0:
-        return [Candidate(n.index, "label_block", rest.strip(), n.provenance, section=section, role=max(role, 1))]
+        cand = Candidate(n.index, "label_block", rest.strip(), n.provenance, section=section, role=max(role, 1))
+        subject = subject_lead(cand.text) if commits(cand.text) else None
+        if subject:  # "Action 04: Cabinet Office will support ...": the body the line commits
+            cand.leads.append(LeadText(subject, Role.LEAD))
+        return [cand]
     out = []
     named: str | None = None  # the last body named in full in this paragraph
     for sentence in SENTENCE.split(text):

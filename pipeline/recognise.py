@@ -134,6 +134,9 @@ def candidates_of(nodes: list[Node], roles: list[int],
                 continue
             cand = heading_candidate(n, roles[n.index], section, repeated_top=_shape(n.text) in repeated)
             if cand is not None:
+                subject = subject_lead(cand.text) if commits(cand.text) else None
+                if subject:  # "Action 04: Cabinet Office will support ...": the body the heading commits
+                    cand.leads.append(LeadText(subject, Role.LEAD))
                 cand.parent = next((heading_owner[h] for h in reversed(n.headings) if h in heading_owner), None)
                 heading_owner[n.index] = cand
                 by_node[n.index] = cand

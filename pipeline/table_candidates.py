@@ -351,6 +351,12 @@ class PlanTable:
                 continue
             if self.roles is not None:
                 self.row(row)
+        for top in self.out:  # a phase over the tasks of its one row: the row's date is the phase's too
+            if top.kind is ItemKind.PRIORITY_AREA and top.timeline is None:
+                dates = {c.timeline for c in self.out if c.parent is top}
+                if len(dates) == 1 and None not in dates and len({c.provenance for c in self.out
+                                                                   if c.parent is top} | {top.provenance}) == 1:
+                    top.timeline = dates.pop()
         return self.out
 
     def new(self, kind: ItemKind, text: str, row: Row, ref: str | None = None,

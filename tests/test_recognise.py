@@ -160,3 +160,50 @@ def test_a_remark_after_a_sub_list_does_not_end_the_activities_label():
                                  else None) for k, line in enumerate(p for p in text.split("\n") if p.strip())])
     label = nodes[0].index
     assert [n.intro for n in nodes if n.text.startswith(("Support", "Liaise"))] == [label, label]
+
+
+PLAN_SCHEDULE = """# Open data implementation plan
+
+## Actions
+
+Action 1: The Records Office will publish an inventory of the city's datasets.
+
+Action 2: Departments will name their data coordinators.
+
+## Schedule
+
+Within 30 days:
+
+- Director names the Chief Data Officer and the members of the committee
+
+Within 90 days:
+
+- Chief Data Officer publishes the first summary update to the committee
+
+## Roadmap
+
+| Phase | Timeline | Tasks |
+|---|---|---|
+| Initial discussions | May - September 2024 | <ul><li>Hold the first group meetings.</li><li>Share it.</li></ul> |
+| Writing | October - December 2024 | <ul><li>Draft the whitepaper chapters.</li></ul> |
+"""
+
+
+def test_committing_labels_relative_lead_ins_and_phase_rows(tmp_path):
+    result = _run(tmp_path, "plan.md", PLAN_SCHEDULE)
+    by_text = {i.text: i for i in result.items}
+    leads = {(lead.item_id, lead.agency_text) for lead in result.leads}
+    # a label line whose sentence commits a body: that body leads it
+    action = by_text["The Records Office will publish an inventory of the city's datasets."]
+    assert (action.item_id, "Records Office") in leads
+    # a lead-in that is a span from the plan's start dates its list, though it names no calendar date
+    assert by_text["Director names the Chief Data Officer and the members of the committee"].timeline_text \
+        == "Within 30 days"
+    assert by_text["Chief Data Officer publishes the first summary update to the committee"].timeline_text \
+        == "Within 90 days"
+    # a phase over the tasks of its row carries the row's period, as its tasks do
+    assert by_text["Initial discussions"].timeline_text == "May - September 2024"
+    assert by_text["Hold the first group meetings."].timeline_text == "May - September 2024"
+    assert by_text["Writing"].timeline_text == "October - December 2024"
+    # the lead-ins themselves are no items
+    assert "Within 30 days" not in by_text and "Within 30 days:" not in by_text
