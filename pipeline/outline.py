@@ -134,6 +134,9 @@ def build_outline(blocks: list[Block]) -> list[Node]:
         node = Node(i, kind, text, block.provenance, level, marker, block.bold, block)
         if kind is BlockKind.HEADING:
             level = level or 7
+            sibling = _series_sibling(text, [nodes[k] for _, k in stack])
+            if sibling is not None:  # "Annex B" after "Annex A", whatever size each is printed in: its sibling
+                level = node.level = sibling.level or 7
             while stack and stack[-1][0] >= level:
                 stack.pop()
             node.headings = tuple(n for _, n in stack)
@@ -172,6 +175,24 @@ def build_outline(blocks: list[Block]) -> list[Node]:
                     intro = i
         nodes.append(node)
     return nodes
+
+
+_SERIES = re.compile(r"^([^\W\d_]{3,})\s+([A-Z]|\d{1,2})\s*[:.–-]\s+\S")
+
+
+def _series_sibling(text: str, open_headings: list[Node]) -> Node | None:
+    """The open heading of the same lettered or numbered series ("Annex A: ..." for "Annex B: ...", "Part 1 -
+    ..." for "Part 2 - ..."): the new heading closes it and takes its level."""
+    match = _SERIES.match(text)
+    if match is None:
+        return None
+    word = match.group(1).lower()
+    for node in reversed(open_headings):
+        other = _SERIES.match(node.text)
+        if other is not None and other.group(1).lower() == word and other.group(2) != match.group(2) \
+                and other.group(2).isdigit() == match.group(2).isdigit():
+            return node
+    return None
 
 
 # "Core Working Group 2.1: Stronger UN system", "Thematic Priority 3 - Remittances": a title under its kind's number

@@ -207,3 +207,18 @@ def test_committing_labels_relative_lead_ins_and_phase_rows(tmp_path):
     assert by_text["Writing"].timeline_text == "October - December 2024"
     # the lead-ins themselves are no items
     assert "Within 30 days" not in by_text and "Within 30 days:" not in by_text
+
+
+def test_a_heading_of_the_same_lettered_series_is_a_sibling_whatever_its_type_size():
+    """"Annex B" printed smaller than "Annex A" closes it: what follows is no longer under the results framework."""
+    blocks = [Block(BlockKind.HEADING, "Project proposal", level=1),
+              Block(BlockKind.HEADING, "Annex A: Results Framework", level=2),
+              Block(BlockKind.PARAGRAPH, "Outcome 1 and its indicators."),
+              Block(BlockKind.HEADING, "Annex B: Timeline", level=4),
+              Block(BlockKind.PARAGRAPH, "Steering Group meetings: Q1 2020 - Q1 2022."),
+              Block(BlockKind.HEADING, "Annex B.1: Detail", level=3)]
+    nodes = build_outline(blocks)
+    annex_b = next(n for n in nodes if n.text.startswith("Annex B:"))
+    assert annex_b.headings == (0,) and annex_b.level == 2
+    assert nodes[-2].headings == (0, annex_b.index)
+    assert nodes[-1].headings == (0, annex_b.index)  # "B.1" is no letter of the series: under B, as printed
