@@ -57,6 +57,28 @@ def _anaphora() -> tuple[str, ...]:
     return tuple(sorted(labels()["anaphora"], key=len, reverse=True))
 
 
+_ALEF = str.maketrans("أإآ", "ااا")
+
+
+@functools.cache
+def _work_verbs() -> tuple[frozenset[str], tuple[str, ...]]:
+    words = [norm(w).translate(_ALEF) for w in labels()["work_verbs"]]
+    return frozenset(words), tuple(sorted((w for w in words if " " in w or ord(w[0]) >= 0x3000), key=len,
+                                          reverse=True))
+
+
+def opens_with_work_verb(text: str) -> bool:
+    """A line that opens with a verb or action noun of work ("Add a cache layer", "Élaboration d'un guide",
+    "اضافة طبقة", "完善文档"): English gerunds ("Developing") count as their verb."""
+    value = norm(text).translate(_ALEF)
+    single, phrases = _work_verbs()
+    if value[:1] and ord(value[0]) >= 0x3000:
+        return value.startswith(phrases)
+    first = value.split(maxsplit=1)[0].strip(".,:;") if value.split() else ""
+    stems = {first, first.removesuffix("ing"), first.removesuffix("ing") + "e"} if first.endswith("ing") else {first}
+    return bool(stems & single) or value.startswith(tuple(p + " " for p in phrases if " " in p))
+
+
 def word_count(text: str) -> int:
     """Words of a text in any script: spaced words, and about one word per two characters of a script written
     without spaces (Chinese, Japanese). ``word_count("Publish the report")`` -> 3; ``word_count("发布报告")`` -> 2."""
@@ -135,6 +157,7 @@ def candidate_features(cand: Candidate, index: int, cands: list[Candidate], ctx:
         "status_only": float(in_list(text, "status_words")),
         "commits": float(commits(text)),
         "anaphoric_start": float(anaphoric(text)),
+        "work_verb_start": float(opens_with_work_verb(text)),
         "code_ref": float(bool(_CODE_REF.match(text)) or bool(cand.ref and _CODE_REF.match(cand.ref))),
         "person_name": float(bool(_PERSON_LIST.match(text))),
         "depth": float(min(n.level, 4)) if cand.method == "list_item" else 0.0,
@@ -145,6 +168,7 @@ def candidate_features(cand: Candidate, index: int, cands: list[Candidate], ctx:
         "run_single": float(len(run) == 1),
         "run_fields_share": sum(bool(c.timeline or c.leads) for c in siblings) / len(siblings),
         "run_numbered_share": sum(c.numbered for c in siblings) / len(siblings),
+        "run_children_share": sum(c.has_children for c in siblings) / len(siblings),
         "run_question_share": sum(c.text.rstrip().endswith("?") for c in siblings) / len(siblings),
         "run_long_share": sum(word_count(c.text) > 40 for c in siblings) / len(siblings),
         "position": index / max(ctx.total - 1, 1),

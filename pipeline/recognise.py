@@ -373,8 +373,17 @@ def candidate_scores(cands: list[Candidate], doc_has_roles: bool, nodes: list[No
     model is fitted yet)."""
     ctx = build_context(cands, nodes, doc_has_roles)
     feats = []
+    bodies: dict[int, list[bool]] = {}  # heading level -> whether each heading candidate of it has items under it
+    for cand in cands:
+        if cand.method == "heading":
+            bodies.setdefault(nodes[cand.node].level, []).append(cand.has_children)
     for i, cand in enumerate(cands):
         rule = score(cand, doc_has_roles)
+        level = bodies.get(nodes[cand.node].level, []) if cand.method == "heading" else []
+        if not cand.has_children and cand.role > 0 and len(level) >= 3 and sum(level) * 2 >= len(level):
+            # a bare heading at the level whose headings mostly head their own items (a roadmap's features, some
+            # with bullets, some without): one of them, not a section title
+            rule = min(1.0, rule + 0.2)
         f = candidate_features(cand, i, cands, ctx, rule)
         feats.append(f)
         cand.score = round(model.probability(f), 3) if model is not None else rule

@@ -222,3 +222,50 @@ def test_a_heading_of_the_same_lettered_series_is_a_sibling_whatever_its_type_si
     assert annex_b.headings == (0,) and annex_b.level == 2
     assert nodes[-2].headings == (0, annex_b.index)
     assert nodes[-1].headings == (0, annex_b.index)  # "B.1" is no letter of the series: under B, as printed
+
+
+ROADMAP_FEATURES = """# Roadmap
+
+## 2021 H1
+
+### Core framework
+
+#### Edge list-watch
+
+- Support the list-watch interface at the edge.
+
+#### Custom message channel
+
+- Support custom messages between cloud and edge.
+
+#### Third-party CNI integration
+
+- Official integration of the flannel and calico plugins.
+
+#### Ingress gateway at the edge
+
+### Security
+
+#### Complete the vulnerability scan
+"""
+
+
+def test_bare_headings_at_a_level_of_features_are_items(tmp_path):
+    """Headings at the level whose headings mostly head their own bullets are features too when they have none; the
+    headings over them are sections (a roadmap written as heading levels)."""
+    result = _run(tmp_path, "roadmap.md", ROADMAP_FEATURES)
+    texts = {i.text for i in result.items}
+    assert {"Ingress gateway at the edge", "Complete the vulnerability scan", "Edge list-watch",
+            "Support the list-watch interface at the edge."} <= texts
+    assert "Roadmap" not in texts and "2021 H1" not in texts
+
+
+def test_work_verbs_and_pointing_back_in_six_languages():
+    from pipeline.decision import anaphoric, opens_with_work_verb
+
+    assert all(opens_with_work_verb(t) for t in ["Add a cache layer", "Developing the guide", "Élaboration d'un guide",
+                                                 "Разработка плана", "اضافة طبقة cache", "完善中文文档",
+                                                 "Puesta en marcha del portal"])
+    assert not any(opens_with_work_verb(t) for t in ["Background of the plan", "The Secretariat will", "2021 H1"])
+    assert all(anaphoric(t) for t in ["They will also serve", "Ils seront publiés", "它们将", "Они будут"])
+    assert not any(anaphoric(t) for t in ["IT systems upgrade", "This work package will", "Thematic areas"])
