@@ -380,7 +380,8 @@ def candidate_scores(cands: list[Candidate], doc_has_roles: bool, nodes: list[No
     for i, cand in enumerate(cands):
         rule = score(cand, doc_has_roles)
         level = bodies.get(nodes[cand.node].level, []) if cand.method == "heading" else []
-        if not cand.has_children and cand.role > 0 and len(level) >= 3 and sum(level) * 2 >= len(level):
+        bare = cand.node + 1 >= len(nodes) or nodes[cand.node + 1].is_heading  # a heading with no text of its own
+        if bare and not cand.has_children and cand.role > 0 and len(level) >= 3 and sum(level) * 2 >= len(level):
             # a bare heading at the level whose headings mostly head their own items (a roadmap's features, some
             # with bullets, some without): one of them, not a section title
             rule = min(1.0, rule + 0.2)
