@@ -14,6 +14,7 @@ from pipeline.core.model import Document
 EXTRACTORS: dict[Format, str] = {
     Format.PDF: "extractors.pdf",
     Format.MARKDOWN: "extractors.markdown",
+    Format.ASCIIDOC: "extractors.asciidoc",
     Format.TEXT: "extractors.text",
     Format.HTML: "extractors.html",
     Format.DOCX: "extractors.docx",
@@ -25,6 +26,9 @@ SUFFIXES: dict[str, Format] = {
     ".pdf": Format.PDF,
     ".md": Format.MARKDOWN,
     ".markdown": Format.MARKDOWN,
+    ".adoc": Format.ASCIIDOC,
+    ".asciidoc": Format.ASCIIDOC,
+    ".asc": Format.ASCIIDOC,
     ".txt": Format.TEXT,
     ".text": Format.TEXT,
     ".tsv": Format.TEXT,

@@ -133,8 +133,11 @@ def _context_timeline(nodes: list[Node], n: Node) -> str | None:
 
     above = nodes[n.parent] if n.parent is not None else None
     # a lead-in ("2025 Goals such as:") or a bullet that is a period over its sub-list ("* March - May 2015")
-    lead_in = above if above is not None and (above.text.endswith((":", "：")) or above.kind is BlockKind.LIST_ITEM
-                                              and is_period_title(above.text)) else None
+    # ... or a short bullet naming a horizon and its date over its sub-list ("Corto plazo (2016)", "Short term: 2025")
+    horizon = above is not None and above.kind is BlockKind.LIST_ITEM and (
+        is_period_title(above.text)
+        or len(above.text) <= _HORIZON_MAX and bool(find_timeline_phrase(above.text, READING_LANGUAGE.get())))
+    lead_in = above if above is not None and (above.text.endswith((":", "：")) or horizon) else None
     before = nodes[n.index - 1] if n.index > 0 else None
     # a table under its lead-in ("Iteration planned from 12 March 2025 to 02 July 2025 covering the following:")
     table_lead = before if n.kind is BlockKind.TABLE and before is not None and before.kind is BlockKind.PARAGRAPH \
@@ -162,6 +165,7 @@ def _context_timeline(nodes: list[Node], n: Node) -> str | None:
 
 
 _RELATIVE_INTRO_MAX = 40
+_HORIZON_MAX = 40
 
 
 def _relative_period(text: str) -> str | None:

@@ -7,14 +7,14 @@ import itertools
 import re
 
 from extractors.lines import split_marker
-from pipeline.candidates import SENTENCE, Candidate, is_timeline, split_ref, struck
+from pipeline.candidates import ROLE_KEYS, SENTENCE, Candidate, is_timeline, split_ref, struck
 from pipeline.core.enums import ItemKind, Role
 from pipeline.core.model import Block, Cell, Row
 from pipeline.core.records import LeadText
 from pipeline.fragments import is_header_row, is_placeholder
 from pipeline.labels import classify, in_list
 from pipeline.outline import Node
-from pipeline.vocabulary import field_of, owner_prefix, section_role
+from pipeline.vocabulary import field_of, owner_prefix, section_role, split_field_line
 
 _CELL_NUMBER = re.compile(r"^\s*(\d{1,3}(?:\.\d{1,3})*)[.)]?\s+(?=\S)")
 
@@ -117,6 +117,11 @@ def table_candidates(n: Node, role: int, section: str | None, owner: Candidate |
         return []  # a table whose columns are no plan's (no role named, no dates), outside a work section: data
     out = []
     labels = {i: flat(c.text).lower() for i, c in enumerate(header.cells)} if header is not None else {}
+    # two columns of work under a header ("Action" | "Suggested tasks"): the left one's cell is the parent of the
+    # right one's items, down to its next filled cell (a merged cell leaves the rows below it empty)
+    work_cols = sorted(i for i, r in roles.items() if r in WORK_ROLES)
+    parent_col = work_cols[0] if header is not None and len(work_cols) >= 2 else None
+    group: Candidate | None = None
     for row in body:
         # a cell repeating its column's header (the header printed again over a group) is no value
         cells = {i: flat(c.text) for i, c in enumerate(row.cells)
@@ -124,7 +129,13 @@ def table_candidates(n: Node, role: int, section: str | None, owner: Candidate |
         item_cols = [i for i, r in roles.items() if r in WORK_ROLES and cells.get(i)]
         if not item_cols:
             continue
-        text = cells[item_cols[-1]]
+        if parent_col is not None and cells.get(parent_col) and item_cols[-1] != parent_col:
+            ref_, head = split_ref(cells[parent_col])
+            group = Candidate(n.index, "table_row", head, row.provenance, ref=ref_, section=section,
+                              role=role or 1, parent=owner, has_children=True)
+            out.append(group)
+        text, own_fields = _field_lines(row.cells[item_cols[-1]].text)
+        text = flat(text)
         if struck(text):
             continue  # struck through: cancelled
         if in_list(text, "nothing_words"):
@@ -136,7 +147,13 @@ def table_candidates(n: Node, role: int, section: str | None, owner: Candidate |
                                  role=role or (1 if header is not None else 0), parent=owner,
                                  leads=[LeadText(action[0], Role.LEAD)]))
         cand = Candidate(n.index, "table_row", actions[0][1] if actions else text, row.provenance, ref=ref,
-                         section=section, role=role or (1 if header is not None else 0), parent=owner)
+                         section=section, role=role or (1 if header is not None else 0),
+                         parent=group if group is not None and item_cols[-1] != parent_col else owner)
+        for key, _label, given in own_fields:  # "Task responsibility: GBIF Secretariat" on a line of the cell
+            if key in ROLE_KEYS:
+                cand.leads.append(LeadText(" ".join(given.split()), ROLE_KEYS[key]))
+            elif key == "timeline" and cand.timeline is None:
+                cand.timeline = given
         stages = [i for i, r in roles.items() if r == "timeline" and cells.get(i)]
         spans = [i for i, r in roles.items() if r == "duration" and cells.get(i, "").isdigit()]
         if len(stages) == 1 and len(spans) == 1 and header is not None:
@@ -166,6 +183,18 @@ def table_candidates(n: Node, role: int, section: str | None, owner: Candidate |
             continue
         out.insert(len(out) - max(len(actions) - 1, 0), cand)
     return out
+
+
+def _field_lines(text: str) -> tuple[str, list[tuple[str, str, str]]]:
+    """A cell's text without its own label lines after the first ("Task responsibility: GBIF Secretariat",
+    "Timeline: Q2 2021"), and those fields."""
+    lines = [ln for ln in text.split("\n") if ln.strip()]
+    fields = [(k, line) for k, line in enumerate(lines) if k > 0 and split_field_line(line.strip()) is not None]
+    if not fields:
+        return text, []
+    taken = {k for k, _ in fields}
+    kept = "\n".join(line for k, line in enumerate(lines) if k not in taken)
+    return kept, [f for _, line in fields if (f := split_field_line(line.strip())) is not None]
 
 
 def owned_actions(text: str) -> list[tuple[str, str]]:

@@ -7,7 +7,7 @@ import re
 from pipeline.core.records import DocumentResult
 
 # the format kept as a plan's primary copy: text, web and office formats carry fewer layout accidents than a PDF
-PREFERRED = ("markdown", "text", "html", "docx", "odt", "xlsx", "ods", "pdf")
+PREFERRED = ("markdown", "asciidoc", "text", "html", "docx", "odt", "xlsx", "ods", "pdf")
 SAME_CONTENT = 0.8  # share of item texts two documents must have in common to be one plan
 
 

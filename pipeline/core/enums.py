@@ -15,6 +15,7 @@ class Format(StrEnum):
 
     PDF = "pdf"
     MARKDOWN = "markdown"
+    ASCIIDOC = "asciidoc"
     TEXT = "text"
     HTML = "html"
     DOCX = "docx"
