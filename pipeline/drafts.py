@@ -130,12 +130,15 @@ def _regions_read_better(legacy: dict[int, list[Draft]], kept: list, region: lis
 def _read_fields(cands: list, period: str | None = None) -> int:
     """Leads, dates and amounts the recogniser attached to its items (a date that is only the plan's period, given
     to every item, tells nothing of any)."""
-    return sum(len(c.leads) + bool(c.timeline and c.timeline != period) + bool(c.funding) for c in cands)
+    return sum(len(c.leads) + bool(c.timeline and c.timeline != period and not c.timeline_inherited)
+               + bool(c.funding and not c.funding_inherited) for c in cands)
 
 
 def _drafted_fields(drafts: list[Draft]) -> int:
     """Leads, dates and amounts the layout rules attached to theirs."""
-    return sum(len(d.leads) + bool(d.timeline_text) + bool(d.funding_text) for d in drafts)
+    # a value copied down from the row above (a merged cell, as the reader supposes) is no reading of its own
+    return sum(len(d.leads) + bool(d.timeline_text and not d.timeline_inherited)
+               + bool(d.funding_text and not d.funding_inherited) for d in drafts)
 
 
 def _fielded(d: Draft, group_leads: dict[int, list[LeadText]] | None = None) -> bool:

@@ -211,3 +211,17 @@ def test_flow_reads_word_and_excel_into_records(prefect_harness, tmp_path):
         "Q4 2019 - Q1 2020", "2019-10-01", "2020-03-31")
     errors = {(e["source_file"], e["error_type"]) for e in tables["errors"] if e["severity"] == "error"}
     assert errors == {("truncated.docx", "unreadable")}
+
+
+def test_a_real_gantt_sheet_gives_each_task_its_own_start_and_days_not_a_row_above_s():
+    """The layout rules copy a "Timeframe" cell down to the rows below it left empty, as for a merged cell; a reading
+    with fields of their own (Start | Days on every row) wins the table over copied ones."""
+    from pipeline.run import run_document
+
+    result = run_document(OFFICE / "docs" / "openharvest_gantt_chart_2022.xlsx", OFFICE / "docs")
+    dark = {i.text: i for i in result.items if i.locator.startswith("Dark!")}
+    assert dark["Web Application - Map Component"].timeline_text == "2022-01-31 | Days: 7"
+    assert dark["Farming Recommendations"].timeline_text == "2022-02-14 | Days: 28"
+    spans = {(t.start.isoformat(), t.end.isoformat()) for t in result.timelines
+             if t.item_id == dark["Farming Recommendations"].item_id}
+    assert spans == {("2022-02-14", "2022-03-13")}
