@@ -39,6 +39,7 @@ from pipeline.vocabulary import (
     lead_in_prose,
     names_aims,
     owner_label,
+    present_subject,
     section_role,
     split_field_line,
     subject_lead,
@@ -184,7 +185,7 @@ def candidates_of(nodes: list[Node], roles: list[int],
             if not cand.leads:  # "Government Digital Service will:" over the list, or "Digital Leaders will lead ...",
                 # or "..., led by Hugging Face: ..."
                 subject = _intro_subject(nodes, n) or (subject_lead(cand.text) if commits(cand.text) else None) \
-                    or lead_in_prose(cand.text)
+                    or lead_in_prose(cand.text) or present_subject(cand.text)
                 if subject:
                     cand.leads.append(LeadText(subject, Role.LEAD))
             for line in n.text.split("\n")[1:]:  # "Timeline: Q2 2021" on a line of the item's own

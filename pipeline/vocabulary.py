@@ -351,6 +351,29 @@ def subject_lead(sentence: str) -> str | None:
     return None
 
 
+@functools.cache
+def _present_cue() -> re.Pattern[str]:
+    """English verbs of work in the present tense, third person ("selects", "identifies"): a schedule line's
+    "<owner> <verb> ..." names its owner as a committing sentence does with "will"."""
+    forms: set[str] = set()
+    for verb in labels()["work_verbs"]:
+        if not re.fullmatch(r"[a-z]+", verb):
+            continue  # one word of English: the other languages' present tenses are not made this way
+        # the third person only: a bare "report", "update", "review" after a name is as often a noun ("GMG report")
+        forms.add(verb[:-1] + "ies" if verb.endswith("y") and verb[-2:-1] not in "aeiou" else
+                  verb + "es" if verb.endswith(("s", "sh", "ch", "x", "z")) else verb + "s")
+    return re.compile(rf"(?:{'|'.join(sorted(forms, key=len, reverse=True))})(?!\w)")
+
+
+def present_subject(line: str) -> str | None:
+    """The owner that opens a schedule line in the present tense: ``present_subject("ETS Director identifies the
+    Chief Data Officer")`` -> "ETS Director"; ``present_subject("Documentation updates")`` -> None."""
+    name = _scan_subject(line.strip()[:_SUBJECT_SPAN], _present_cue())
+    if not name:
+        return None
+    return _plausible(_ARTICLE_INSIDE.sub("", name), sentence=True)
+
+
 _ARTICLE_INSIDE = re.compile(r"^[^\W\d_]+,?\s+(?:the|la|le|les|el|los|las)\s+(?=\S)|^[^\W\d_]+,?\s+l['’](?=\S)", re.I)
 
 

@@ -124,6 +124,13 @@ def test_owner_names_and_what_is_not_one():
     assert subject_lead("UN Women will publish the report by June 2022.") == "UN Women"
     assert owner_prefix("Plan to test the model with sample certificates") is None
     assert owner_prefix("Desenvolvimento de novos métodos na API") is None  # "...to de": a name ends at a word
+    from pipeline.vocabulary import present_subject
+
+    # a schedule line "<owner> <verb of work in the present> ...": its owner, as "will" would name it
+    assert present_subject("ETS Director identifies the Chief Data Officer") == "ETS Director"
+    assert present_subject("The Secretariat circulates the draft to members") == "Secretariat"
+    assert present_subject("GMG report on progress of migration related commitments") is None  # a noun, not a verb
+    assert present_subject("Documentation updates") is None and present_subject("Users provide feedback") is None
     assert owner_prefix("Steve to update the SVC draft") == ("Steve", "Steve to update the SVC draft")
 
 
