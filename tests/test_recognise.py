@@ -113,6 +113,9 @@ def test_vocabulary_helpers():
     assert lead_in_prose("Managed by Collector SIG, the Collector needs a roadmap.") == "Collector SIG"
     assert lead_in_prose("Ce plan est piloté par la DINUM et ses partenaires.") == "DINUM"
     assert lead_in_prose("We will publish the guide.") is None
+    assert lead_in_prose("此项工作由秘书处主导。") == "秘书处"  # "led by the Secretariat"
+    assert lead_in_prose("N尚未确定，由 邱吉 主管后续通过性能数据决定。") == "邱吉"
+    assert lead_in_prose("项目主管会议将于三月举行。") is None  # "主管" as a noun (a manager), no one leads
     assert conditional_timing("helm chart when the Operator becomes v1.0") == "when the Operator becomes v1.0"
     assert conditional_timing("Publish the guide") is None
 
