@@ -17,7 +17,7 @@ from extractors.lines import read_lines
 from pipeline.core.enums import BlockKind, Format
 from pipeline.core.model import Block, Cell, Document, Provenance, Row
 
-_TITLE = re.compile(r"^(={1,6}|#{1,6})\s+(\S.*?)\s*(?:\1)?\s*$")
+_TITLE = re.compile(r"^(={1,6})\s+(\S.*?)\s*(?:\1)?\s*$")
 _LIST = re.compile(r"^\s*(\*{1,5}|\.{1,5}|-|\d{1,3}\.|[a-zA-Z]\.)\s+(\S.*)$")
 _ATTRIBUTE = re.compile(r"^:[\w!-]+:.*$")
 _DELIMITED = re.compile(r"^(-{4,}|\.{4,}|/{4,}|\+{4,}|_{4,}|={4,}|\*{4,})\s*$")
@@ -131,7 +131,6 @@ def extract(path: Path) -> Document:
     para_start = 0
     options: str | None = None
     table: _Table | None = None
-    pending_cell: list[str] | None = None
     delimiter: str | None = None
     title: str | None = None
     header_rows = 0
@@ -139,20 +138,19 @@ def extract(path: Path) -> Document:
     def flush() -> None:
         nonlocal paragraph
         if paragraph:
-            text = inline_text("\n".join(paragraph), attributes)
-            if text:
-                marker = _LIST.match(paragraph[0])
-                if marker and paragraph[0].lstrip().startswith(marker.group(1)):
-                    mark = marker.group(1)
-                    level = (len(mark) - 1) if mark[0] in "*." and len(set(mark)) == 1 else 0
-                    body = inline_text("\n".join([marker.group(2), *paragraph[1:]]), attributes)
-                    shown = "•" if mark[0] in "*-" else (mark if mark[0].isalnum() else f"{mark.count('.')}.")
-                    blocks.append(Block(BlockKind.LIST_ITEM, body, Provenance(line_start=para_start + 1,
-                                                                            line_end=para_start + len(paragraph)),
-                                        level=level, marker=shown))
-                else:
-                    blocks.append(Block(BlockKind.PARAGRAPH, text, Provenance(line_start=para_start + 1,
-                                                                            line_end=para_start + len(paragraph))))
+            where = Provenance(line_start=para_start + 1, line_end=para_start + len(paragraph))
+            marker = _LIST.match(paragraph[0])
+            if marker and paragraph[0].lstrip().startswith(marker.group(1)):
+                mark = marker.group(1)
+                level = (len(mark) - 1) if mark[0] in "*." and len(set(mark)) == 1 else 0
+                body = inline_text("\n".join([marker.group(2), *paragraph[1:]]), attributes)
+                shown = "•" if mark[0] in "*-" else (mark if mark[0].isalnum() else f"{mark.count('.')}.")
+                if body:
+                    blocks.append(Block(BlockKind.LIST_ITEM, body, where, level=level, marker=shown))
+            else:
+                text = inline_text("\n".join(paragraph), attributes)
+                if text:
+                    blocks.append(Block(BlockKind.PARAGRAPH, text, where))
         paragraph = []
 
     for number, raw in enumerate(lines):
@@ -163,14 +161,12 @@ def extract(path: Path) -> Document:
             continue
         if table is not None:
             if _TABLE.match(line.strip()):
-                if pending_cell is not None:
-                    table.cells[-1] = (table.cells[-1][0] + "\n" + "\n".join(pending_cell), *table.cells[-1][1:])
                 rows = _rows(table, attributes)
                 if rows:
                     blocks.append(Block(BlockKind.TABLE, "", Provenance(line_start=table.start + 1,
                                                                       line_end=number + 1),
                                         rows=tuple(rows), header_rows=header_rows))
-                table, pending_cell = None, None
+                table = None
                 continue
             if not line.strip():
                 continue
@@ -194,11 +190,10 @@ def extract(path: Path) -> Document:
             flush()
             at = next((k for k in range(number + 1, len(lines)) if lines[k].strip()), len(lines))
             following = lines[at].strip() if at < len(lines) else ""
-            declared = bool(options and _COLS.search(options))
-            table = _Table(number, _table_width(options, following) if declared else None)
+            width = _table_width(options, following)
+            table = _Table(number, width if options and _COLS.search(options) else None)
             # the header row: declared ("options=header"), or the first line holding a whole row and followed by a
             # blank line (AsciiDoc's implicit header row)
-            width = _table_width(options, following)
             header_rows = 1 if options and re.search(r"options\s*=\s*[\"']?[^\]]*header", options) else 0
             if not header_rows and width and len(_split_cells(following)) == width:
                 header_rows = int(at + 1 < len(lines) and not lines[at + 1].strip())
@@ -215,7 +210,7 @@ def extract(path: Path) -> Document:
         if stripped.startswith(".") and len(stripped) > 1 and stripped[1] not in ". " and not paragraph:
             continue  # ".Title": a block title, printed as a caption
         heading = _TITLE.match(stripped)
-        if heading and heading.group(1)[0] == "=":
+        if heading:
             flush()
             level = len(heading.group(1))
             text = inline_text(heading.group(2), attributes)

@@ -17,6 +17,7 @@ from pipeline.labels import in_list, labels
 from pipeline.outline import RUN_IN_LEVEL, Node
 from pipeline.vocabulary import (
     commits,
+    committed_subject,
     conditional_timing,
     labelled_date,
     lead_in_prose,
@@ -384,7 +385,7 @@ def prose_candidates(n: Node, role: int, section: str | None, owner: Candidate |
     first, sep, rest = text.partition(":")
     if sep and rest.strip() and len(first) < 30 and section_role(first) > 0:
         cand = Candidate(n.index, "label_block", rest.strip(), n.provenance, section=section, role=max(role, 1))
-        subject = subject_lead(cand.text) if commits(cand.text) else None
+        subject = committed_subject(cand.text)
         if subject:  # "Action 04: Cabinet Office will support ...": the body the line commits
             cand.leads.append(LeadText(subject, Role.LEAD))
         return [cand]

@@ -46,8 +46,8 @@ _UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]"
 def anaphoric(text: str) -> bool:
     """A sentence that opens by pointing back ("They will also serve ...", "Ces ateliers ...", "这些活动"): a remark
     on what came before."""
-    if text[:1] and ord(text[0]) >= 0x3000:  # no spaces between CJK words: the opening characters tell
-        return any(text.startswith(w) for w in _anaphora())
+    if _UNSPACED.match(text):  # no spaces between CJK words: the opening characters tell
+        return text.startswith(_anaphora())
     first = text.split(maxsplit=1)[0] if text.split() else ""
     return not (len(first) > 1 and first.isupper()) and in_list(text, "anaphora", prefix=True)  # not "IT systems"
 
@@ -63,7 +63,7 @@ _ALEF = str.maketrans("أإآ", "ااا")
 @functools.cache
 def _work_verbs() -> tuple[frozenset[str], tuple[str, ...]]:
     words = [norm(w).translate(_ALEF) for w in labels()["work_verbs"]]
-    return frozenset(words), tuple(sorted((w for w in words if " " in w or ord(w[0]) >= 0x3000), key=len,
+    return frozenset(words), tuple(sorted((w for w in words if " " in w or _UNSPACED.match(w)), key=len,
                                           reverse=True))
 
 
@@ -72,7 +72,7 @@ def opens_with_work_verb(text: str) -> bool:
     "اضافة طبقة", "完善文档"): English gerunds ("Developing") count as their verb."""
     value = norm(text).translate(_ALEF)
     single, phrases = _work_verbs()
-    if value[:1] and ord(value[0]) >= 0x3000:
+    if _UNSPACED.match(value):
         return value.startswith(phrases)
     first = value.split(maxsplit=1)[0].strip(".,:;") if value.split() else ""
     stems = {first, first.removesuffix("ing"), first.removesuffix("ing") + "e"} if first.endswith("ing") else {first}

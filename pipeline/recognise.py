@@ -35,6 +35,7 @@ from pipeline.outline import Node
 from pipeline.table_candidates import card_fields, table_candidates
 from pipeline.vocabulary import (
     commits,
+    committed_subject,
     field_of,
     lead_in_prose,
     names_aims,
@@ -135,7 +136,7 @@ def candidates_of(nodes: list[Node], roles: list[int],
                 continue
             cand = heading_candidate(n, roles[n.index], section, repeated_top=_shape(n.text) in repeated)
             if cand is not None:
-                subject = subject_lead(cand.text) if commits(cand.text) else None
+                subject = committed_subject(cand.text)
                 if subject:  # "Action 04: Cabinet Office will support ...": the body the heading commits
                     cand.leads.append(LeadText(subject, Role.LEAD))
                 cand.parent = next((heading_owner[h] for h in reversed(n.headings) if h in heading_owner), None)
@@ -155,7 +156,7 @@ def candidates_of(nodes: list[Node], roles: list[int],
                 continue
             rows = table_candidates(n, roles[n.index], section, owner)
             for cand in rows:  # "The Office of Research Services will explore ...": a row naming no lead of its own
-                subject = subject_lead(cand.text) if not cand.leads and commits(cand.text) else None
+                subject = committed_subject(cand.text) if not cand.leads else None
                 if subject:
                     cand.leads.append(LeadText(subject, Role.LEAD))
             out.extend(rows)
@@ -184,8 +185,8 @@ def candidates_of(nodes: list[Node], roles: list[int],
                 cand.leads.append(LeadText(owners[n.parent], Role.LEAD))
             if not cand.leads:  # "Government Digital Service will:" over the list, or "Digital Leaders will lead ...",
                 # or "..., led by Hugging Face: ..."
-                subject = _intro_subject(nodes, n) or (subject_lead(cand.text) if commits(cand.text) else None) \
-                    or lead_in_prose(cand.text) or present_subject(cand.text)
+                subject = _intro_subject(nodes, n) or committed_subject(cand.text) or lead_in_prose(cand.text) \
+                    or present_subject(cand.text)
                 if subject:
                     cand.leads.append(LeadText(subject, Role.LEAD))
             for line in n.text.split("\n")[1:]:  # "Timeline: Q2 2021" on a line of the item's own

@@ -7,7 +7,7 @@ import itertools
 import re
 
 from extractors.lines import split_marker
-from pipeline.candidates import ROLE_KEYS, SENTENCE, Candidate, is_timeline, split_ref, struck
+from pipeline.candidates import SENTENCE, Candidate, give_field, is_timeline, split_ref, struck
 from pipeline.core.enums import ItemKind, Role
 from pipeline.core.model import Block, Cell, Row
 from pipeline.core.records import LeadText
@@ -149,11 +149,8 @@ def table_candidates(n: Node, role: int, section: str | None, owner: Candidate |
         cand = Candidate(n.index, "table_row", actions[0][1] if actions else text, row.provenance, ref=ref,
                          section=section, role=role or (1 if header is not None else 0),
                          parent=group if group is not None and item_cols[-1] != parent_col else owner)
-        for key, _label, given in own_fields:  # "Task responsibility: GBIF Secretariat" on a line of the cell
-            if key in ROLE_KEYS:
-                cand.leads.append(LeadText(" ".join(given.split()), ROLE_KEYS[key]))
-            elif key == "timeline" and cand.timeline is None:
-                cand.timeline = given
+        for own_field in own_fields:  # "Task responsibility: GBIF Secretariat" on a line of the cell
+            give_field(cand, *own_field, n)
         stages = [i for i, r in roles.items() if r == "timeline" and cells.get(i)]
         spans = [i for i, r in roles.items() if r == "duration" and cells.get(i, "").isdigit()]
         if len(stages) == 1 and len(spans) == 1 and header is not None:
@@ -189,12 +186,11 @@ def _field_lines(text: str) -> tuple[str, list[tuple[str, str, str]]]:
     """A cell's text without its own label lines after the first ("Task responsibility: GBIF Secretariat",
     "Timeline: Q2 2021"), and those fields."""
     lines = [ln for ln in text.split("\n") if ln.strip()]
-    fields = [(k, line) for k, line in enumerate(lines) if k > 0 and split_field_line(line.strip()) is not None]
+    read = [split_field_line(line.strip()) if k > 0 else None for k, line in enumerate(lines)]
+    fields = [f for f in read if f is not None]
     if not fields:
         return text, []
-    taken = {k for k, _ in fields}
-    kept = "\n".join(line for k, line in enumerate(lines) if k not in taken)
-    return kept, [f for _, line in fields if (f := split_field_line(line.strip())) is not None]
+    return "\n".join(line for line, f in zip(lines, read, strict=True) if f is None), fields
 
 
 def owned_actions(text: str) -> list[tuple[str, str]]:
@@ -380,11 +376,15 @@ class PlanTable:
                 continue
             if self.roles is not None:
                 self.row(row)
+        children: dict[int, list[Candidate]] = {}
+        for cand in self.out:
+            if cand.parent is not None:
+                children.setdefault(id(cand.parent), []).append(cand)
         for top in self.out:  # a phase over the tasks of its one row: the row's date is the phase's too
-            if top.kind is ItemKind.PRIORITY_AREA and top.timeline is None:
-                dates = {c.timeline for c in self.out if c.parent is top}
-                if len(dates) == 1 and None not in dates and len({c.provenance for c in self.out
-                                                                   if c.parent is top} | {top.provenance}) == 1:
+            mine = children.get(id(top), [])
+            if top.kind is ItemKind.PRIORITY_AREA and top.timeline is None and mine:
+                dates = {c.timeline for c in mine}
+                if len(dates) == 1 and None not in dates and {c.provenance for c in mine} == {top.provenance}:
                     top.timeline = dates.pop()
         return self.out
 

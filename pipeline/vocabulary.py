@@ -351,6 +351,12 @@ def subject_lead(sentence: str) -> str | None:
     return None
 
 
+def committed_subject(text: str) -> str | None:
+    """The body a committing sentence names as its subject, or None when the sentence commits no one:
+    ``committed_subject("Action 04: Cabinet Office will support ...")`` -> "Cabinet Office"."""
+    return subject_lead(text) if commits(text) else None
+
+
 @functools.cache
 def _present_cue() -> re.Pattern[str]:
     """English verbs of work in the present tense, third person ("selects", "identifies"): a schedule line's

@@ -31,6 +31,12 @@ def _spans(result) -> dict[str, tuple[str, str]]:
     return {t.item_id: (str(t.start_date), str(t.end_date)) for t in result.timelines}
 
 
+def _spans_by_text(result) -> dict[str, tuple[str, str] | None]:
+    """Each item's timeline as (start, end) text, by item text (None for an undated item)."""
+    times = _spans(result)
+    return {i.text: times.get(i.item_id) for i in result.items}
+
+
 def test_minutes_on_a_bordered_page_give_their_three_marked_actions_and_no_discussion():
     result = run_document(DOCS / "lfenergy_tac_minutes_2020_11_17.pdf", DOCS)
     leads: dict[str, list[str]] = {}
@@ -442,9 +448,7 @@ def test_a_long_lead_in_opening_with_its_period_dates_the_list_below_it(tmp_path
             "de Debate y Propuestas, así como características genéricas de la herramienta. Entre las mejoras a "
             "desarrollar destacamos las siguientes:\n\n- Notificaciones de usuarios\n- Mejora del sistema de "
             "etiquetado\n")
-    result = _plan(tmp_path, text)
-    times = _spans(result)
-    got = {i.text: times.get(i.item_id) for i in result.items}
+    got = _spans_by_text(_plan(tmp_path, text))
     assert got["Notificaciones de usuarios"] == ("2015-01-01", "2015-12-31")  # until the end of 2015: that year
     assert got["Mejora del sistema de etiquetado"] == ("2015-01-01", "2015-12-31")
 
@@ -489,7 +493,5 @@ def test_a_long_lead_in_dates_its_list_by_the_sentence_that_introduces_it(tmp_pa
             "也得到了社区的认可与支持。相信在2021年初即可进入上游。"
             "根据目前收集到的内容，V8 for RISC-V 项目的2021年度目标如下：\n\n"
             "- 继续寻找JS的速度优化机会\n- 完成上游合并\n")
-    result = _plan(tmp_path, text)
-    times = _spans(result)
-    got = {i.text: times.get(i.item_id) for i in result.items}
+    got = _spans_by_text(_plan(tmp_path, text))
     assert got["完成上游合并"] == ("2021-01-01", "2021-12-31")
